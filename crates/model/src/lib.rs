@@ -1,0 +1,2 @@
+//! Wire types and pure domain logic for the Sinch Conversation API contacts domain.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! Placeholder: replaced by the crate's implementation.
+#![forbid(unsafe_code)]

@@ -1,0 +1,1 @@
+//! Generated code from the xtask fixture specs, compiled.
