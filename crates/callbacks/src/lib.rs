@@ -1,2 +1,23 @@
-//! Placeholder: replaced by the crate's implementation.
+//! Receive Sinch Conversation API callbacks: verify, parse, act on opt-outs, keep a contact
+//! mirror.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod contact_types;
+pub mod events;
+mod open_enum;
+mod parse;
+mod raw_json;
+mod serde_util;
+mod timestamp;
+pub mod verify;
+
+pub use contact_types::{ChannelIdentity, Contact, ConversationChannel};
+pub use events::*;
+pub use parse::{ParseError, ParseErrorKind, parse, parse_unverified};
+pub use raw_json::{RawJson, RawJsonError};
+pub use timestamp::{Timestamp, TimestampError};
+pub use verify::{
+    HeaderSource, ReplayGuard, SignatureHeader, VerifiedPayload, Verifier, VerifyError, sign,
+    signature_headers,
+};

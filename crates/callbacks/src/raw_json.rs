@@ -1,0 +1,104 @@
+//! [`RawJson`]: a JSON value kept as its exact text.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+/// A JSON value kept verbatim, as received (no re-ordering, no number rounding).
+///
+/// Used for the parts of a callback that this crate does not type (an unknown notification,
+/// channel-specific payloads, analysis results, ...). Keeping text instead of a parsed tree
+/// costs one copy and no tree allocation on the parse path.
+///
+/// ```
+/// use sinch_contacts_callbacks::RawJson;
+///
+/// let raw = RawJson::from_text(r#"{"b": 1, "a": [true]}"#).unwrap();
+/// assert_eq!(raw.as_str(), r#"{"b": 1, "a": [true]}"#);
+/// let parsed: std::collections::BTreeMap<String, serde_json::Value> = raw.decode().unwrap();
+/// assert_eq!(parsed.len(), 2);
+/// ```
+#[derive(Clone)]
+pub struct RawJson(Box<RawValue>);
+
+/// The text given to [`RawJson::from_text`] is not one JSON value, or a [`RawJson::decode`]
+/// target does not match it.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid JSON: {message}")]
+pub struct RawJsonError {
+    message: String,
+    #[source]
+    source: serde_json::Error,
+}
+
+impl RawJsonError {
+    fn new(source: serde_json::Error) -> Self {
+        Self {
+            message: source.to_string(),
+            source,
+        }
+    }
+}
+
+impl RawJson {
+    /// Keeps `text` after checking that it is exactly one JSON value.
+    ///
+    /// # Errors
+    /// [`RawJsonError`] when `text` is not valid JSON.
+    pub fn from_text(text: &str) -> Result<Self, RawJsonError> {
+        serde_json::from_str::<Box<RawValue>>(text)
+            .map(Self)
+            .map_err(RawJsonError::new)
+    }
+
+    /// The JSON text, exactly as received.
+    pub fn as_str(&self) -> &str {
+        self.0.get()
+    }
+
+    /// Decodes the value into a type of the caller's choice.
+    ///
+    /// # Errors
+    /// [`RawJsonError`] when the value does not fit `T`.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, RawJsonError> {
+        serde_json::from_str(self.0.get()).map_err(RawJsonError::new)
+    }
+
+    /// Whether the value is a JSON object.
+    pub fn is_object(&self) -> bool {
+        self.0.get().trim_start().starts_with('{')
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for RawJson {}
+
+impl fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RawJson({})", self.as_str())
+    }
+}
+
+impl fmt::Display for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RawJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RawJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Box::<RawValue>::deserialize(deserializer).map(Self)
+    }
+}

@@ -1,0 +1,316 @@
+//! Signature verification, a step of its own before parsing.
+//!
+//! The API signs `body + "." + nonce + "." + timestamp` with HMAC-SHA256 keyed with the
+//! webhook secret and sends the standard-Base64 result in `x-sinch-webhook-signature`.
+//! [`Verifier`] checks that, in constant time, and adds what the official SDKs lack: a
+//! timestamp tolerance, several secrets for rotation and an optional replay guard.
+
+mod error;
+mod headers;
+mod replay;
+mod sign;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use base64::Engine;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+pub use error::VerifyError;
+pub use headers::{HeaderSource, SignatureHeader};
+pub use replay::ReplayGuard;
+pub use sign::{sign, signature_headers};
+
+use crate::timestamp::Timestamp;
+
+/// The only algorithm accepted in `x-sinch-webhook-signature-algorithm`.
+pub const ALGORITHM: &str = "HmacSHA256";
+
+/// The default timestamp tolerance: five minutes either way.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// A clock, injected so verification is testable.
+pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// Verifies callback signatures.
+///
+/// ```
+/// use sinch_contacts_callbacks::{Verifier, VerifyError, signature_headers};
+/// use std::time::{Duration, UNIX_EPOCH};
+///
+/// let body = br#"{"app_id":"a","project_id":"p"}"#;
+/// let headers = signature_headers(b"secret", body, "nonce-1", 1_700_000_000);
+/// let verifier = Verifier::new("old-secret")
+///     .with_secret("secret")
+///     .with_clock(|| UNIX_EPOCH + Duration::from_secs(1_700_000_060));
+/// let verified = verifier.verify(&headers, body).unwrap();
+/// assert_eq!(verified.nonce(), "nonce-1");
+/// assert_eq!(verified.secret_index(), 1);
+///
+/// let tampered = br#"{"app_id":"b","project_id":"p"}"#;
+/// assert_eq!(verifier.verify(&headers, tampered).unwrap_err(), VerifyError::SignatureMismatch);
+/// ```
+#[derive(Clone)]
+pub struct Verifier {
+    keys: Vec<HmacSha256>,
+    tolerance: Option<Duration>,
+    replay: Option<Arc<ReplayGuard>>,
+    clock: Clock,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("secrets", &format_args!("<{} redacted>", self.keys.len()))
+            .field("tolerance", &self.tolerance)
+            .field("replay", &self.replay)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A body whose signature was checked; the input of [`crate::parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedPayload<'b> {
+    body: &'b [u8],
+    nonce: String,
+    timestamp: Timestamp,
+    secret_index: usize,
+}
+
+impl<'b> VerifiedPayload<'b> {
+    /// The verified body bytes.
+    pub fn body(&self) -> &'b [u8] {
+        self.body
+    }
+
+    /// The signature nonce.
+    pub fn nonce(&self) -> &str {
+        &self.nonce
+    }
+
+    /// The signed timestamp.
+    pub fn timestamp(&self) -> Timestamp {
+        self.timestamp
+    }
+
+    /// Which secret matched, in the order they were added (0 for the one given to
+    /// [`Verifier::new`]); useful to see when the old secret of a rotation stops being used.
+    pub fn secret_index(&self) -> usize {
+        self.secret_index
+    }
+}
+
+impl Verifier {
+    /// A verifier for one secret (its UTF-8 bytes are the HMAC key, used as-is), with the
+    /// default tolerance, no replay guard and the system clock. An empty secret is ignored.
+    pub fn new(secret: impl AsRef<[u8]>) -> Self {
+        Self {
+            keys: Vec::new(),
+            tolerance: Some(DEFAULT_TOLERANCE),
+            replay: None,
+            clock: Arc::new(SystemTime::now),
+        }
+        .with_secret(secret)
+    }
+
+    /// Also accepts signatures made with `secret` (for rotation: keep the old secret until the
+    /// new one is active on every webhook). An empty secret is ignored.
+    pub fn with_secret(mut self, secret: impl AsRef<[u8]>) -> Self {
+        let secret = secret.as_ref();
+        if !secret.is_empty() {
+            // HMAC accepts keys of any length.
+            if let Ok(key) = HmacSha256::new_from_slice(secret) {
+                self.keys.push(key);
+            }
+        }
+        self
+    }
+
+    /// Accepts timestamps at most `tolerance` away from the clock, either way.
+    pub fn with_tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = Some(tolerance);
+        self
+    }
+
+    /// Accepts any timestamp (like the official SDKs). Replays are then refused only if a
+    /// replay guard is set, for [`DEFAULT_TOLERANCE`] after the signed timestamp.
+    pub fn without_timestamp_check(mut self) -> Self {
+        self.tolerance = None;
+        self
+    }
+
+    /// Refuses a nonce seen within the tolerance window, remembering at most `capacity`
+    /// nonces.
+    pub fn with_replay_guard(mut self, capacity: usize) -> Self {
+        self.replay = Some(Arc::new(ReplayGuard::new(capacity)));
+        self
+    }
+
+    /// Uses `clock` instead of the system clock.
+    pub fn with_clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The replay guard, if any.
+    pub fn replay_guard(&self) -> Option<&ReplayGuard> {
+        self.replay.as_deref()
+    }
+
+    /// Forgets a nonce accepted earlier, so a redelivery with the same signature passes the
+    /// replay guard (call it when the callback was not processed). No-op without a guard.
+    pub fn release_nonce(&self, nonce: &str) {
+        if let Some(guard) = &self.replay {
+            guard.forget(nonce);
+        }
+    }
+
+    /// Checks the signature headers against the raw `body`, at the clock's current time.
+    ///
+    /// Steps: the signature, nonce and timestamp headers must each be present exactly once;
+    /// the algorithm header, when present, must be `HmacSHA256`; the timestamp must be Unix
+    /// seconds within the tolerance; the Base64 signature must match an HMAC-SHA256 made with
+    /// one of the secrets (constant-time comparison); finally the replay guard, if any, must
+    /// not know the nonce.
+    ///
+    /// # Errors
+    /// [`VerifyError`] naming the first failed step.
+    pub fn verify<'b>(
+        &self,
+        headers: &(impl HeaderSource + ?Sized),
+        body: &'b [u8],
+    ) -> Result<VerifiedPayload<'b>, VerifyError> {
+        self.verify_at(headers, body, (self.clock)())
+    }
+
+    /// [`Verifier::verify`] at a given time.
+    ///
+    /// # Errors
+    /// [`VerifyError`] naming the first failed step.
+    pub fn verify_at<'b>(
+        &self,
+        headers: &(impl HeaderSource + ?Sized),
+        body: &'b [u8],
+        now: SystemTime,
+    ) -> Result<VerifiedPayload<'b>, VerifyError> {
+        let signature = single(headers, SignatureHeader::Signature)?;
+        let nonce = single(headers, SignatureHeader::Nonce)?;
+        let timestamp_text = single(headers, SignatureHeader::Timestamp)?;
+        if let Some(algorithm) = optional(headers, SignatureHeader::Algorithm)? {
+            if !algorithm.eq_ignore_ascii_case(ALGORITHM.as_bytes()) {
+                return Err(VerifyError::UnsupportedAlgorithm {
+                    algorithm: String::from_utf8_lossy(algorithm).into_owned(),
+                });
+            }
+        }
+        let nonce = std::str::from_utf8(nonce)
+            .ok()
+            .filter(|nonce| !nonce.is_empty())
+            .ok_or(VerifyError::MalformedHeader {
+                header: SignatureHeader::Nonce,
+                reason: "expected non-empty UTF-8 text",
+            })?;
+        let timestamp_seconds = parse_unix_seconds(timestamp_text)?;
+        let now = Timestamp::from_system_time(now);
+        if let Some(tolerance) = self.tolerance {
+            check_tolerance(timestamp_seconds, now, tolerance)?;
+        }
+        let mut expected = [0u8; 32];
+        match base64::engine::general_purpose::STANDARD.decode_slice(signature, &mut expected) {
+            Ok(32) => {}
+            _ => {
+                return Err(VerifyError::MalformedHeader {
+                    header: SignatureHeader::Signature,
+                    reason: "expected the standard Base64 of 32 bytes",
+                });
+            }
+        }
+        if self.keys.is_empty() {
+            return Err(VerifyError::NoSecret);
+        }
+        let secret_index = self
+            .keys
+            .iter()
+            .position(|key| {
+                let mut mac = key.clone();
+                mac.update(body);
+                mac.update(b".");
+                mac.update(nonce.as_bytes());
+                mac.update(b".");
+                mac.update(timestamp_text);
+                mac.verify_slice(&expected).is_ok()
+            })
+            .ok_or(VerifyError::SignatureMismatch)?;
+        if let Some(guard) = &self.replay {
+            let window = self.tolerance.unwrap_or(DEFAULT_TOLERANCE).as_secs();
+            let expires_at = timestamp_seconds.saturating_add_unsigned(window);
+            if !guard.check_and_remember(nonce, expires_at, now.unix_seconds()) {
+                return Err(VerifyError::ReplayedNonce {
+                    nonce: nonce.to_owned(),
+                });
+            }
+        }
+        Ok(VerifiedPayload {
+            body,
+            nonce: nonce.to_owned(),
+            timestamp: Timestamp::from_unix(timestamp_seconds, 0),
+            secret_index,
+        })
+    }
+}
+
+fn optional<'h>(
+    headers: &'h (impl HeaderSource + ?Sized),
+    header: SignatureHeader,
+) -> Result<Option<&'h [u8]>, VerifyError> {
+    let mut values = headers.header_values(header.name());
+    let first = values.next();
+    if first.is_some() && values.next().is_some() {
+        return Err(VerifyError::MalformedHeader {
+            header,
+            reason: "present more than once",
+        });
+    }
+    Ok(first.map(<[u8]>::trim_ascii))
+}
+
+fn single<'h>(
+    headers: &'h (impl HeaderSource + ?Sized),
+    header: SignatureHeader,
+) -> Result<&'h [u8], VerifyError> {
+    optional(headers, header)?.ok_or(VerifyError::MissingHeader(header))
+}
+
+fn parse_unix_seconds(text: &[u8]) -> Result<i64, VerifyError> {
+    let malformed = VerifyError::MalformedHeader {
+        header: SignatureHeader::Timestamp,
+        reason: "expected Unix seconds (1 to 18 digits)",
+    };
+    if text.is_empty() || text.len() > 18 || !text.iter().all(u8::is_ascii_digit) {
+        return Err(malformed);
+    }
+    Ok(text
+        .iter()
+        .fold(0i64, |acc, digit| acc * 10 + i64::from(digit - b'0')))
+}
+
+fn check_tolerance(timestamp: i64, now: Timestamp, tolerance: Duration) -> Result<(), VerifyError> {
+    let now_seconds = now.unix_seconds();
+    if timestamp <= now_seconds {
+        let age = Duration::new((now_seconds - timestamp).unsigned_abs(), now.nanos());
+        if age > tolerance {
+            return Err(VerifyError::StaleTimestamp { age, tolerance });
+        }
+    } else {
+        let ahead = Duration::from_secs((timestamp - now_seconds).unsigned_abs())
+            .saturating_sub(Duration::from_nanos(u64::from(now.nanos())));
+        if ahead > tolerance {
+            return Err(VerifyError::FutureTimestamp { ahead, tolerance });
+        }
+    }
+    Ok(())
+}

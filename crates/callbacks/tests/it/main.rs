@@ -1,0 +1,7 @@
+//! Integration tests of the callbacks crate (one test binary).
+
+mod conformance;
+mod parse_fixtures;
+mod parse_properties;
+mod signatures;
+mod support;

@@ -1,0 +1,355 @@
+//! Signature vectors, tampering, tolerance, rotation, replay and header errors.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use sinch_contacts_callbacks::{
+    SignatureHeader, Verifier, VerifyError, parse, sign, signature_headers,
+};
+
+use crate::support::conformance_dir;
+
+const VECTOR_TIME: u64 = 1_634_579_353;
+
+fn at(seconds: u64) -> std::time::SystemTime {
+    UNIX_EPOCH + Duration::from_secs(seconds)
+}
+
+#[test]
+fn conformance_signature_vectors_pass_and_fail_as_stated() {
+    let Some(dir) = conformance_dir("conformance_signature_vectors_pass_and_fail_as_stated") else {
+        return;
+    };
+    let vectors: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("signatures.json")).unwrap()).unwrap();
+    let vectors = vectors["vectors"].as_array().unwrap();
+    assert!(!vectors.is_empty());
+    for vector in vectors {
+        let name = vector["name"].as_str().unwrap();
+        let body = std::fs::read(dir.join(vector["body_file"].as_str().unwrap())).unwrap();
+        assert_eq!(
+            body.last(),
+            Some(&b'\n'),
+            "{name}: body must keep its trailing newline"
+        );
+        let headers: Vec<(String, String)> = vector["headers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+            .collect();
+        let timestamp: u64 = vector["headers"]["x-sinch-webhook-signature-timestamp"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let verifier = Verifier::new(vector["secret"].as_str().unwrap());
+        let result = verifier.verify_at(&headers, &body, at(timestamp + 10));
+        if vector["valid"].as_bool().unwrap() {
+            let verified = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+            parse(&verified).unwrap_or_else(|e| panic!("{name}: {e}"));
+            // A one-byte change of body, nonce or timestamp fails.
+            let mut tampered = body.clone();
+            tampered[10] ^= 1;
+            assert_eq!(
+                verifier
+                    .verify_at(&headers, &tampered, at(timestamp))
+                    .unwrap_err(),
+                VerifyError::SignatureMismatch,
+                "{name}: body"
+            );
+            let mut without_newline = body.clone();
+            without_newline.pop();
+            assert_eq!(
+                verifier
+                    .verify_at(&headers, &without_newline, at(timestamp))
+                    .unwrap_err(),
+                VerifyError::SignatureMismatch,
+                "{name}: newline"
+            );
+            for field in [
+                "x-sinch-webhook-signature-nonce",
+                "x-sinch-webhook-signature-timestamp",
+            ] {
+                let changed: Vec<(String, String)> = headers
+                    .iter()
+                    .map(|(k, v)| {
+                        if k == field {
+                            let mut v = v.clone().into_bytes();
+                            let last = v.len() - 1;
+                            v[last] = if v[last] == b'1' { b'2' } else { b'1' };
+                            (k.clone(), String::from_utf8(v).unwrap())
+                        } else {
+                            (k.clone(), v.clone())
+                        }
+                    })
+                    .collect();
+                assert_eq!(
+                    Verifier::new(vector["secret"].as_str().unwrap())
+                        .without_timestamp_check()
+                        .verify_at(&changed, &body, at(timestamp))
+                        .unwrap_err(),
+                    VerifyError::SignatureMismatch,
+                    "{name}: {field}"
+                );
+            }
+        } else {
+            assert_eq!(
+                result.unwrap_err(),
+                VerifyError::SignatureMismatch,
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn sign_matches_the_published_vector() {
+    // The vector of the conformance set, restated: the body is the file's bytes.
+    let Some(dir) = conformance_dir("sign_matches_the_published_vector") else {
+        return;
+    };
+    let body = std::fs::read(dir.join("dotnet-hooks/WebhooksAuthValidation.json")).unwrap();
+    assert_eq!(
+        sign(
+            b"foo_secret1234",
+            &body,
+            "01FJA8B4A7BM43YGWSG9GBV067",
+            VECTOR_TIME as i64
+        ),
+        "wKmZBGo4Cf+y9cZoPHhiVw6ziKeubLGqN4OdG8jlaPo="
+    );
+}
+
+#[test]
+fn one_byte_changes_fail_with_signed_test_bodies() {
+    let body = br#"{"app_id":"a","project_id":"p","opt_out_notification":{}}"#.to_vec();
+    let verifier = Verifier::new("s3cret").with_clock(|| at(VECTOR_TIME));
+    let headers = signature_headers(b"s3cret", &body, "nonce-abc", VECTOR_TIME as i64);
+    assert!(verifier.verify(&headers, &body).is_ok());
+    for index in 0..body.len() {
+        let mut tampered = body.clone();
+        tampered[index] = tampered[index].wrapping_add(1);
+        assert_eq!(
+            verifier.verify(&headers, &tampered).unwrap_err(),
+            VerifyError::SignatureMismatch
+        );
+    }
+    let other_nonce = signature_headers(b"s3cret", &body, "nonce-abc", VECTOR_TIME as i64);
+    let mut swapped = other_nonce.clone();
+    swapped[1].1 = "nonce-abd".to_owned();
+    assert_eq!(
+        verifier.verify(&swapped, &body).unwrap_err(),
+        VerifyError::SignatureMismatch
+    );
+    let mut moved = other_nonce;
+    moved[2].1 = (VECTOR_TIME + 1).to_string();
+    assert_eq!(
+        verifier.verify(&moved, &body).unwrap_err(),
+        VerifyError::SignatureMismatch
+    );
+}
+
+#[test]
+fn header_names_are_case_insensitive_and_problems_are_named() {
+    let body = b"{}";
+    let signed = signature_headers(b"k", body, "n", VECTOR_TIME as i64);
+    let shouting: Vec<(String, String)> = signed
+        .iter()
+        .map(|(k, v)| (k.to_uppercase(), v.clone()))
+        .collect();
+    let verifier = Verifier::new("k").with_clock(|| at(VECTOR_TIME));
+    assert!(verifier.verify(&shouting, body).is_ok());
+
+    for (index, header) in [
+        SignatureHeader::Signature,
+        SignatureHeader::Nonce,
+        SignatureHeader::Timestamp,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let missing: Vec<_> = signed
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != index)
+            .map(|(_, h)| h.clone())
+            .collect();
+        assert_eq!(
+            verifier.verify(&missing, body).unwrap_err(),
+            VerifyError::MissingHeader(header)
+        );
+    }
+    let without_algorithm = &signed[..3];
+    assert!(
+        verifier.verify(without_algorithm, body).is_ok(),
+        "algorithm header is optional"
+    );
+
+    let mut sha1 = signed.clone();
+    sha1[3].1 = "HmacSHA1".to_owned();
+    assert_eq!(
+        verifier.verify(&sha1, body).unwrap_err(),
+        VerifyError::UnsupportedAlgorithm {
+            algorithm: "HmacSHA1".to_owned()
+        }
+    );
+
+    let mut bad_time = signed.clone();
+    bad_time[2].1 = "16345793.53".to_owned();
+    assert!(matches!(
+        verifier.verify(&bad_time, body).unwrap_err(),
+        VerifyError::MalformedHeader {
+            header: SignatureHeader::Timestamp,
+            ..
+        }
+    ));
+
+    let mut bad_signature = signed.clone();
+    bad_signature[0].1 = "not base64!".to_owned();
+    assert!(matches!(
+        verifier.verify(&bad_signature, body).unwrap_err(),
+        VerifyError::MalformedHeader {
+            header: SignatureHeader::Signature,
+            ..
+        }
+    ));
+
+    let mut twice: Vec<(String, String)> = signed
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    twice.push((
+        "X-Sinch-Webhook-Signature-Nonce".to_owned(),
+        "other".to_owned(),
+    ));
+    assert!(matches!(
+        verifier.verify(&twice, body).unwrap_err(),
+        VerifyError::MalformedHeader {
+            header: SignatureHeader::Nonce,
+            ..
+        }
+    ));
+
+    let messages: Vec<String> = [
+        VerifyError::MissingHeader(SignatureHeader::Nonce),
+        verifier.verify(&bad_time, body).unwrap_err(),
+        verifier.verify(&sha1, body).unwrap_err(),
+        Verifier::new("k")
+            .with_clock(|| at(VECTOR_TIME + 301))
+            .verify(&signed, body)
+            .unwrap_err(),
+        Verifier::new("k")
+            .with_clock(|| at(VECTOR_TIME - 400))
+            .verify(&signed, body)
+            .unwrap_err(),
+        Verifier::new("other")
+            .with_clock(|| at(VECTOR_TIME))
+            .verify(&signed, body)
+            .unwrap_err(),
+        Verifier::new("")
+            .with_clock(|| at(VECTOR_TIME))
+            .verify(&signed, body)
+            .unwrap_err(),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    insta::assert_snapshot!(messages.join("\n"));
+}
+
+#[test]
+fn tolerance_is_checked_both_ways_and_configurable() {
+    let body = b"{}";
+    let headers = signature_headers(b"k", body, "n", VECTOR_TIME as i64);
+    let verifier = Verifier::new("k");
+    assert!(
+        verifier
+            .verify_at(&headers, body, at(VECTOR_TIME + 300))
+            .is_ok()
+    );
+    assert_eq!(
+        verifier
+            .verify_at(&headers, body, at(VECTOR_TIME + 301))
+            .unwrap_err(),
+        VerifyError::StaleTimestamp {
+            age: Duration::from_secs(301),
+            tolerance: Duration::from_secs(300)
+        }
+    );
+    assert!(
+        verifier
+            .verify_at(&headers, body, at(VECTOR_TIME - 300))
+            .is_ok()
+    );
+    assert!(matches!(
+        verifier
+            .verify_at(&headers, body, at(VECTOR_TIME - 301))
+            .unwrap_err(),
+        VerifyError::FutureTimestamp { .. }
+    ));
+    let wide = Verifier::new("k").with_tolerance(Duration::from_secs(3600));
+    assert!(
+        wide.verify_at(&headers, body, at(VECTOR_TIME + 3000))
+            .is_ok()
+    );
+    let any = Verifier::new("k").without_timestamp_check();
+    assert!(
+        any.verify_at(&headers, body, at(VECTOR_TIME + 10_000_000))
+            .is_ok()
+    );
+}
+
+#[test]
+fn several_secrets_allow_rotation() {
+    let body = b"{}";
+    let verifier = Verifier::new("old")
+        .with_secret("new")
+        .with_clock(|| at(VECTOR_TIME));
+    let old = signature_headers(b"old", body, "n1", VECTOR_TIME as i64);
+    let new = signature_headers(b"new", body, "n2", VECTOR_TIME as i64);
+    assert_eq!(verifier.verify(&old, body).unwrap().secret_index(), 0);
+    assert_eq!(verifier.verify(&new, body).unwrap().secret_index(), 1);
+    let third = signature_headers(b"third", body, "n3", VECTOR_TIME as i64);
+    assert_eq!(
+        verifier.verify(&third, body).unwrap_err(),
+        VerifyError::SignatureMismatch
+    );
+}
+
+#[test]
+fn replay_guard_refuses_a_nonce_within_the_window_only() {
+    let body = b"{}";
+    let now = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(VECTOR_TIME));
+    let clock = now.clone();
+    let verifier = Verifier::new("k")
+        .with_replay_guard(100)
+        .with_clock(move || at(clock.load(std::sync::atomic::Ordering::SeqCst)));
+    let headers = signature_headers(b"k", body, "n1", VECTOR_TIME as i64);
+    assert!(verifier.verify(&headers, body).is_ok());
+    assert_eq!(
+        verifier.verify(&headers, body).unwrap_err(),
+        VerifyError::ReplayedNonce {
+            nonce: "n1".to_owned()
+        }
+    );
+    // A refused signature does not consume the nonce.
+    let fresh = signature_headers(b"k", body, "n2", VECTOR_TIME as i64);
+    assert!(verifier.verify(&fresh, b"[]").is_err());
+    assert!(verifier.verify(&fresh, body).is_ok());
+    // Releasing the nonce lets a redelivery through.
+    verifier.release_nonce("n1");
+    assert!(verifier.verify(&headers, body).is_ok());
+    // Past the window, the timestamp check refuses it and the guard has forgotten it.
+    now.store(VECTOR_TIME + 301, std::sync::atomic::Ordering::SeqCst);
+    assert!(matches!(
+        verifier.verify(&headers, body).unwrap_err(),
+        VerifyError::StaleTimestamp { .. }
+    ));
+    let later = signature_headers(b"k", body, "n3", (VECTOR_TIME + 301) as i64);
+    assert!(verifier.verify(&later, body).is_ok());
+    assert_eq!(
+        verifier.replay_guard().unwrap().len(),
+        1,
+        "expired nonces are evicted"
+    );
+}
