@@ -1,0 +1,172 @@
+//! `cargo xtask codegen`: OpenAPI description in, Rust wire types out.
+//!
+//! The pipeline is `spec` (load, follow references) → `select` (which schemas) → `lower`
+//! (schemas to the `ir`) → `cycles` (box recursive fields) → `emit` (Rust source, formatted by
+//! prettyplease) → `write` (write or check). Output is a pure function of the input: maps are
+//! sorted and no time, path or environment goes into it.
+
+mod cycles;
+mod docs;
+mod emit;
+mod error;
+mod ir;
+mod lower;
+mod naming;
+mod select;
+mod spec;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+pub(crate) use emit::OutputFile;
+pub(crate) use error::CodegenError;
+
+/// Write the files, or only check that they are up to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Write,
+    Check,
+}
+
+/// Which component schemas to generate (always with everything they reference).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Selection {
+    /// Every schema of the description.
+    All,
+    /// Schemas whose name mentions contacts and the schemas the contacts operations use.
+    ContactRelated,
+    /// These schemas.
+    Named(Vec<String>),
+}
+
+/// One generation job: a description and the module directory it is written to.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    pub(crate) spec: PathBuf,
+    pub(crate) out: PathBuf,
+    pub(crate) selection: Selection,
+    pub(crate) lenient: bool,
+}
+
+/// The workspace root (the xtask lives one level below it).
+pub(crate) fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The targets whose output is committed: the model crate, and the generator's golden outputs
+/// (compiled by the `codegen-golden` crate so that every build type-checks them).
+pub(crate) fn committed_targets() -> Vec<Target> {
+    let root = workspace_root();
+    let fixtures = root.join("xtask/tests/fixtures");
+    let golden = root.join("tests/codegen-golden/src");
+    vec![
+        Target {
+            spec: root.join("openapi/contacts.yaml"),
+            out: root.join("crates/model/src/generated"),
+            selection: Selection::All,
+            lenient: false,
+        },
+        Target {
+            spec: fixtures.join("conversation-full.yaml"),
+            out: golden.join("full_contacts"),
+            selection: Selection::ContactRelated,
+            lenient: false,
+        },
+        Target {
+            spec: fixtures.join("conversation-full.yaml"),
+            out: golden.join("full_all"),
+            selection: Selection::All,
+            lenient: false,
+        },
+        Target {
+            spec: fixtures.join("small.yaml"),
+            out: golden.join("small"),
+            selection: Selection::All,
+            lenient: false,
+        },
+    ]
+}
+
+/// What one target produced.
+#[derive(Debug)]
+pub(crate) struct Generated {
+    pub(crate) files: Vec<OutputFile>,
+    pub(crate) type_count: usize,
+    pub(crate) schema_count: usize,
+    pub(crate) warnings: Vec<String>,
+}
+
+/// Generates the files of one description, without touching the disk.
+pub(crate) fn generate(
+    spec_path: &Path,
+    selection: &Selection,
+    lenient: bool,
+) -> Result<Generated, CodegenError> {
+    let spec = spec::Spec::load(spec_path)?;
+    let label = spec_path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| spec_path.display().to_string());
+    generate_from(&spec, &label, selection, lenient)
+}
+
+/// Generates from the text of a description (tests use this).
+#[cfg(test)]
+pub(crate) fn generate_from_text(
+    text: &str,
+    label: &str,
+    selection: &Selection,
+    lenient: bool,
+) -> Result<Generated, CodegenError> {
+    let spec = spec::Spec::parse(text)
+        .map_err(|message| CodegenError::single(error::Problem::document(message)))?;
+    generate_from(&spec, label, selection, lenient)
+}
+
+fn generate_from(
+    spec: &spec::Spec,
+    label: &str,
+    selection: &Selection,
+    lenient: bool,
+) -> Result<Generated, CodegenError> {
+    let selected = select::select(spec, selection).map_err(CodegenError::Problems)?;
+    let lowered = lower::lower(spec, &selected, lenient).map_err(CodegenError::Problems)?;
+    let files = emit::emit(&lowered.defs, label)?;
+    Ok(Generated {
+        files,
+        type_count: lowered.defs.len(),
+        schema_count: selected.len(),
+        warnings: lowered.warnings.iter().map(ToString::to_string).collect(),
+    })
+}
+
+/// Runs every target; in check mode fails with the list of stale files.
+pub(crate) fn run(targets: &[Target], mode: Mode) -> Result<(), CodegenError> {
+    let mut stale = Vec::new();
+    for target in targets {
+        let generated = generate(&target.spec, &target.selection, target.lenient)?;
+        for warning in &generated.warnings {
+            eprintln!("warning: {warning}");
+        }
+        let changed = write::sync_dir(&target.out, &generated.files, mode)?;
+        if mode == Mode::Write {
+            eprintln!(
+                "{}: {} schemas, {} types, {} files ({} changed) in {}",
+                target.spec.display(),
+                generated.schema_count,
+                generated.type_count,
+                generated.files.len(),
+                changed.len(),
+                target.out.display()
+            );
+        }
+        stale.extend(changed.into_iter().map(|path| path.display().to_string()));
+    }
+    if mode == Mode::Check && !stale.is_empty() {
+        return Err(CodegenError::Stale(stale));
+    }
+    Ok(())
+}
