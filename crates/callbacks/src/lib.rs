@@ -5,7 +5,9 @@
 
 mod contact_types;
 pub mod events;
+pub mod mirror;
 mod open_enum;
+pub mod optout;
 mod parse;
 mod raw_json;
 mod serde_util;

@@ -1,0 +1,228 @@
+//! The suppression list fed by inbound keywords and OPT_IN / OPT_OUT callbacks.
+
+use sinch_contacts_callbacks::optout::{
+    Consent, IdentityKey, IgnoredReason, KeywordClassifier, SuppressionList, SuppressionOutcome,
+};
+use sinch_contacts_callbacks::{Callback, ConversationChannel, parse_unverified};
+
+use crate::support::fixture;
+
+fn inbound(channel: &str, identity: &str, text: &str, accepted: &str) -> Callback {
+    let body = serde_json::json!({
+        "app_id": "a", "project_id": "p", "accepted_time": accepted,
+        "message": {
+            "channel_identity": {"channel": channel, "identity": identity, "app_id": ""},
+            "contact_message": {"text_message": {"text": text}}
+        }
+    });
+    parse_unverified(&serde_json::to_vec(&body).unwrap()).unwrap()
+}
+
+fn opt(kind: &str, status: &str, identity: Option<&str>, accepted: &str) -> Callback {
+    let mut notification =
+        serde_json::json!({"channel": "VIBERBM", "status": status, "contact_id": "c1"});
+    if let Some(identity) = identity {
+        notification["identity"] = identity.into();
+    }
+    let body = serde_json::json!({
+        "app_id": "a", "project_id": "p", "accepted_time": accepted,
+        format!("{kind}_notification"): notification,
+    });
+    parse_unverified(&serde_json::to_vec(&body).unwrap()).unwrap()
+}
+
+const SMS: ConversationChannel = ConversationChannel::Sms;
+
+#[test]
+fn stop_then_start_on_a_text_channel() {
+    let mut list = SuppressionList::default();
+    let key = IdentityKey::new(SMS, "4670");
+    assert!(list.may_message(&SMS, "4670"));
+    assert_eq!(
+        list.apply(&inbound("SMS", "4670", " stop! ", "2024-01-01T00:00:01Z")),
+        SuppressionOutcome::OptedOut(key.clone())
+    );
+    assert!(!list.may_message(&SMS, "4670"));
+    assert!(
+        list.may_message(&ConversationChannel::Mms, "4670"),
+        "keyed by channel too"
+    );
+    // Redelivery changes nothing.
+    assert_eq!(
+        list.apply(&inbound("SMS", "4670", " stop! ", "2024-01-01T00:00:01Z")),
+        SuppressionOutcome::OptedOut(key.clone())
+    );
+    assert!(!list.may_message(&SMS, "4670"));
+    assert_eq!(
+        list.apply(&inbound("SMS", "4670", "help", "2024-01-01T00:00:02Z")),
+        SuppressionOutcome::HelpRequested(key.clone())
+    );
+    assert!(!list.may_message(&SMS, "4670"), "help changes nothing");
+    assert_eq!(
+        list.apply(&inbound("SMS", "4670", "START", "2024-01-01T00:00:03Z")),
+        SuppressionOutcome::OptedIn(key.clone())
+    );
+    assert!(list.may_message(&SMS, "4670"));
+    // An older STOP arriving late is ignored.
+    assert_eq!(
+        list.apply(&inbound("SMS", "4670", "STOP", "2024-01-01T00:00:02Z")),
+        SuppressionOutcome::Stale(key.clone())
+    );
+    assert!(list.may_message(&SMS, "4670"));
+    assert_eq!(list.record_of(&key).unwrap().consent, Consent::OptedIn);
+}
+
+#[test]
+fn only_text_channels_and_whole_keywords_count() {
+    let mut list = SuppressionList::default();
+    assert_eq!(
+        list.apply(&inbound(
+            "MESSENGER",
+            "psid",
+            "STOP",
+            "2024-01-01T00:00:01Z"
+        )),
+        SuppressionOutcome::Ignored(IgnoredReason::NotATextChannel)
+    );
+    assert!(list.may_message(&ConversationChannel::Messenger, "psid"));
+    assert_eq!(
+        list.apply(&inbound(
+            "WHATSAPP",
+            "4670",
+            "please don't stop",
+            "2024-01-01T00:00:01Z"
+        )),
+        SuppressionOutcome::Ignored(IgnoredReason::NoKeyword)
+    );
+    for channel in ["SMS", "MMS", "RCS", "WHATSAPP"] {
+        assert!(
+            matches!(
+                list.apply(&inbound(
+                    channel,
+                    "1",
+                    "Unsubscribe",
+                    "2024-01-01T00:00:01Z"
+                )),
+                SuppressionOutcome::OptedOut(_)
+            ),
+            "{channel}"
+        );
+    }
+    let media = parse_unverified(&fixture("official/message_inbound_media.json")).unwrap();
+    assert_eq!(
+        list.apply(&media),
+        SuppressionOutcome::Ignored(IgnoredReason::NotAText)
+    );
+    let mut custom =
+        SuppressionList::new(KeywordClassifier::default().with_opt_out_keywords(["ARRET"]))
+            .with_text_channels([ConversationChannel::Sms]);
+    assert!(matches!(
+        custom.apply(&inbound("SMS", "2", "arret", "2024-01-01T00:00:01Z")),
+        SuppressionOutcome::OptedOut(_)
+    ));
+    assert_eq!(
+        custom.apply(&inbound("RCS", "2", "arret", "2024-01-01T00:00:01Z")),
+        SuppressionOutcome::Ignored(IgnoredReason::NotATextChannel)
+    );
+}
+
+#[test]
+fn fixture_stop_message_opts_out() {
+    let mut list = SuppressionList::default();
+    let stop = parse_unverified(&fixture("official/message_inbound_text_stop.json")).unwrap();
+    assert!(matches!(list.apply(&stop), SuppressionOutcome::OptedOut(_)));
+    assert!(!list.may_message(&SMS, "46732001122"));
+    assert_eq!(list.opted_out().count(), 1);
+}
+
+#[test]
+fn opt_callbacks_change_state_only_when_succeeded() {
+    let mut list = SuppressionList::default();
+    let viber = ConversationChannel::Viberbm;
+    assert_eq!(
+        list.apply(&opt(
+            "opt_out",
+            "OPT_OUT_FAILED",
+            Some("4670"),
+            "2024-01-01T00:00:01Z"
+        )),
+        SuppressionOutcome::Ignored(IgnoredReason::NotSucceeded)
+    );
+    assert_eq!(
+        list.apply(&opt(
+            "opt_out",
+            "OPT_OUT_STATUS_UNSPECIFIED",
+            Some("4670"),
+            "2024-01-01T00:00:01Z"
+        )),
+        SuppressionOutcome::Ignored(IgnoredReason::NotSucceeded)
+    );
+    assert_eq!(
+        list.apply(&opt(
+            "opt_out",
+            "SOMETHING_NEW",
+            Some("4670"),
+            "2024-01-01T00:00:01Z"
+        )),
+        SuppressionOutcome::Ignored(IgnoredReason::NotSucceeded)
+    );
+    assert!(list.may_message(&viber, "4670"));
+    assert!(matches!(
+        list.apply(&opt(
+            "opt_out",
+            "OPT_OUT_SUCCEEDED",
+            Some("4670"),
+            "2024-01-01T00:00:05Z"
+        )),
+        SuppressionOutcome::OptedOut(_)
+    ));
+    assert!(!list.may_message(&viber, "4670"));
+    assert!(matches!(
+        list.apply(&opt(
+            "opt_in",
+            "OPT_IN_SUCCEEDED",
+            Some("4670"),
+            "2024-01-01T00:00:04Z"
+        )),
+        SuppressionOutcome::Stale(_)
+    ));
+    assert!(!list.may_message(&viber, "4670"));
+    assert!(matches!(
+        list.apply(&opt(
+            "opt_in",
+            "OPT_IN_SUCCEEDED",
+            Some("4670"),
+            "2024-01-01T00:00:06Z"
+        )),
+        SuppressionOutcome::OptedIn(_)
+    ));
+    assert!(list.may_message(&viber, "4670"));
+    assert_eq!(
+        list.apply(&opt(
+            "opt_out",
+            "OPT_OUT_SUCCEEDED",
+            None,
+            "2024-01-01T00:00:07Z"
+        )),
+        SuppressionOutcome::Ignored(IgnoredReason::MissingIdentity)
+    );
+    let seed = parse_unverified(&fixture("seeds/opt_out.json")).unwrap();
+    assert!(matches!(list.apply(&seed), SuppressionOutcome::OptedOut(_)));
+    assert!(!list.may_message(&ConversationChannel::Viber, "46732001122"));
+}
+
+#[test]
+fn callbacks_without_accepted_time_apply_in_arrival_order() {
+    let mut list = SuppressionList::default();
+    let mut stop = inbound("SMS", "9", "STOP", "2024-01-01T00:00:10Z");
+    assert!(matches!(list.apply(&stop), SuppressionOutcome::OptedOut(_)));
+    let mut start = inbound("SMS", "9", "START", "2024-01-01T00:00:00Z");
+    start.accepted_time = None;
+    assert!(matches!(list.apply(&start), SuppressionOutcome::OptedIn(_)));
+    stop.accepted_time =
+        Some(sinch_contacts_callbacks::Timestamp::parse("2024-01-01T00:00:09Z").unwrap());
+    assert!(
+        matches!(list.apply(&stop), SuppressionOutcome::Stale(_)),
+        "the recorded time is still 00:10"
+    );
+}
