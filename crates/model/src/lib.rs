@@ -1,7 +1,59 @@
 //! Wire types and pure domain logic for the Sinch Conversation API contacts domain.
+//!
+//! No I/O, no async, no HTTP types: this crate is what every other crate of the workspace (and
+//! a data pipeline that only needs the types) builds on.
+//!
+//! # Crate organization
+//!
+//! - Wire types ([`Contact`], [`ChannelIdentity`], [`ConversationChannel`], requests and
+//!   responses of every contacts operation, the error envelope) are generated from
+//!   `openapi/contacts.yaml` by `cargo xtask codegen`. Enums the API sends are open: a value
+//!   this version does not know is kept (`Unrecognized`), never an error. Optional fields
+//!   tolerate absence and `null`. [`Contact`] and [`ChannelIdentity`] keep members this crate
+//!   does not know in `additional_properties`, so a contact read and written back loses nothing.
+//! - [`merge_contacts`] and [`plan_conversation_merge`]: the documented merge rules.
+//! - [`ContactPatch`], [`UpdateMask`], [`apply_patch`]: partial updates with a tri-state per
+//!   field and a mask derived from what was set.
+//! - [`validate_create`] and friends, [`ListContactsQuery`]: validation with typed errors that
+//!   name the field.
+//! - [`find_duplicated_identities`], [`find_identity_conflicts`]: identities shared by contacts.
+//!
+//! ```
+//! use sinch_contacts_model::{Contact, ConversationChannel};
+//!
+//! let json = r#"{"id":"01H","channel_identities":[{"channel":"NEW_CHANNEL","identity":"x"}],"future_field":1}"#;
+//! let contact: Contact = serde_json::from_str(json).unwrap();
+//! assert_eq!(contact.channel_identities[0].channel.as_str(), "NEW_CHANNEL");
+//! assert!(contact.channel_identities[0].channel.is_unrecognized());
+//! // Written back, nothing is lost.
+//! let back: serde_json::Value = serde_json::to_value(&contact).unwrap();
+//! assert_eq!(back, serde_json::from_str::<serde_json::Value>(json).unwrap());
+//! # let _ = ConversationChannel::Sms;
+//! ```
 #![forbid(unsafe_code)]
 
 #[rustfmt::skip]
 mod generated;
 
+mod channel;
+mod conflicts;
+mod merge;
+mod patch;
+mod query;
+mod validate;
+
+pub use conflicts::{DuplicatedIdentity, find_duplicated_identities, find_identity_conflicts};
 pub use generated::*;
+pub use merge::{
+    ConversationMove, ConversationRef, MergeError, MergeOutcome, merge_contacts,
+    plan_conversation_merge,
+};
+pub use patch::{
+    ContactField, ContactPatch, MaskError, Patch, PatchBodyError, UpdateMask, apply_patch,
+};
+pub use query::{ContactFilter, IdentityConflictsQuery, ListContactsQuery};
+pub use validate::{
+    METADATA_MAX_CHARS, PAGE_SIZE_MAX, PAGE_SIZE_MIN, ValidationError, Violation, ViolationKind,
+    validate_capability_query, validate_channel_profile_request, validate_contact, validate_create,
+    validate_merge, validate_page_size, validate_patch,
+};

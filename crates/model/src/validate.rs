@@ -1,0 +1,359 @@
+//! Validation of requests before they are sent (and of what the emulator receives), with errors
+//! that name the field.
+//!
+//! ```
+//! use sinch_contacts_model::{validate_create, ChannelIdentity, ContactCreateRequest, ContactLanguage, ConversationChannel};
+//!
+//! let request = ContactCreateRequest::new(
+//!     vec![ChannelIdentity::new(ConversationChannel::Messenger, "1234")],
+//!     ContactLanguage::En,
+//! );
+//! let error = validate_create(&request).unwrap_err();
+//! assert_eq!(error.violations()[0].field(), "channel_identities[0].app_id");
+//! assert_eq!(
+//!     error.to_string(),
+//!     "invalid request: channel_identities[0].app_id: required for the app-scoped channel MESSENGER"
+//! );
+//! ```
+
+use std::fmt;
+
+use crate::{
+    ChannelIdentity, Contact, ContactCreateRequest, ContactPatch, GetChannelProfileRequest, Patch,
+    QueryCapabilityRequest, Recipient,
+};
+
+/// The most characters `metadata` may hold.
+pub const METADATA_MAX_CHARS: usize = 1024;
+/// The smallest accepted page size.
+pub const PAGE_SIZE_MIN: u32 = 1;
+/// The largest accepted page size.
+pub const PAGE_SIZE_MAX: u32 = 20;
+
+/// What is wrong with one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ViolationKind {
+    /// A required value is absent.
+    Missing,
+    /// A value that must not be empty is empty.
+    Empty,
+    /// A contact needs at least one channel identity.
+    NoChannelIdentities,
+    /// The channel's identities are per app, so `app_id` is required.
+    AppIdRequired {
+        /// The app-scoped channel.
+        channel: String,
+    },
+    /// Longer than allowed.
+    TooLong {
+        /// The most characters allowed.
+        max: usize,
+        /// The characters given.
+        actual: usize,
+    },
+    /// Outside the allowed range.
+    OutOfRange {
+        /// The smallest value allowed.
+        min: u32,
+        /// The largest value allowed.
+        max: u32,
+        /// The value given.
+        actual: u32,
+    },
+    /// May not be given together with another field.
+    ExcludedBy {
+        /// The field it excludes.
+        other: String,
+    },
+    /// Must be given together with another field.
+    RequiresAlso {
+        /// The field that must come with it.
+        other: String,
+    },
+    /// A contact cannot be merged into itself.
+    MergeWithItself,
+}
+
+impl fmt::Display for ViolationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing => f.write_str("required"),
+            Self::Empty => f.write_str("must not be empty"),
+            Self::NoChannelIdentities => f.write_str("at least one channel identity is required"),
+            Self::AppIdRequired { channel } => {
+                write!(f, "required for the app-scoped channel {channel}")
+            }
+            Self::TooLong { max, actual } => {
+                write!(f, "{actual} characters, at most {max} allowed")
+            }
+            Self::OutOfRange { min, max, actual } => write!(f, "{actual} is outside {min}..={max}"),
+            Self::ExcludedBy { other } => write!(f, "cannot be given together with `{other}`"),
+            Self::RequiresAlso { other } => write!(f, "must be given together with `{other}`"),
+            Self::MergeWithItself => f.write_str("a contact cannot be merged into itself"),
+        }
+    }
+}
+
+/// One field and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    field: String,
+    kind: ViolationKind,
+}
+
+impl Violation {
+    /// A violation of `field` (a path such as `channel_identities[1].app_id`).
+    pub fn new(field: impl Into<String>, kind: ViolationKind) -> Self {
+        Self {
+            field: field.into(),
+            kind,
+        }
+    }
+
+    /// The path of the field.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> &ViolationKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.kind)
+    }
+}
+
+/// Every violation found in a request (never empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    violations: Vec<Violation>,
+}
+
+impl ValidationError {
+    /// The violations, in field order.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// An error of one violation.
+    pub fn single(field: impl Into<String>, kind: ViolationKind) -> Self {
+        Self {
+            violations: vec![Violation::new(field, kind)],
+        }
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid request: ")?;
+        for (index, violation) in self.violations.iter().enumerate() {
+            if index > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{violation}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// Collects violations; `finish` turns them into a result.
+#[derive(Debug, Default)]
+pub(crate) struct Violations(Vec<Violation>);
+
+impl Violations {
+    pub(crate) fn push(&mut self, field: impl Into<String>, kind: ViolationKind) {
+        self.0.push(Violation::new(field, kind));
+    }
+
+    pub(crate) fn finish(self) -> Result<(), ValidationError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError { violations: self.0 })
+        }
+    }
+}
+
+fn check_identities(identities: &[ChannelIdentity], found: &mut Violations) {
+    if identities.is_empty() {
+        found.push("channel_identities", ViolationKind::NoChannelIdentities);
+    }
+    for (index, identity) in identities.iter().enumerate() {
+        if identity.identity.is_empty() {
+            found.push(
+                format!("channel_identities[{index}].identity"),
+                ViolationKind::Empty,
+            );
+        }
+        if identity.channel.is_app_scoped() && identity.app_id.as_deref().is_none_or(str::is_empty)
+        {
+            found.push(
+                format!("channel_identities[{index}].app_id"),
+                ViolationKind::AppIdRequired {
+                    channel: identity.channel.as_str().to_owned(),
+                },
+            );
+        }
+    }
+}
+
+fn check_metadata(metadata: Option<&str>, found: &mut Violations) {
+    if let Some(metadata) = metadata {
+        let actual = metadata.chars().count();
+        if actual > METADATA_MAX_CHARS {
+            found.push(
+                "metadata",
+                ViolationKind::TooLong {
+                    max: METADATA_MAX_CHARS,
+                    actual,
+                },
+            );
+        }
+    }
+}
+
+/// Checks a create request: at least one channel identity, each with a non-empty identity and
+/// an `app_id` on app-scoped channels; metadata of at most 1024 characters.
+///
+/// # Errors
+///
+/// [`ValidationError`] with every violation.
+pub fn validate_create(request: &ContactCreateRequest) -> Result<(), ValidationError> {
+    let mut found = Violations::default();
+    check_identities(&request.channel_identities, &mut found);
+    check_metadata(request.metadata.as_deref(), &mut found);
+    found.finish()
+}
+
+/// Checks a whole contact by the rules of [`validate_create`] (what a stored contact must hold).
+///
+/// # Errors
+///
+/// [`ValidationError`] with every violation.
+pub fn validate_contact(contact: &Contact) -> Result<(), ValidationError> {
+    let mut found = Violations::default();
+    check_identities(&contact.channel_identities, &mut found);
+    check_metadata(contact.metadata.as_deref(), &mut found);
+    found.finish()
+}
+
+/// Checks a patch: identities it sets follow the create rules, it may not clear them all, and
+/// metadata it sets is at most 1024 characters.
+///
+/// # Errors
+///
+/// [`ValidationError`] with every violation.
+pub fn validate_patch(patch: &ContactPatch) -> Result<(), ValidationError> {
+    let mut found = Violations::default();
+    match &patch.channel_identities {
+        Patch::Set(identities) => check_identities(identities, &mut found),
+        Patch::Clear => found.push("channel_identities", ViolationKind::NoChannelIdentities),
+        Patch::Keep => {}
+    }
+    check_metadata(patch.metadata.value().map(String::as_str), &mut found);
+    found.finish()
+}
+
+/// Checks a merge: both ids present, and different.
+///
+/// # Errors
+///
+/// [`ValidationError`] with every violation.
+pub fn validate_merge(destination_id: &str, source_id: &str) -> Result<(), ValidationError> {
+    let mut found = Violations::default();
+    if destination_id.is_empty() {
+        found.push("destination_id", ViolationKind::Empty);
+    }
+    if source_id.is_empty() {
+        found.push("source_id", ViolationKind::Empty);
+    }
+    if !destination_id.is_empty() && destination_id == source_id {
+        found.push("source_id", ViolationKind::MergeWithItself);
+    }
+    found.finish()
+}
+
+/// Checks a page size: 1 to 20.
+///
+/// # Errors
+///
+/// [`ValidationError`] naming `page_size`.
+pub fn validate_page_size(page_size: u32) -> Result<(), ValidationError> {
+    if (PAGE_SIZE_MIN..=PAGE_SIZE_MAX).contains(&page_size) {
+        Ok(())
+    } else {
+        Err(ValidationError::single(
+            "page_size",
+            ViolationKind::OutOfRange {
+                min: PAGE_SIZE_MIN,
+                max: PAGE_SIZE_MAX,
+                actual: page_size,
+            },
+        ))
+    }
+}
+
+fn check_recipient(recipient: &Recipient, found: &mut Violations) {
+    match recipient {
+        Recipient::ContactId(by_id) => {
+            if by_id.contact_id.is_empty() {
+                found.push("recipient.contact_id", ViolationKind::Empty);
+            }
+        }
+        Recipient::IdentifiedBy(by_identity) => {
+            let identities = &by_identity.identified_by.channel_identities;
+            if identities.is_empty() {
+                found.push(
+                    "recipient.identified_by.channel_identities",
+                    ViolationKind::Empty,
+                );
+            }
+            for (index, identity) in identities.iter().enumerate() {
+                if identity.identity.is_empty() {
+                    found.push(
+                        format!("recipient.identified_by.channel_identities[{index}].identity"),
+                        ViolationKind::Empty,
+                    );
+                }
+            }
+        }
+        _ => found.push("recipient", ViolationKind::Missing),
+    }
+}
+
+/// Checks a getChannelProfile request: an app id and a well-formed recipient.
+///
+/// # Errors
+///
+/// [`ValidationError`] with every violation.
+pub fn validate_channel_profile_request(
+    request: &GetChannelProfileRequest,
+) -> Result<(), ValidationError> {
+    let mut found = Violations::default();
+    if request.app_id.is_empty() {
+        found.push("app_id", ViolationKind::Empty);
+    }
+    check_recipient(&request.recipient, &mut found);
+    found.finish()
+}
+
+/// Checks a capability query: an app id and a well-formed recipient.
+///
+/// # Errors
+///
+/// [`ValidationError`] with every violation.
+pub fn validate_capability_query(request: &QueryCapabilityRequest) -> Result<(), ValidationError> {
+    let mut found = Violations::default();
+    if request.app_id.is_empty() {
+        found.push("app_id", ViolationKind::Empty);
+    }
+    check_recipient(&request.recipient, &mut found);
+    found.finish()
+}
