@@ -1,5 +1,7 @@
 //! Integration tests of the callbacks crate (one test binary).
 
+#[cfg(feature = "axum")]
+mod axum_endpoint;
 mod conformance;
 mod mirror;
 mod parse_fixtures;

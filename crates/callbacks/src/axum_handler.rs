@@ -1,0 +1,133 @@
+//! An axum webhook endpoint (feature `axum`): body limit, verify, parse, hand over.
+
+use std::error::Error as StdError;
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+
+use crate::events::Callback;
+use crate::parse::parse;
+use crate::verify::Verifier;
+
+/// The error user code returns to refuse a callback (the endpoint then answers 500, and the
+/// API delivers the callback again).
+pub type HandlerError = Box<dyn StdError + Send + Sync>;
+
+/// The default body limit: 1 MiB (callbacks are a few KiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// User code that receives verified, parsed callbacks.
+///
+/// Implemented for async closures `Fn(Callback) -> impl Future<Output = Result<(), E>>`; implement
+/// it on your own type when the handler holds state.
+pub trait CallbackHandler: Send + Sync + 'static {
+    /// Processes one callback. `Err` makes the endpoint answer 500 so the API redelivers.
+    fn handle(&self, callback: Callback) -> impl Future<Output = Result<(), HandlerError>> + Send;
+}
+
+impl<F, Fut, E> CallbackHandler for F
+where
+    F: Fn(Callback) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), E>> + Send,
+    E: Into<HandlerError>,
+{
+    fn handle(&self, callback: Callback) -> impl Future<Output = Result<(), HandlerError>> + Send {
+        let future = self(callback);
+        async move { future.await.map_err(Into::into) }
+    }
+}
+
+/// A webhook endpoint for axum.
+///
+/// Per request: the body is read up to the limit (else **413**); the signature is verified
+/// (else **401**, before any parsing); the body is parsed (else **400**); the callback goes to
+/// the handler, and the endpoint answers **200** only when the handler returned `Ok`, else
+/// **500** so the API delivers it again (the nonce is then released from the replay guard, so
+/// the redelivery is not refused as a replay).
+///
+/// ```
+/// use sinch_contacts_callbacks::axum_handler::WebhookReceiver;
+/// use sinch_contacts_callbacks::{Callback, Verifier};
+///
+/// let app: axum::Router = WebhookReceiver::new(Verifier::new("secret"), |callback: Callback| async move {
+///     println!("{}", callback.trigger());
+///     Ok::<(), std::io::Error>(())
+/// })
+/// .max_body_bytes(64 * 1024)
+/// .router("/sinch/callbacks");
+/// # let _ = app;
+/// ```
+#[derive(Debug)]
+pub struct WebhookReceiver<H> {
+    verifier: Verifier,
+    handler: H,
+    max_body_bytes: usize,
+}
+
+impl<H: CallbackHandler> WebhookReceiver<H> {
+    /// An endpoint verifying with `verifier` and handing callbacks to `handler`.
+    pub fn new(verifier: Verifier, handler: H) -> Self {
+        Self {
+            verifier,
+            handler,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+
+    /// Sets the body size limit in bytes.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// A router answering `POST path`.
+    pub fn router(self, path: &str) -> Router {
+        let limit = self.max_body_bytes;
+        Router::new()
+            .route(path, post(receive::<H>))
+            .layer(DefaultBodyLimit::max(limit))
+            .with_state(Arc::new(self))
+    }
+}
+
+async fn receive<H: CallbackHandler>(
+    State(receiver): State<Arc<WebhookReceiver<H>>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let verified = match receiver.verifier.verify(&headers, &body) {
+        Ok(verified) => verified,
+        Err(error) => return (StatusCode::UNAUTHORIZED, error.to_string()).into_response(),
+    };
+    let callback = match parse(&verified) {
+        Ok(callback) => callback,
+        Err(error) => {
+            // The body was authentic but is not processable: release the nonce so a corrected
+            // redelivery is not refused, and say what is wrong without echoing the body.
+            receiver.verifier.release_nonce(verified.nonce());
+            return (StatusCode::BAD_REQUEST, error.to_string()).into_response();
+        }
+    };
+    match receiver.handler.handle(callback).await {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(error) => {
+            receiver.verifier.release_nonce(verified.nonce());
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("callback handler failed: {error}"),
+            )
+                .into_response()
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The axum endpoint, driven with `tower::ServiceExt::oneshot` (no network).
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, UNIX_EPOCH};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use sinch_contacts_callbacks::axum_handler::WebhookReceiver;
+use sinch_contacts_callbacks::{Callback, Trigger, Verifier, signature_headers};
+use tower::ServiceExt;
+
+use crate::support::fixture;
+
+const NOW: u64 = 1_700_000_000;
+const SECRET: &[u8] = b"endpoint-secret";
+
+fn verifier() -> Verifier {
+    Verifier::new(SECRET)
+        .with_replay_guard(64)
+        .with_clock(|| UNIX_EPOCH + Duration::from_secs(NOW))
+}
+
+fn request(body: &[u8], nonce: &str, secret: &[u8]) -> Request<Body> {
+    let mut builder = Request::post("/callbacks").header("content-type", "application/json");
+    for (name, value) in signature_headers(secret, body, nonce, NOW as i64) {
+        builder = builder.header(name, value);
+    }
+    builder.body(Body::from(body.to_vec())).unwrap()
+}
+
+type Seen = Arc<Mutex<Vec<Trigger>>>;
+
+fn app(fail: bool, limit: usize) -> (axum::Router, Seen) {
+    let seen: Seen = Arc::default();
+    let sink = seen.clone();
+    let router = WebhookReceiver::new(verifier(), move |callback: Callback| {
+        let sink = sink.clone();
+        async move {
+            sink.lock().unwrap().push(callback.trigger());
+            if fail {
+                Err::<(), _>(std::io::Error::other("database down"))
+            } else {
+                Ok(())
+            }
+        }
+    })
+    .max_body_bytes(limit)
+    .router("/callbacks");
+    (router, seen)
+}
+
+async fn status_and_text(router: axum::Router, request: Request<Body>) -> (StatusCode, String) {
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn a_signed_callback_reaches_the_handler_and_gets_200() {
+    let (router, seen) = app(false, 1 << 20);
+    let body = fixture("official/message_inbound_text_stop.json");
+    let (status, _) = status_and_text(router, request(&body, "n1", SECRET)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(*seen.lock().unwrap(), [Trigger::MessageInbound]);
+}
+
+#[tokio::test]
+async fn a_bad_signature_gets_401_before_parsing() {
+    let (router, seen) = app(false, 1 << 20);
+    let (status, text) =
+        status_and_text(router.clone(), request(b"not even json", "n1", b"wrong")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(text.contains("signature mismatch"), "{text}");
+    let unsigned = Request::post("/callbacks").body(Body::from("{}")).unwrap();
+    let (status, text) = status_and_text(router, unsigned).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        text.contains("missing header x-sinch-webhook-signature"),
+        "{text}"
+    );
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_unparseable_signed_body_gets_400() {
+    let (router, seen) = app(false, 1 << 20);
+    let (status, text) = status_and_text(router, request(br#"{"app_id": 1}"#, "n1", SECRET)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text.contains("app_id"), "{text}");
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_gets_413() {
+    let (router, seen) = app(false, 256);
+    let body = fixture("official/message_inbound_text_stop.json");
+    assert!(body.len() > 256);
+    let (status, _) = status_and_text(router, request(&body, "n1", SECRET)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_failing_handler_gets_500_and_the_redelivery_is_accepted() {
+    let (router, seen) = app(true, 1 << 20);
+    let body = fixture("seeds/opt_out.json");
+    let (status, text) = status_and_text(router.clone(), request(&body, "n1", SECRET)).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(text.contains("database down"), "{text}");
+    // The same delivery again is handled again (not refused as a replay) ...
+    let (status, _) = status_and_text(router.clone(), request(&body, "n1", SECRET)).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_replayed_delivery_is_refused_after_success() {
+    let (router, seen) = app(false, 1 << 20);
+    let body = fixture("seeds/opt_in.json");
+    let (status, _) = status_and_text(router.clone(), request(&body, "n1", SECRET)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, text) = status_and_text(router, request(&body, "n1", SECRET)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(text.contains("replayed nonce"), "{text}");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn other_methods_are_refused() {
+    let (router, _) = app(false, 1 << 20);
+    let response = router
+        .oneshot(Request::get("/callbacks").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
