@@ -398,7 +398,8 @@ fn enum_tokens(name: &Ident, docs: TokenStream, def: &EnumDef) -> TokenStream {
     let variants = def.variants.iter().map(|variant| {
         let docs = doc_attrs(&variant.docs);
         let variant_ident = ident(&variant.rust_name);
-        let default_attr = (def.default.as_ref() == Some(&variant.rust_name)).then(|| quote! { #[default] });
+        let default_attr =
+            (def.default.as_ref() == Some(&variant.rust_name)).then(|| quote! { #[default] });
         quote! {
             #docs
             #default_attr

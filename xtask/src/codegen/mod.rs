@@ -170,3 +170,6 @@ pub(crate) fn run(targets: &[Target], mode: Mode) -> Result<(), CodegenError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -120,8 +120,7 @@ impl std::fmt::Display for RefError {
 /// The component schema name a reference names directly (`#/components/schemas/Name`), if any.
 pub(crate) fn schema_ref_name(reference: &str) -> Option<String> {
     let rest = reference.strip_prefix(SCHEMAS_PREFIX)?;
-    let name = decode_segment(rest);
-    (!name.contains('/')).then_some(name)
+    (!rest.contains('/')).then(|| decode_segment(rest))
 }
 
 /// The component schema a reference points into (`#/components/schemas/Name/...`), if any.
