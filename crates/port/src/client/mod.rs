@@ -1,0 +1,171 @@
+//! [`ContactsClient`]: the contacts operations over any [`Transport`].
+
+mod builder;
+mod pagination;
+
+use std::fmt;
+use std::sync::Arc;
+
+use futures_core::Stream;
+use sinch_contacts_model::{
+    Contact, ContactCreateRequest, ContactPatch, GetChannelProfileRequest,
+    GetChannelProfileResponse, IdentityConflict, IdentityConflictsQuery, ListContactsQuery,
+    ListContactsResponse, ListIdentityConflictsResponse, QueryCapabilityRequest,
+    QueryCapabilityResponse,
+};
+
+pub use builder::ContactsClientBuilder;
+pub(crate) use pagination::Paged;
+
+use crate::config::Endpoint;
+use crate::error::Error;
+use crate::execute::Engine;
+use crate::operations::{
+    CreateContact, DeleteContact, GetChannelProfile, GetContact, ListContacts,
+    ListIdentityConflicts, MergeContacts, Operation, QueryCapability, UpdateContact,
+};
+use crate::transport::Transport;
+
+/// A client for the contacts API. Cheap to clone; clones share the
+/// transport and the token cache.
+///
+/// ```
+/// use sinch_contacts_port::{Auth, ContactsClient, Region, transport_fn};
+///
+/// let transport = transport_fn(|_request| async move {
+///     Ok(http::Response::new(bytes::Bytes::from_static(b"{}")))
+/// });
+/// let client = ContactsClient::builder(transport, "my-project")
+///     .region(Region::Eu)
+///     .auth(Auth::oauth2("key-id", "key-secret"))
+///     .build()
+///     .unwrap();
+/// assert_eq!(client.endpoint().base_url(), "https://eu.conversation.api.sinch.com");
+/// ```
+#[derive(Clone)]
+pub struct ContactsClient {
+    endpoint: Arc<Endpoint>,
+    engine: Arc<Engine>,
+}
+
+impl fmt::Debug for ContactsClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContactsClient")
+            .field("endpoint", &self.endpoint)
+            .field("engine", &self.engine)
+            .finish()
+    }
+}
+
+impl ContactsClient {
+    /// Starts configuring a client that sends through `transport` for the
+    /// project `project_id`.
+    pub fn builder(
+        transport: impl Transport + 'static,
+        project_id: impl Into<String>,
+    ) -> ContactsClientBuilder {
+        Self::builder_shared(Arc::new(transport), project_id)
+    }
+
+    /// Like [`builder`](Self::builder), for a transport already shared.
+    pub fn builder_shared(
+        transport: Arc<dyn Transport>,
+        project_id: impl Into<String>,
+    ) -> ContactsClientBuilder {
+        ContactsClientBuilder::new(transport, project_id.into())
+    }
+
+    pub(crate) fn from_parts(endpoint: Endpoint, engine: Engine) -> Self {
+        Self {
+            endpoint: Arc::new(endpoint),
+            engine: Arc::new(engine),
+        }
+    }
+
+    /// Where requests go.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// Runs any [`Operation`]: build, send with credentials and retries,
+    /// parse.
+    pub async fn execute<O: Operation>(&self, operation: &O) -> Result<O::Output, Error> {
+        let request = operation.build(&self.endpoint)?;
+        let response = self.engine.send(request).await?;
+        O::parse(response)
+    }
+
+    /// One page of contacts.
+    pub async fn list(&self, query: ListContactsQuery) -> Result<ListContactsResponse, Error> {
+        self.execute(&ListContacts::new(query)).await
+    }
+
+    /// Every contact matching `query`, following `next_page_token` lazily
+    /// until it is empty or absent.
+    pub fn list_all(
+        &self,
+        query: ListContactsQuery,
+    ) -> impl Stream<Item = Result<Contact, Error>> + Send + 'static {
+        pagination::paginate(self.clone(), ListContacts::new(query))
+    }
+
+    /// Creates a contact; the request is validated first and nothing is sent
+    /// if it is invalid.
+    pub async fn create(&self, request: &ContactCreateRequest) -> Result<Contact, Error> {
+        self.execute(&CreateContact::new(request)).await
+    }
+
+    /// Fetches one contact.
+    pub async fn get(&self, contact_id: &str) -> Result<Contact, Error> {
+        self.execute(&GetContact::new(contact_id)).await
+    }
+
+    /// Applies a patch; `update_mask` is the patch's mask.
+    pub async fn update(&self, contact_id: &str, patch: &ContactPatch) -> Result<Contact, Error> {
+        self.execute(&UpdateContact::new(contact_id, patch)).await
+    }
+
+    /// Deletes one contact.
+    pub async fn delete(&self, contact_id: &str) -> Result<(), Error> {
+        self.execute(&DeleteContact::new(contact_id)).await
+    }
+
+    /// Merges `source_id` into `destination_id`; returns the surviving
+    /// contact. The source no longer exists afterwards.
+    pub async fn merge(&self, destination_id: &str, source_id: &str) -> Result<Contact, Error> {
+        self.execute(&MergeContacts::new(destination_id, source_id))
+            .await
+    }
+
+    /// The profile name of a user on Messenger, Instagram, Viber or LINE.
+    pub async fn get_channel_profile(
+        &self,
+        request: &GetChannelProfileRequest,
+    ) -> Result<GetChannelProfileResponse, Error> {
+        self.execute(&GetChannelProfile::new(request)).await
+    }
+
+    /// One page of identity conflicts.
+    pub async fn list_identity_conflicts(
+        &self,
+        query: IdentityConflictsQuery,
+    ) -> Result<ListIdentityConflictsResponse, Error> {
+        self.execute(&ListIdentityConflicts::new(query)).await
+    }
+
+    /// Every identity conflict, following `next_page_token` lazily.
+    pub fn list_all_identity_conflicts(
+        &self,
+        query: IdentityConflictsQuery,
+    ) -> impl Stream<Item = Result<IdentityConflict, Error>> + Send + 'static {
+        pagination::paginate(self.clone(), ListIdentityConflicts::new(query))
+    }
+
+    /// Starts a capability query; results arrive as callbacks.
+    pub async fn query_capability(
+        &self,
+        request: &QueryCapabilityRequest,
+    ) -> Result<QueryCapabilityResponse, Error> {
+        self.execute(&QueryCapability::new(request)).await
+    }
+}

@@ -1,0 +1,117 @@
+//! Sending one logical request: credentials, retries and the expired-token
+//! refresh, around whatever [`Transport`](crate::Transport) the client has.
+
+use std::sync::Arc;
+
+use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use http::{HeaderValue, StatusCode};
+
+use crate::auth::{Auth, Scheme, TokenCache, build_token_request, parse_token_response};
+use crate::error::Error;
+use crate::request::copy_request;
+use crate::retry::{Failure, RetryPolicy, may_retry, parse_retry_after};
+use crate::runtime::{Clock, Jitter, Sleep};
+use crate::transport::{HttpRequest, HttpResponse, Transport};
+
+/// Everything the client needs to move a request, shared by its clones.
+#[derive(Debug)]
+pub(crate) struct Engine {
+    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) auth: Auth,
+    pub(crate) tokens: TokenCache,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) sleep: Option<Arc<dyn Sleep>>,
+    pub(crate) jitter: Arc<dyn Jitter>,
+}
+
+impl Engine {
+    /// Sends `request` with credentials; returns the final response whatever
+    /// its status (callers turn non-2xx into [`ApiError`](crate::ApiError)).
+    pub(crate) async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+        let mut refreshed = false;
+        loop {
+            let credential = self.credential().await?;
+            let mut attempt = copy_request(&request);
+            attempt
+                .headers_mut()
+                .insert(AUTHORIZATION, credential.clone());
+            let response = self.send_with_retries(attempt).await?;
+            if !refreshed && self.auth.is_oauth2() && token_expired(&response) {
+                self.tokens.invalidate(&credential);
+                refreshed = true;
+                continue;
+            }
+            return Ok(response);
+        }
+    }
+
+    async fn credential(&self) -> Result<HeaderValue, Error> {
+        match self.auth.scheme() {
+            Scheme::Basic => Ok(self.auth.basic_header()),
+            Scheme::OAuth2 { token_url, .. } => {
+                self.tokens
+                    .get(
+                        || self.clock.now(),
+                        || async {
+                            let request = build_token_request(&self.auth, token_url)?;
+                            let response = self.send_with_retries(request).await?;
+                            parse_token_response(response)
+                        },
+                    )
+                    .await
+            }
+        }
+    }
+
+    /// Sends `request` as is, repeating it while the retry policy and the
+    /// safety rules allow. Returns the last response or transport error.
+    pub(crate) async fn send_with_retries(
+        &self,
+        request: HttpRequest,
+    ) -> Result<HttpResponse, Error> {
+        let max_attempts = self.retry.max_attempts();
+        let mut attempt = 1;
+        loop {
+            let outcome = self.transport.send(copy_request(&request)).await;
+            let (failure, retry_after) = match &outcome {
+                Ok(response) if response.status().is_success() => {
+                    return outcome.map_err(Error::from);
+                }
+                Ok(response) => (
+                    Failure::Status(response.status()),
+                    parse_retry_after(response.headers()),
+                ),
+                Err(error) => (Failure::Transport(error), None),
+            };
+            let pause = if attempt < max_attempts && may_retry(request.method(), failure) {
+                self.sleep
+                    .as_ref()
+                    .zip(self.retry.delay(attempt, retry_after, &*self.jitter))
+            } else {
+                None
+            };
+            match pause {
+                Some((sleep, delay)) => {
+                    sleep.sleep(delay).await;
+                    attempt += 1;
+                }
+                None => return outcome.map_err(Error::from),
+            }
+        }
+    }
+}
+
+/// A 401 whose `www-authenticate` mentions an expired token.
+fn token_expired(response: &HttpResponse) -> bool {
+    response.status() == StatusCode::UNAUTHORIZED
+        && response
+            .headers()
+            .get_all(WWW_AUTHENTICATE)
+            .iter()
+            .any(|value| {
+                value
+                    .to_str()
+                    .is_ok_and(|text| text.to_ascii_lowercase().contains("expired"))
+            })
+}

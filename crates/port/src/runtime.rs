@@ -1,0 +1,139 @@
+//! Injected time and randomness: [`Clock`], [`Sleep`] and [`Jitter`].
+//!
+//! The client never reads the time, sleeps or draws random numbers directly,
+//! so tests can drive token expiry and retry back-off deterministically and
+//! the crate does not tie itself to one async runtime.
+
+use std::collections::hash_map::RandomState;
+use std::fmt;
+use std::future::Future;
+use std::hash::{BuildHasher, Hasher};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// A boxed future that completes after a delay; returned by [`Sleep::sleep`].
+pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+
+/// A monotonic clock, used for token expiry.
+pub trait Clock: Send + Sync + fmt::Debug {
+    /// The current instant.
+    fn now(&self) -> Instant;
+}
+
+/// Waits for a duration, used between retry attempts.
+pub trait Sleep: Send + Sync + fmt::Debug {
+    /// Returns a future that completes once `duration` has elapsed.
+    fn sleep(&self, duration: Duration) -> SleepFuture;
+}
+
+/// Draws the random part of a back-off delay ("full jitter").
+pub trait Jitter: Send + Sync + fmt::Debug {
+    /// Returns a duration uniformly drawn from `0..=max`.
+    fn sample(&self, max: Duration) -> Duration;
+}
+
+/// [`Clock`] backed by [`Instant::now`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+}
+
+/// [`Sleep`] backed by `tokio::time::sleep`; needs a Tokio runtime with the
+/// time driver enabled.
+#[cfg(feature = "tokio")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioSleep;
+
+#[cfg(feature = "tokio")]
+impl Sleep for TokioSleep {
+    fn sleep(&self, duration: Duration) -> SleepFuture {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// [`Jitter`] from a small xorshift generator seeded by the standard
+/// library's per-process random hasher keys. Not cryptographic; it only
+/// spreads retries of many clients over time.
+#[derive(Debug)]
+pub struct RandomJitter {
+    state: AtomicU64,
+}
+
+impl RandomJitter {
+    /// A generator with a fresh random seed.
+    pub fn new() -> Self {
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u64(0x9E37_79B9_7F4A_7C15);
+        Self::with_seed(hasher.finish())
+    }
+
+    /// A generator with a fixed seed, for reproducible sequences.
+    pub fn with_seed(seed: u64) -> Self {
+        Self {
+            state: AtomicU64::new(seed | 1),
+        }
+    }
+
+    fn next_u64(&self) -> u64 {
+        let mut current = self.state.load(Ordering::Relaxed);
+        loop {
+            let mut next = current;
+            next ^= next << 13;
+            next ^= next >> 7;
+            next ^= next << 17;
+            match self.state.compare_exchange_weak(
+                current,
+                next,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return next,
+                Err(actual) => current = actual,
+            }
+        }
+    }
+}
+
+impl Default for RandomJitter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Jitter for RandomJitter {
+    fn sample(&self, max: Duration) -> Duration {
+        let max_nanos = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
+        if max_nanos == 0 {
+            return Duration::ZERO;
+        }
+        let draw = self.next_u64() % max_nanos.saturating_add(1).max(1);
+        Duration::from_nanos(draw)
+    }
+}
+
+/// [`Jitter`] that always returns the same fraction of the maximum, for
+/// deterministic tests (`1.0` = no jitter, `0.0` = no delay).
+#[derive(Debug, Clone, Copy)]
+pub struct FixedJitter {
+    fraction: f64,
+}
+
+impl FixedJitter {
+    /// Always returns `fraction` (clamped to `0.0..=1.0`) of the maximum.
+    pub fn new(fraction: f64) -> Self {
+        Self {
+            fraction: fraction.clamp(0.0, 1.0),
+        }
+    }
+}
+
+impl Jitter for FixedJitter {
+    fn sample(&self, max: Duration) -> Duration {
+        max.mul_f64(self.fraction)
+    }
+}

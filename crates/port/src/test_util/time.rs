@@ -1,0 +1,82 @@
+//! A manual clock and a sleeper that records instead of waiting.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use crate::runtime::{Clock, Sleep, SleepFuture};
+
+/// A [`Clock`] that moves only when told to.
+#[derive(Debug, Clone)]
+pub struct ManualClock {
+    now: Arc<Mutex<Instant>>,
+}
+
+impl ManualClock {
+    /// A clock frozen at the current instant.
+    pub fn new() -> Self {
+        Self {
+            now: Arc::new(Mutex::new(Instant::now())),
+        }
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        *self.now.lock().unwrap_or_else(PoisonError::into_inner) += by;
+    }
+}
+
+impl Default for ManualClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Instant {
+        *self.now.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A [`Sleep`] that returns at once, records each requested delay and, if
+/// given a [`ManualClock`], advances it by that delay.
+#[derive(Debug, Clone, Default)]
+pub struct RecordingSleep {
+    delays: Arc<Mutex<Vec<Duration>>>,
+    clock: Option<ManualClock>,
+}
+
+impl RecordingSleep {
+    /// A sleeper that only records.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A sleeper that also advances `clock`.
+    pub fn advancing(clock: ManualClock) -> Self {
+        Self {
+            delays: Arc::default(),
+            clock: Some(clock),
+        }
+    }
+
+    /// The delays requested so far, in order.
+    pub fn delays(&self) -> Vec<Duration> {
+        self.delays
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl Sleep for RecordingSleep {
+    fn sleep(&self, duration: Duration) -> SleepFuture {
+        self.delays
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(duration);
+        if let Some(clock) = &self.clock {
+            clock.advance(duration);
+        }
+        Box::pin(std::future::ready(()))
+    }
+}

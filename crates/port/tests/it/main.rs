@@ -1,0 +1,13 @@
+//! Integration tests of the port crate, run against `FakeTransport`.
+
+mod auth;
+mod contacts;
+mod errors;
+mod extras;
+mod listing;
+mod pagination;
+mod retries;
+mod secrets;
+mod snapshots;
+mod support;
+mod transport;
