@@ -6,6 +6,8 @@ use crate::codegen::{self, Mode, Selection, Target};
 
 const USAGE: &str = "\
 usage:
+  cargo xtask tour
+      The end-to-end tour on the embedded emulator (says what it will run until it exists).
   cargo xtask codegen [--check]
       Regenerate every committed target (the model crate and the generator's golden outputs).
       With --check, write nothing and fail if any committed file is stale.
@@ -16,6 +18,19 @@ usage:
       the roots by name. --lenient maps constructs the generator cannot express to
       serde_json::Value with a warning instead of failing.";
 
+/// What `cargo xtask tour` will run once the emulator and the command-line tool exist.
+const TOUR_PLAN: &str = "\
+The end-to-end tour runs on the embedded emulator (no account, no network) once the emulator
+and the `sinch-contacts` tool are part of the workspace. It will:
+  1. start the emulator in-process and point the contacts client at it;
+  2. create, get, list (all pages), update (with a derived update mask) and delete contacts;
+  3. merge two contacts and show the documented merge rules at work;
+  4. list identity conflicts and ask for a channel profile;
+  5. receive the signed callbacks the emulator delivers: verify, parse, mirror the contacts and
+     act on a STOP opt-out.
+Today the workspace holds the model crate, the port (client) crate, the callbacks crate and the
+code generator; run the tests with `cargo test --workspace --all-features`.";
+
 /// Runs the command line; `Err` carries the message printed before exiting with failure.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let Some((command, rest)) = args.split_first() else {
@@ -23,6 +38,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     };
     match command.as_str() {
         "codegen" => run_codegen(rest),
+        "tour" => {
+            println!("{TOUR_PLAN}");
+            Ok(())
+        }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
