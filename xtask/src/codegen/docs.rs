@@ -8,42 +8,73 @@ use serde_yaml::Value;
 pub(crate) fn markdown_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
+    // The paragraph or list item being gathered, with the indentation of its continuation lines.
+    let mut block: Option<(String, usize)> = None;
+    let flush = |block: &mut Option<(String, usize)>, lines: &mut Vec<String>| {
+        if let Some((text, hang)) = block.take() {
+            lines.extend(wrap(&text, hang));
+        }
+    };
     for raw in text.replace('\t', "    ").lines() {
         let trimmed = raw.trim();
         if trimmed.starts_with("```") {
+            flush(&mut block, &mut lines);
             lines.push(if in_fence { "```" } else { "```text" }.to_owned());
             in_fence = !in_fence;
             continue;
         }
         if in_fence {
             lines.push(raw.trim_end().to_owned());
+            continue;
+        }
+        if trimmed.is_empty() {
+            flush(&mut block, &mut lines);
+            lines.push(String::new());
+        } else if trimmed.starts_with('|') || trimmed.starts_with('#') {
+            flush(&mut block, &mut lines);
+            lines.push(trimmed.to_owned());
+        } else if let Some(marker) = list_marker(trimmed) {
+            flush(&mut block, &mut lines);
+            block = Some((trimmed.to_owned(), marker));
+        } else if let Some((text, _)) = block.as_mut() {
+            text.push(' ');
+            text.push_str(trimmed);
         } else {
-            lines.extend(wrap(trimmed));
+            block = Some((trimmed.to_owned(), 0));
         }
     }
+    flush(&mut block, &mut lines);
     if in_fence {
         lines.push("```".to_owned());
     }
     trim_blank_edges(lines)
 }
 
-/// Wraps prose at [`WIDTH`] columns; tables and headings are left alone.
-fn wrap(line: &str) -> Vec<String> {
-    if line.len() <= WIDTH || line.starts_with('|') || line.starts_with('#') {
-        return vec![line.to_owned()];
+/// The width of a list item's marker (`- `, `* `, `1. `), if the line starts one.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
     }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
+}
+
+/// Wraps a paragraph at [`WIDTH`] columns; continuation lines are indented by `hang` spaces
+/// (the width of a list item's marker).
+fn wrap(text: &str, hang: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut current = String::new();
-    for word in line.split(' ').filter(|word| !word.is_empty()) {
-        if !current.is_empty() && current.len() + 1 + word.len() > WIDTH {
+    for word in text.split(' ').filter(|word| !word.is_empty()) {
+        if !current.trim_start().is_empty() && current.len() + 1 + word.len() > WIDTH {
             lines.push(std::mem::take(&mut current));
+            current = " ".repeat(hang);
         }
-        if !current.is_empty() {
+        if !current.trim_start().is_empty() {
             current.push(' ');
         }
         current.push_str(word);
     }
-    if !current.is_empty() {
+    if !current.trim_start().is_empty() {
         lines.push(current);
     }
     lines
@@ -139,10 +170,20 @@ mod tests {
     #[test]
     fn fences_become_text_blocks_and_indentation_is_dropped() {
         let lines = markdown_lines("Intro\n\n    indented code\n```json\n{\"a\": 1}\n```\n");
+        assert_eq!(lines, ["Intro", "", "indented code", "```text", "{\"a\": 1}", "```"]);
+    }
+
+    #[test]
+    fn paragraphs_are_reflowed_and_list_items_hang() {
+        let text = "A sentence broken\nacross lines.\n\n- an item that\n  continues\n- another";
         assert_eq!(
-            lines,
-            ["Intro", "", "indented code", "```text", "{\"a\": 1}", "```"]
+            markdown_lines(text),
+            ["A sentence broken across lines.", "", "- an item that continues", "- another"]
         );
+        let long = format!("- {}", "word ".repeat(30));
+        let wrapped = markdown_lines(&long);
+        assert!(wrapped.len() > 1);
+        assert!(wrapped[1].starts_with("  word"), "{wrapped:?}");
     }
 
     #[test]

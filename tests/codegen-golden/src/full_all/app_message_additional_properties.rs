@@ -8,10 +8,8 @@ use super::*;
 #[non_exhaustive]
 pub struct AppMessageAdditionalProperties {
     /// Allows you to specify a channel and define a corresponding channel specific message payload
-    /// that
-    /// will override the standard Conversation API message types. The key is a
-    /// `ConversationChannel`
-    /// value; the value is the JSON payload as a string, for example:
+    /// that will override the standard Conversation API message types. The key is a
+    /// `ConversationChannel` value; the value is the JSON payload as a string, for example:
     ///
     /// ```text
     /// {"WHATSAPP": "{\"type\": \"text\", \"text\": {\"body\": \"hi\"}}"}

@@ -4,8 +4,7 @@
 use super::*;
 
 /// Any callback. There is no discriminator: the variant is identified by which notification key
-/// is
-/// present, for example `contact_create_notification`.
+/// is present, for example `contact_create_notification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]

@@ -3,8 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// A participant in a conversation, grouping the channel identities of one person.
-/// A contact belongs to a project and is visible to all apps of that project.
+/// A participant in a conversation, grouping the channel identities of one person. A contact
+/// belongs to a project and is visible to all apps of that project.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Contact {

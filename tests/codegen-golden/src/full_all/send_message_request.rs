@@ -26,8 +26,7 @@ pub struct SendMessageRequest {
     )]
     pub channel_priority_order: Vec<ConversationChannel>,
     /// Channel-specific properties. The key in the map must point to a valid channel property key,
-    /// for
-    /// example `WHATSAPP_HEADER` or `SMS_FLASH_MESSAGE`.
+    /// for example `WHATSAPP_HEADER` or `SMS_FLASH_MESSAGE`.
     #[serde(
         default,
         deserialize_with = "super::support::null_as_default",

@@ -3,8 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The trigger of a callback. See the
-/// [callbacks reference](https://developers.sinch.com/docs/conversation/callbacks/).
+/// The trigger of a callback. See the [callbacks
+/// reference](https://developers.sinch.com/docs/conversation/callbacks/).
 ///
 /// Default: `UNSPECIFIED_TRIGGER`.
 ///

@@ -10,10 +10,8 @@ use super::*;
 #[non_exhaustive]
 pub struct ChannelIdentity {
     /// Required if using a channel that uses app-scoped channel identities. Currently, FB
-    /// Messenger,
-    /// Instagram, LINE, and WeChat use app-scoped channel identities, which means contacts will
-    /// have
-    /// different channel identities on different Conversation API apps.
+    /// Messenger, Instagram, LINE, and WeChat use app-scoped channel identities, which means
+    /// contacts will have different channel identities on different Conversation API apps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// Channel Identifier

@@ -50,12 +50,12 @@ impl ContactMergeEvent {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContactMergeEventContactMergeNotification {
-    /// A participant in a conversation, grouping the channel identities of one person.
-    /// A contact belongs to a project and is visible to all apps of that project.
+    /// A participant in a conversation, grouping the channel identities of one person. A contact
+    /// belongs to a project and is visible to all apps of that project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preserved_contact: Option<Contact>,
-    /// A participant in a conversation, grouping the channel identities of one person.
-    /// A contact belongs to a project and is visible to all apps of that project.
+    /// A participant in a conversation, grouping the channel identities of one person. A contact
+    /// belongs to a project and is visible to all apps of that project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_contact: Option<Contact>,
 }
