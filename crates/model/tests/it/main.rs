@@ -1,0 +1,11 @@
+//! Integration tests of the model crate: laws checked with generated values, the examples of
+//! the source documents, and the wording of validation errors.
+
+mod conflict_laws;
+mod enum_laws;
+mod json_laws;
+mod merge_examples;
+mod merge_laws;
+mod patch_laws;
+mod strategies;
+mod validation_laws;
