@@ -3,9 +3,11 @@
 
 mod conflict_laws;
 mod enum_laws;
+mod error_shapes;
 mod json_laws;
 mod merge_examples;
 mod merge_laws;
 mod patch_laws;
+mod seed_examples;
 mod strategies;
 mod validation_laws;
