@@ -22,20 +22,25 @@ pub struct DecodeError {
 
 impl DecodeError {
     /// Decodes `body` as `T`, recording the JSON path on failure.
+    ///
+    /// The fast path is plain `serde_json`; only a body that fails is decoded
+    /// again with path tracking, which costs nothing on success.
     pub(crate) fn decode<T: serde::de::DeserializeOwned>(
         status: StatusCode,
         target: &'static str,
         body: Bytes,
     ) -> Result<T, Self> {
+        if let Ok(value) = serde_json::from_slice(&body) {
+            return Ok(value);
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(&body);
-        let failure = match serde_path_to_error::deserialize(&mut deserializer) {
+        let (path, source) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
             Ok(value) => match deserializer.end() {
                 Ok(()) => return Ok(value),
                 Err(error) => (".".to_owned(), error),
             },
             Err(error) => (error.path().to_string(), error.into_inner()),
         };
-        let (path, source) = failure;
         Err(Self {
             status,
             target,

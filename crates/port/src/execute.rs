@@ -18,6 +18,8 @@ use crate::transport::{HttpRequest, HttpResponse, Transport};
 pub(crate) struct Engine {
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) auth: Auth,
+    /// `Basic base64(key_id:secret)`, computed once (also used to fetch tokens).
+    pub(crate) basic_header: HeaderValue,
     pub(crate) tokens: TokenCache,
     pub(crate) retry: RetryPolicy,
     pub(crate) clock: Arc<dyn Clock>,
@@ -28,15 +30,14 @@ pub(crate) struct Engine {
 impl Engine {
     /// Sends `request` with credentials; returns the final response whatever
     /// its status (callers turn non-2xx into [`ApiError`](crate::ApiError)).
-    pub(crate) async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+    pub(crate) async fn send(&self, mut request: HttpRequest) -> Result<HttpResponse, Error> {
         let mut refreshed = false;
         loop {
             let credential = self.credential().await?;
-            let mut attempt = copy_request(&request);
-            attempt
+            request
                 .headers_mut()
                 .insert(AUTHORIZATION, credential.clone());
-            let response = self.send_with_retries(attempt).await?;
+            let response = self.send_with_retries(&request).await?;
             if !refreshed && self.auth.is_oauth2() && token_expired(&response) {
                 self.tokens.invalidate(&credential);
                 refreshed = true;
@@ -48,14 +49,14 @@ impl Engine {
 
     async fn credential(&self) -> Result<HeaderValue, Error> {
         match self.auth.scheme() {
-            Scheme::Basic => Ok(self.auth.basic_header()),
+            Scheme::Basic => Ok(self.basic_header.clone()),
             Scheme::OAuth2 { token_url, .. } => {
                 self.tokens
                     .get(
                         || self.clock.now(),
                         || async {
-                            let request = build_token_request(&self.auth, token_url)?;
-                            let response = self.send_with_retries(request).await?;
+                            let request = build_token_request(&self.basic_header, token_url)?;
+                            let response = self.send_with_retries(&request).await?;
                             parse_token_response(response)
                         },
                     )
@@ -68,12 +69,12 @@ impl Engine {
     /// safety rules allow. Returns the last response or transport error.
     pub(crate) async fn send_with_retries(
         &self,
-        request: HttpRequest,
+        request: &HttpRequest,
     ) -> Result<HttpResponse, Error> {
         let max_attempts = self.retry.max_attempts();
         let mut attempt = 1;
         loop {
-            let outcome = self.transport.send(copy_request(&request)).await;
+            let outcome = self.transport.send(copy_request(request)).await;
             let (failure, retry_after) = match &outcome {
                 Ok(response) if response.status().is_success() => {
                     return outcome.map_err(Error::from);

@@ -9,7 +9,6 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderValue, Method};
 
 use super::auth_error::AuthError;
-use super::credentials::Auth;
 use crate::error::{BuildError, Error};
 use crate::request::USER_AGENT_VALUE;
 use crate::transport::{HttpRequest, HttpResponse};
@@ -37,13 +36,16 @@ struct TokenResponse {
 
 /// `POST {token_url}` with `grant_type=client_credentials`, authenticated
 /// with HTTP Basic (key id : secret).
-pub(crate) fn build_token_request(auth: &Auth, token_url: &str) -> Result<HttpRequest, Error> {
+pub(crate) fn build_token_request(
+    basic_header: &HeaderValue,
+    token_url: &str,
+) -> Result<HttpRequest, Error> {
     http::Request::builder()
         .method(Method::POST)
         .uri(token_url)
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(ACCEPT, "application/json")
-        .header(AUTHORIZATION, auth.basic_header())
+        .header(AUTHORIZATION, basic_header.clone())
         .header(USER_AGENT, USER_AGENT_VALUE)
         .body(Bytes::from_static(b"grant_type=client_credentials"))
         .map_err(|error| BuildError::new(format!("token URL {token_url:?}"), error).into())
@@ -72,6 +74,7 @@ pub(crate) fn parse_token_response(response: HttpResponse) -> Result<IssuedToken
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::Auth;
     use http::StatusCode;
 
     fn response(status: u16, body: &'static str) -> HttpResponse {
@@ -84,7 +87,9 @@ mod tests {
     #[test]
     fn request_is_a_basic_authenticated_form_post() {
         let auth = Auth::oauth2("id", "secret");
-        let request = build_token_request(&auth, "https://auth.sinch.com/oauth2/token").unwrap();
+        let request =
+            build_token_request(&auth.basic_header(), "https://auth.sinch.com/oauth2/token")
+                .unwrap();
         assert_eq!(request.method(), Method::POST);
         assert_eq!(request.uri(), "https://auth.sinch.com/oauth2/token");
         assert_eq!(request.body().as_ref(), b"grant_type=client_credentials");

@@ -119,6 +119,7 @@ impl ContactsClientBuilder {
             endpoint,
             Engine {
                 transport: self.transport,
+                basic_header: auth.basic_header(),
                 auth,
                 tokens,
                 retry: self.retry,

@@ -5,6 +5,7 @@ mod contacts;
 mod errors;
 mod extras;
 mod listing;
+mod matrix;
 mod pagination;
 mod retries;
 mod secrets;
