@@ -11,3 +11,4 @@ mod patch_laws;
 mod seed_examples;
 mod strategies;
 mod validation_laws;
+mod validation_messages;
