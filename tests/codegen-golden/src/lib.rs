@@ -3,6 +3,10 @@
 //! the xtask; `cargo xtask codegen --check` keeps them current.
 #![forbid(unsafe_code)]
 
+/// Every schema of `xtask/tests/fixtures/edge-cases.yaml`.
+#[rustfmt::skip]
+pub mod edge_cases;
+
 /// Every schema of `xtask/tests/fixtures/conversation-full.yaml`.
 #[rustfmt::skip]
 pub mod full_all;

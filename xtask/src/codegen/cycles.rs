@@ -42,7 +42,7 @@ pub(crate) fn box_recursive_fields(defs: &mut [TypeDef]) {
                     variant.boxed = in_own_component(&variant.ty);
                 }
             }
-            TypeKind::Enum(_) | TypeKind::Alias(_) => {}
+            TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::Newtype(_) => {}
         }
     }
 }
@@ -66,7 +66,7 @@ fn by_value_targets(kind: &TypeKind) -> Vec<&str> {
             .iter()
             .filter_map(|variant| named(&variant.ty))
             .collect(),
-        TypeKind::Alias(ty) => named(ty).into_iter().collect(),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => named(ty).into_iter().collect(),
         TypeKind::Enum(_) => Vec::new(),
     }
 }

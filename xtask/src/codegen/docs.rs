@@ -170,7 +170,10 @@ mod tests {
     #[test]
     fn fences_become_text_blocks_and_indentation_is_dropped() {
         let lines = markdown_lines("Intro\n\n    indented code\n```json\n{\"a\": 1}\n```\n");
-        assert_eq!(lines, ["Intro", "", "indented code", "```text", "{\"a\": 1}", "```"]);
+        assert_eq!(
+            lines,
+            ["Intro", "", "indented code", "```text", "{\"a\": 1}", "```"]
+        );
     }
 
     #[test]
@@ -178,7 +181,12 @@ mod tests {
         let text = "A sentence broken\nacross lines.\n\n- an item that\n  continues\n- another";
         assert_eq!(
             markdown_lines(text),
-            ["A sentence broken across lines.", "", "- an item that continues", "- another"]
+            [
+                "A sentence broken across lines.",
+                "",
+                "- an item that continues",
+                "- another"
+            ]
         );
         let long = format!("- {}", "word ".repeat(30));
         let wrapped = markdown_lines(&long);

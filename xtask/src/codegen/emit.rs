@@ -28,7 +28,16 @@ pub(crate) struct OutputFile {
 
 /// Prints every definition, one file per top-level schema, plus `mod.rs` and `support.rs`.
 pub(crate) fn emit(defs: &[TypeDef], spec_label: &str) -> Result<Vec<OutputFile>, CodegenError> {
-    let defaultable = defaultable_types(defs);
+    let context = Context {
+        defaultable: defaultable_types(defs),
+        aliases: defs
+            .iter()
+            .filter_map(|def| match &def.kind {
+                TypeKind::Alias(ty) => Some((def.name.clone(), ty.clone())),
+                _ => None,
+            })
+            .collect(),
+    };
     let preamble = format!("{PREAMBLE_MARKER} from `{spec_label}`. Do not edit by hand.\n\n");
     let mut by_file: BTreeMap<&str, Vec<&TypeDef>> = BTreeMap::new();
     for def in defs {
@@ -47,7 +56,7 @@ pub(crate) fn emit(defs: &[TypeDef], spec_label: &str) -> Result<Vec<OutputFile>
         let module = module_names.claim(&snake_case(&head.name));
         let items: Vec<TokenStream> = file_defs
             .iter()
-            .map(|def| type_tokens(def, &defaultable))
+            .map(|def| type_tokens(def, &context))
             .collect();
         let tokens = quote! {
             #[allow(unused_imports)]
@@ -122,6 +131,7 @@ fn mod_tokens(modules: &[String], spec_label: &str) -> TokenStream {
 fn support_tokens() -> TokenStream {
     quote! {
         //! Helpers shared by the generated types.
+        #![allow(dead_code)]
 
         use std::fmt;
         use std::marker::PhantomData;
@@ -211,9 +221,34 @@ fn doc_attrs(lines: &[String]) -> TokenStream {
     quote! { #(#attrs)* }
 }
 
-fn type_tokens(def: &TypeDef, defaultable: &BTreeSet<String>) -> TokenStream {
+/// What printing one type needs to know about the others.
+struct Context {
+    /// Types that have `Default`.
+    defaultable: BTreeSet<String>,
+    /// Type aliases and what they stand for.
+    aliases: BTreeMap<String, TypeRef>,
+}
+
+impl Context {
+    /// The type an expression stands for once aliases are looked through.
+    fn resolve<'a>(&'a self, mut ty: &'a TypeRef) -> &'a TypeRef {
+        for _ in 0..=self.aliases.len() {
+            match ty {
+                TypeRef::Named(name) => match self.aliases.get(name) {
+                    Some(target) => ty = target,
+                    None => return ty,
+                },
+                _ => return ty,
+            }
+        }
+        ty
+    }
+}
+
+fn type_tokens(def: &TypeDef, context: &Context) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let name = ident(&def.name);
+    let defaultable = context.defaultable.contains(&def.name);
     match &def.kind {
         TypeKind::Alias(ty) => {
             let ty = type_ref(ty);
@@ -222,11 +257,19 @@ fn type_tokens(def: &TypeDef, defaultable: &BTreeSet<String>) -> TokenStream {
                 pub type #name = #ty;
             }
         }
-        TypeKind::Struct(def_struct) => {
-            struct_tokens(&name, docs, def_struct, defaultable.contains(&def.name))
+        TypeKind::Newtype(ty) => {
+            let ty = type_ref(ty);
+            let default_derive = defaultable.then(|| quote! { Default, });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, #default_derive serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
         }
+        TypeKind::Struct(def_struct) => struct_tokens(&name, docs, def_struct, defaultable),
         TypeKind::Enum(def_enum) => enum_tokens(&name, docs, def_enum),
-        TypeKind::Union(def_union) => union_tokens(&name, docs, def_union),
+        TypeKind::Union(def_union) => union_tokens(&name, &def.name, docs, def_union, context),
     }
 }
 
@@ -475,7 +518,7 @@ fn enum_tokens(name: &Ident, docs: TokenStream, def: &EnumDef) -> TokenStream {
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
 
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
                 Ok(Self::from(value))
             }
         }
@@ -506,7 +549,13 @@ fn enum_tokens(name: &Ident, docs: TokenStream, def: &EnumDef) -> TokenStream {
     }
 }
 
-fn union_tokens(name: &Ident, docs: TokenStream, def: &UnionDef) -> TokenStream {
+fn union_tokens(
+    name: &Ident,
+    union_name: &str,
+    docs: TokenStream,
+    def: &UnionDef,
+    context: &Context,
+) -> TokenStream {
     let catch_all = ident(&def.catch_all);
     let variants = def.variants.iter().map(|variant| {
         let docs = doc_attrs(&variant.docs);
@@ -530,7 +579,7 @@ fn union_tokens(name: &Ident, docs: TokenStream, def: &UnionDef) -> TokenStream 
         .discriminator
         .as_ref()
         .map(|(property, mapping)| discriminated_deserialize(name, def, property, mapping));
-    let from_impls = union_from_impls(name, def);
+    let from_impls = union_from_impls(name, union_name, def, context);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_deserialize)]
@@ -546,15 +595,25 @@ fn union_tokens(name: &Ident, docs: TokenStream, def: &UnionDef) -> TokenStream 
     }
 }
 
-/// `From<Variant>` for every variant whose type appears only once in the union.
-fn union_from_impls(name: &Ident, def: &UnionDef) -> Vec<TokenStream> {
+/// `From<Variant>` for every variant whose type (aliases looked through) appears only once in
+/// the union and is not the union itself.
+fn union_from_impls(
+    name: &Ident,
+    union_name: &str,
+    def: &UnionDef,
+    context: &Context,
+) -> Vec<TokenStream> {
+    let own = TypeRef::Named(union_name.to_owned());
     let mut seen: BTreeMap<&TypeRef, usize> = BTreeMap::new();
     for variant in &def.variants {
-        *seen.entry(&variant.ty).or_default() += 1;
+        *seen.entry(context.resolve(&variant.ty)).or_default() += 1;
     }
     def.variants
         .iter()
-        .filter(|variant| seen[&variant.ty] == 1 && !matches!(variant.ty, TypeRef::Json))
+        .filter(|variant| {
+            let resolved = context.resolve(&variant.ty);
+            seen[resolved] == 1 && *resolved != own && !matches!(resolved, TypeRef::Json)
+        })
         .map(|variant| {
             let variant_ident = ident(&variant.rust_name);
             let ty = type_ref(&variant.ty);
@@ -628,7 +687,7 @@ fn defaultable_types(defs: &[TypeDef]) -> BTreeSet<String> {
                     .all(|field| !field.required || type_is_default(&field.ty)),
                 TypeKind::Enum(def) => def.default.is_some(),
                 TypeKind::Union(_) => false,
-                TypeKind::Alias(ty) => type_is_default(ty),
+                TypeKind::Alias(ty) | TypeKind::Newtype(ty) => type_is_default(ty),
             };
             if is_default {
                 defaultable.insert(def.name.clone());

@@ -43,6 +43,9 @@ pub(crate) enum TypeKind {
     Enum(EnumDef),
     Union(UnionDef),
     Alias(TypeRef),
+    /// A transparent wrapper: an alias that would contain itself (`type Tree = Vec<Tree>` is
+    /// refused by Rust, `struct Tree(Vec<Tree>)` is not).
+    Newtype(TypeRef),
 }
 
 #[derive(Debug, Clone)]

@@ -60,6 +60,7 @@ pub(crate) fn lower(
     if !lowerer.problems.is_empty() {
         return Err(lowerer.problems);
     }
+    wrap_self_containing_aliases(&mut lowerer.defs);
     super::cycles::box_recursive_fields(&mut lowerer.defs);
     Ok(Lowered {
         defs: lowerer.defs,
@@ -744,6 +745,45 @@ impl Lowerer<'_> {
             }
         }
         self.problems.extend(problems);
+    }
+}
+
+/// Turns aliases whose type contains the alias itself (through other aliases) into newtypes.
+fn wrap_self_containing_aliases(defs: &mut [TypeDef]) {
+    let aliases: BTreeMap<String, TypeRef> = defs
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Alias(ty) => Some((def.name.clone(), ty.clone())),
+            _ => None,
+        })
+        .collect();
+    for def in defs.iter_mut() {
+        if let TypeKind::Alias(ty) = &def.kind {
+            let mut visited = BTreeSet::new();
+            if mentions(ty, &def.name, &aliases, &mut visited) {
+                def.kind = TypeKind::Newtype(ty.clone());
+            }
+        }
+    }
+}
+
+/// Whether `ty` mentions `name`, looking through aliases.
+fn mentions(
+    ty: &TypeRef,
+    name: &str,
+    aliases: &BTreeMap<String, TypeRef>,
+    visited: &mut BTreeSet<String>,
+) -> bool {
+    match ty {
+        TypeRef::Named(target) if target == name => true,
+        TypeRef::Named(target) => match aliases.get(target) {
+            Some(inner) if visited.insert(target.clone()) => {
+                mentions(inner, name, aliases, visited)
+            }
+            _ => false,
+        },
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => mentions(inner, name, aliases, visited),
+        _ => false,
     }
 }
 

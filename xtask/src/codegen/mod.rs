@@ -82,6 +82,12 @@ pub(crate) fn committed_targets() -> Vec<Target> {
             lenient: false,
         },
         Target {
+            spec: fixtures.join("edge-cases.yaml"),
+            out: golden.join("edge_cases"),
+            selection: Selection::All,
+            lenient: false,
+        },
+        Target {
             spec: fixtures.join("small.yaml"),
             out: golden.join("small"),
             selection: Selection::All,

@@ -100,7 +100,7 @@ impl From<String> for AnalysisResultsMlSentimentResultItemSentiment {
 
 impl std::str::FromStr for AnalysisResultsMlSentimentResultItemSentiment {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -232,7 +232,7 @@ impl From<String> for AnalysisResultsMlOffensiveAnalysisResultItemEvaluation {
 
 impl std::str::FromStr for AnalysisResultsMlOffensiveAnalysisResultItemEvaluation {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

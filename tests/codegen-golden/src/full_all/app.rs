@@ -107,7 +107,7 @@ impl From<String> for AppConversationMetadataReportView {
 
 impl std::str::FromStr for AppConversationMetadataReportView {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

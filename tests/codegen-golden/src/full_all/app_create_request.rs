@@ -133,7 +133,7 @@ impl From<String> for AppCreateRequestConversationMetadataReportView {
 
 impl std::str::FromStr for AppCreateRequestConversationMetadataReportView {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -69,7 +69,7 @@ impl From<String> for CapabilityStatus {
 
 impl std::str::FromStr for CapabilityStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

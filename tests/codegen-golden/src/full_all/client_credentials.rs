@@ -87,7 +87,7 @@ impl From<String> for ClientCredentialsTokenRequestType {
 
 impl std::str::FromStr for ClientCredentialsTokenRequestType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

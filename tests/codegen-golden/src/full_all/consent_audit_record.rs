@@ -79,7 +79,7 @@ impl From<String> for ConsentAuditRecordOperation {
 
 impl std::str::FromStr for ConsentAuditRecordOperation {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -166,7 +166,7 @@ impl From<String> for ConsentAuditRecordOrigin {
 
 impl std::str::FromStr for ConsentAuditRecordOrigin {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -211,7 +211,7 @@ impl From<String> for ConversationChannelCredentialStateStatus {
 
 impl std::str::FromStr for ConversationChannelCredentialStateStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

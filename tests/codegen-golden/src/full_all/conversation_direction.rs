@@ -64,7 +64,7 @@ impl From<String> for ConversationDirection {
 
 impl std::str::FromStr for ConversationDirection {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -118,7 +118,7 @@ for ConversationEventContactMessageEventPaymentStatusUpdateEventPaymentStatus {
 impl std::str::FromStr
 for ConversationEventContactMessageEventPaymentStatusUpdateEventPaymentStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

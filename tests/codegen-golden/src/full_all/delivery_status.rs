@@ -73,7 +73,7 @@ impl From<String> for DeliveryStatus {
 
 impl std::str::FromStr for DeliveryStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -82,7 +82,7 @@ impl From<String> for ImageAspectRatio {
 
 impl std::str::FromStr for ImageAspectRatio {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

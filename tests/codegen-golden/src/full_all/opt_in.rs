@@ -88,7 +88,7 @@ impl From<String> for OptInProcessingStrategy {
 
 impl std::str::FromStr for OptInProcessingStrategy {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -91,7 +91,7 @@ impl From<String> for OptOutNotificationStatus {
 
 impl std::str::FromStr for OptOutNotificationStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

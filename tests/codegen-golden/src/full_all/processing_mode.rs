@@ -61,7 +61,7 @@ impl From<String> for ProcessingMode {
 
 impl std::str::FromStr for ProcessingMode {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

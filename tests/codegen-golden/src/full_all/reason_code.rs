@@ -190,7 +190,7 @@ impl From<String> for ReasonCode {
 
 impl std::str::FromStr for ReasonCode {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -102,7 +102,7 @@ impl From<String> for RecordNotificationEventRecordNotificationRecordStatus {
 
 impl std::str::FromStr for RecordNotificationEventRecordNotificationRecordStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

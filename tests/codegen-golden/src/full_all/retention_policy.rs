@@ -77,7 +77,7 @@ impl From<String> for RetentionPolicyRetentionType {
 
 impl std::str::FromStr for RetentionPolicyRetentionType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -112,7 +112,7 @@ impl From<String> for SendEventRequestProcessingStrategy {
 
 impl std::str::FromStr for SendEventRequestProcessingStrategy {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

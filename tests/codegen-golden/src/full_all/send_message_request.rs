@@ -148,7 +148,7 @@ impl From<String> for SendMessageRequestProcessingStrategy {
 
 impl std::str::FromStr for SendMessageRequestProcessingStrategy {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -240,7 +240,7 @@ impl From<String> for SendMessageRequestMessageContentType {
 
 impl std::str::FromStr for SendMessageRequestMessageContentType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -62,7 +62,7 @@ impl From<String> for SmsEncoding {
 
 impl std::str::FromStr for SmsEncoding {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -85,7 +85,7 @@ impl From<String> for UrlInfoType {
 
 impl std::str::FromStr for UrlInfoType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

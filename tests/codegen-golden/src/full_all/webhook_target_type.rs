@@ -62,7 +62,7 @@ impl From<String> for WebhookTargetType {
 
 impl std::str::FromStr for WebhookTargetType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

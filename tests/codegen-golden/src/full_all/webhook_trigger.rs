@@ -166,7 +166,7 @@ impl From<String> for WebhookTrigger {
 
 impl std::str::FromStr for WebhookTrigger {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -122,7 +122,7 @@ impl From<String> for WhatsAppFlowMessageFlowMode {
 
 impl std::str::FromStr for WhatsAppFlowMessageFlowMode {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -206,7 +206,7 @@ impl From<String> for WhatsAppFlowMessageFlowAction {
 
 impl std::str::FromStr for WhatsAppFlowMessageFlowAction {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -74,7 +74,7 @@ impl From<String> for WhatsAppInteractiveDocumentHeaderType {
 
 impl std::str::FromStr for WhatsAppInteractiveDocumentHeaderType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

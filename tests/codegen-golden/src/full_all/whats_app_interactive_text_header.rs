@@ -74,7 +74,7 @@ impl From<String> for WhatsAppInteractiveTextHeaderType {
 
 impl std::str::FromStr for WhatsAppInteractiveTextHeaderType {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -101,7 +101,7 @@ impl From<String> for WhatsAppOrderStatusMessageOrderStatus {
 
 impl std::str::FromStr for WhatsAppOrderStatusMessageOrderStatus {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

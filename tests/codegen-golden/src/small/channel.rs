@@ -66,7 +66,7 @@ impl From<String> for Channel {
 
 impl std::str::FromStr for Channel {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -63,7 +63,7 @@ impl From<String> for FailureCode {
 
 impl std::str::FromStr for FailureCode {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
