@@ -264,6 +264,16 @@ mod tests {
     }
 
     #[test]
+    fn numeric_string_code_and_odd_field_types() {
+        let error = parse(409, r#"{"error":{"code":"409","message":7,"status":null}}"#);
+        assert_eq!(error.code(), Some(409));
+        assert_eq!(error.message(), None);
+        assert_eq!(error.api_status(), None);
+        assert!(error.has_error_body());
+        assert_eq!(error.to_string(), "API error: HTTP 409 Conflict (code 409)");
+    }
+
+    #[test]
     fn non_json_and_empty_bodies() {
         let error = parse(502, "<html>Bad gateway</html>");
         assert!(!error.has_error_body());

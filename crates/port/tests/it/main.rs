@@ -7,6 +7,7 @@ mod extras;
 mod listing;
 mod matrix;
 mod pagination;
+mod pure;
 mod retries;
 mod secrets;
 mod snapshots;

@@ -80,6 +80,21 @@ async fn an_empty_first_page_yields_nothing() {
 }
 
 #[tokio::test]
+async fn an_empty_page_with_a_token_is_followed() {
+    let fake = FakeTransport::new();
+    fake.push_json(200, &page(&["a"], Some("t1")));
+    fake.push_json(200, &page(&[], Some("t2")));
+    fake.push_json(200, &page(&["b"], Some("")));
+    let contacts: Vec<_> = basic_client(&fake)
+        .list_all(ListContactsQuery::default())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    assert_eq!(contacts.len(), 2);
+    assert_eq!(fake.request_count(), 3);
+}
+
+#[tokio::test]
 async fn a_repeated_token_ends_the_stream_instead_of_looping() {
     let fake = FakeTransport::new();
     fake.push_json(200, &page(&["a"], Some("same")));
