@@ -94,12 +94,15 @@ pub fn merge_contacts(destination: Contact, source: Contact) -> Result<MergeOutc
 
     let mut priority = without_duplicates(std::mem::take(&mut merged.channel_priority));
     if !moved_identities.is_empty() {
-        // Moved channels go strictly below every channel the destination already had, so the
-        // destination's own channels are listed first when its list leaves them out.
-        for channel in own_channels
+        // Moved channels go to the bottom, strictly below every channel the destination already
+        // had: a moved channel its list already named leaves its old place, and the destination's
+        // own channels that its list leaves out are listed first.
+        let moved_channels: Vec<&ConversationChannel> = moved_identities
             .iter()
-            .chain(moved_identities.iter().map(|identity| &identity.channel))
-        {
+            .map(|identity| &identity.channel)
+            .collect();
+        priority.retain(|channel| !moved_channels.contains(&channel));
+        for channel in own_channels.iter().chain(moved_channels.iter().copied()) {
             if !priority.contains(channel) {
                 priority.push(channel.clone());
             }

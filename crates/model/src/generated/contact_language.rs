@@ -406,7 +406,7 @@ impl From<String> for ContactLanguage {
 
 impl std::str::FromStr for ContactLanguage {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -127,7 +127,7 @@ impl From<String> for ConversationChannel {
 
 impl std::str::FromStr for ConversationChannel {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -54,7 +54,7 @@ impl From<String> for ConversationMergeStrategy {
 
 impl std::str::FromStr for ConversationMergeStrategy {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

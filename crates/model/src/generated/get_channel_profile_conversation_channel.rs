@@ -68,7 +68,7 @@ impl From<String> for GetChannelProfileConversationChannel {
 
 impl std::str::FromStr for GetChannelProfileConversationChannel {
     type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -176,7 +176,7 @@ fn when_something_moves_unlisted_own_channels_come_first_in_identity_order() {
 /// Current behaviour: a moved channel that the destination's priority list already named (a
 /// channel it had no identity on) keeps its listed place instead of going to the bottom.
 #[test]
-fn a_moved_channel_already_in_the_priority_list_keeps_its_place() {
+fn a_moved_channel_already_in_the_priority_list_moves_to_the_bottom() {
     let mut destination = contact(Some("d"), &[(ConversationChannel::Sms, "+1", None)]);
     destination.channel_priority = vec![ConversationChannel::Rcs, ConversationChannel::Sms];
     let source = contact(Some("s"), &[(ConversationChannel::Rcs, "+2", None)]);
@@ -184,7 +184,7 @@ fn a_moved_channel_already_in_the_priority_list_keeps_its_place() {
     assert_eq!(merged.moved_identities.len(), 1);
     assert_eq!(
         merged.contact.channel_priority,
-        [ConversationChannel::Rcs, ConversationChannel::Sms]
+        [ConversationChannel::Sms, ConversationChannel::Rcs]
     );
 }
 
