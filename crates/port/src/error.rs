@@ -15,10 +15,11 @@ pub use sinch_contacts_model::ValidationError;
 
 /// Why a client call failed.
 ///
-/// Each variant wraps a struct with accessors. `Display` describes this
-/// failure only (for [`Api`](Self::Api): HTTP status, Sinch code, status
-/// name and message); the underlying cause, if any, is in
-/// [`source()`](StdError::source).
+/// Each variant wraps a struct with accessors. `Display` describes the
+/// failure (for [`Api`](Self::Api): HTTP status, Sinch code, status name and
+/// message) and never includes the underlying cause, which is the
+/// [`source()`](StdError::source): for example the I/O error behind a
+/// [`TransportError`] or the parser error behind a [`DecodeError`].
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -75,14 +76,16 @@ impl fmt::Display for Error {
 }
 
 impl StdError for Error {
+    /// Each variant displays its inner error, so the chain continues with
+    /// the inner error's own source (the cause), never the inner error again.
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
-            Self::Validation(error) => Some(error),
-            Self::Build(error) => Some(error),
-            Self::Transport(error) => Some(error),
-            Self::Api(error) => Some(error),
-            Self::Decode(error) => Some(error),
-            Self::Auth(error) => Some(error),
+            Self::Validation(error) => error.source(),
+            Self::Build(error) => error.source(),
+            Self::Transport(error) => error.source(),
+            Self::Api(error) => error.source(),
+            Self::Decode(error) => error.source(),
+            Self::Auth(error) => error.source(),
         }
     }
 }
