@@ -33,7 +33,10 @@ async fn on_callback(state: Arc<Mutex<AppState>>, callback: Callback) -> Result<
         }
         SuppressionOutcome::OptedIn(key) => println!("opt-in: {} on {}", key.identity, key.channel),
         SuppressionOutcome::HelpRequested(key) => {
-            println!("help requested by {} on {}: reply with your help text", key.identity, key.channel);
+            println!(
+                "help requested by {} on {}: reply with your help text",
+                key.identity, key.channel
+            );
         }
         _ => {}
     }
@@ -59,7 +62,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Ok(old) = std::env::var("SINCH_WEBHOOK_SECRET_OLD") {
         verifier = verifier.with_secret(old);
     }
-    let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(8787);
+    let port: u16 = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8787);
 
     let state = Arc::new(Mutex::new(AppState::default()));
     let handler_state = state.clone();
@@ -70,7 +76,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .router("/sinch/callbacks");
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-    println!("listening on http://{}/sinch/callbacks", listener.local_addr()?);
+    println!(
+        "listening on http://{}/sinch/callbacks",
+        listener.local_addr()?
+    );
     axum::serve(listener, app).await?;
     Ok(())
 }

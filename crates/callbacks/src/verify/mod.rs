@@ -263,10 +263,10 @@ impl Verifier {
     }
 }
 
-fn optional<'h>(
-    headers: &'h (impl HeaderSource + ?Sized),
+fn optional(
+    headers: &(impl HeaderSource + ?Sized),
     header: SignatureHeader,
-) -> Result<Option<&'h [u8]>, VerifyError> {
+) -> Result<Option<&[u8]>, VerifyError> {
     let mut values = headers.header_values(header.name());
     let first = values.next();
     if first.is_some() && values.next().is_some() {
@@ -278,10 +278,10 @@ fn optional<'h>(
     Ok(first.map(<[u8]>::trim_ascii))
 }
 
-fn single<'h>(
-    headers: &'h (impl HeaderSource + ?Sized),
+fn single(
+    headers: &(impl HeaderSource + ?Sized),
     header: SignatureHeader,
-) -> Result<&'h [u8], VerifyError> {
+) -> Result<&[u8], VerifyError> {
     optional(headers, header)?.ok_or(VerifyError::MissingHeader(header))
 }
 
