@@ -102,7 +102,9 @@ fn separate_items(code: &str) -> String {
         if top_level && previous_closes_item && line != "}" {
             out.push('\n');
         }
-        previous_closes_item = top_level && (line == "}" || line.ends_with(';'));
+        let is_comment_or_attribute = line.starts_with("//") || line.starts_with('#');
+        previous_closes_item =
+            top_level && !is_comment_or_attribute && (line == "}" || line.ends_with(';'));
         out.push_str(line);
         out.push('\n');
     }

@@ -18,6 +18,10 @@ mod support;
 
 pub use support::*;
 
+mod capability_status;
+
+pub use capability_status::*;
+
 mod channel_identity;
 
 pub use channel_identity::*;
@@ -42,6 +46,10 @@ mod conversation_channel;
 
 pub use conversation_channel::*;
 
+mod conversation_direction;
+
+pub use conversation_direction::*;
+
 mod conversation_merge_strategy;
 
 pub use conversation_merge_strategy::*;
@@ -49,6 +57,10 @@ pub use conversation_merge_strategy::*;
 mod delete_contact_response;
 
 pub use delete_contact_response::*;
+
+mod delivery_status;
+
+pub use delivery_status::*;
 
 mod error_response;
 
@@ -94,6 +106,18 @@ mod merge_contact_request;
 
 pub use merge_contact_request::*;
 
+mod opt_in_status;
+
+pub use opt_in_status::*;
+
+mod opt_out_status;
+
+pub use opt_out_status::*;
+
+mod processing_mode;
+
+pub use processing_mode::*;
+
 mod query_capability_request;
 
 pub use query_capability_request::*;
@@ -101,6 +125,18 @@ pub use query_capability_request::*;
 mod query_capability_response;
 
 pub use query_capability_response::*;
+
+mod reason;
+
+pub use reason::*;
+
+mod reason_code;
+
+pub use reason_code::*;
+
+mod reason_sub_code;
+
+pub use reason_sub_code::*;
 
 mod recipient;
 
@@ -113,6 +149,10 @@ pub use recipient_contact_id::*;
 mod recipient_identified_by;
 
 pub use recipient_identified_by::*;
+
+mod record_status;
+
+pub use record_status::*;
 
 mod wrapped_error;
 
