@@ -23,6 +23,34 @@
 //! nothing (no connection, or refused with 429), so a retry never creates a
 //! contact twice.
 //!
+//! # Quick start
+//!
+//! ```
+//! use futures_util::TryStreamExt;
+//! use sinch_contacts_model::ListContactsQuery;
+//! use sinch_contacts_port::test_util::FakeTransport;
+//! use sinch_contacts_port::{Auth, ContactsClient, Region};
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+//! let transport = FakeTransport::new(); // any `Transport`: reqwest, hyper, ureq, ...
+//! transport.push_json(200, r#"{"contacts":[{"id":"01A"}],"next_page_token":"p2"}"#);
+//! transport.push_json(200, r#"{"contacts":[{"id":"01B"}],"next_page_token":""}"#);
+//!
+//! let client = ContactsClient::builder(transport.clone(), "my-project")
+//!     .region(Region::Eu)
+//!     .auth(Auth::basic("key-id", "key-secret"))
+//!     .build()?;
+//! let contacts: Vec<_> = client.list_all(ListContactsQuery::new()).try_collect().await?;
+//! assert_eq!(contacts.len(), 2);
+//! assert_eq!(transport.request_count(), 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
+//!
+//! The project's `docs/transport.md` explains how to write a transport
+//! (with `examples/custom_transport.rs`, a ureq-based one) and
+//! `docs/port.md` the design of the client.
+//!
 //! # Features
 //!
 //! - `tokio` (default): [`TokioSleep`] as the default sleeper for back-off.

@@ -48,3 +48,39 @@ pub(crate) fn copy_request(request: &HttpRequest) -> HttpRequest {
     *copy.headers_mut() = request.headers().clone();
     copy
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unusable_url_is_a_build_error() {
+        let Err(Error::Build(error)) = json_request(Method::GET, "http://a b/".to_owned(), None)
+        else {
+            panic!("expected a build error");
+        };
+        assert_eq!(error.what(), "URL \"http://a b/\"");
+        assert_eq!(
+            error.to_string(),
+            "could not build the request: URL \"http://a b/\""
+        );
+        assert!(std::error::Error::source(&error).is_some());
+    }
+
+    #[test]
+    fn copies_keep_everything_but_extensions() {
+        let mut original = json_request(
+            Method::POST,
+            "https://h/p?q=1".to_owned(),
+            Some(Bytes::from_static(b"{}")),
+        )
+        .unwrap();
+        original.extensions_mut().insert(5_u8);
+        let copy = copy_request(&original);
+        assert_eq!(copy.method(), original.method());
+        assert_eq!(copy.uri(), original.uri());
+        assert_eq!(copy.headers(), original.headers());
+        assert_eq!(copy.body(), original.body());
+        assert!(copy.extensions().get::<u8>().is_none());
+    }
+}
