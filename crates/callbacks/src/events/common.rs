@@ -1,6 +1,9 @@
-//! Small types shared by several triggers: open enums and the delivery `Reason`.
+//! Small types shared by several triggers: the [`Trigger`] enum, plus the open enums and the
+//! delivery `Reason` reused from the model crate.
 
-use serde::{Deserialize, Serialize};
+pub use sinch_contacts_model::{
+    ConversationDirection, DeliveryStatus, ProcessingMode, Reason, ReasonCode, ReasonSubCode,
+};
 
 use crate::open_enum::open_enum;
 
@@ -92,135 +95,4 @@ impl Trigger {
             Self::UnspecifiedTrigger | Self::Unrecognized(_) => return None,
         })
     }
-}
-
-open_enum! {
-    /// Whether the app runs in CONVERSATION mode (contacts and conversations are kept) or
-    /// DISPATCH mode (they are not, and contact ids are empty).
-    pub enum ProcessingMode {
-        /// Contacts and conversations are created and kept.
-        Conversation = "CONVERSATION",
-        /// Messages are dispatched without contacts or conversations.
-        Dispatch = "DISPATCH",
-    }
-}
-
-open_enum! {
-    /// Direction of a message or event.
-    pub enum ConversationDirection {
-        /// Not given.
-        UndefinedDirection = "UNDEFINED_DIRECTION",
-        /// From the contact to the app.
-        ToApp = "TO_APP",
-        /// From the app to the contact.
-        ToContact = "TO_CONTACT",
-    }
-}
-
-open_enum! {
-    /// Delivery state of an app message or event.
-    pub enum DeliveryStatus {
-        /// Queued on the channel.
-        QueuedOnChannel = "QUEUED_ON_CHANNEL",
-        /// Delivered to the contact.
-        Delivered = "DELIVERED",
-        /// Read by the contact.
-        Read = "READ",
-        /// Delivery failed.
-        Failed = "FAILED",
-        /// Failed on this channel; the next channel is tried.
-        SwitchingChannel = "SWITCHING_CHANNEL",
-    }
-}
-
-open_enum! {
-    /// Why something failed or happened (a delivery, a capability check, ...).
-    pub enum ReasonCode {
-        /// The API's own "unknown" code (not an unrecognized value).
-        Unknown = "UNKNOWN",
-        /// Internal error.
-        InternalError = "INTERNAL_ERROR",
-        /// Rate limited.
-        RateLimited = "RATE_LIMITED",
-        /// The channel identity is invalid.
-        RecipientInvalidChannelIdentity = "RECIPIENT_INVALID_CHANNEL_IDENTITY",
-        /// The recipient cannot be reached.
-        RecipientNotReachable = "RECIPIENT_NOT_REACHABLE",
-        /// The recipient has not opted in.
-        RecipientNotOptedIn = "RECIPIENT_NOT_OPTED_IN",
-        /// Outside the channel's sending window.
-        OutsideAllowedSendingWindow = "OUTSIDE_ALLOWED_SENDING_WINDOW",
-        /// The channel failed.
-        ChannelFailure = "CHANNEL_FAILURE",
-        /// The channel is badly configured.
-        ChannelBadConfiguration = "CHANNEL_BAD_CONFIGURATION",
-        /// The channel is not configured.
-        ChannelConfigurationMissing = "CHANNEL_CONFIGURATION_MISSING",
-        /// Unsupported media type.
-        MediaTypeUnsupported = "MEDIA_TYPE_UNSUPPORTED",
-        /// Media too large.
-        MediaTooLarge = "MEDIA_TOO_LARGE",
-        /// Media not reachable.
-        MediaNotReachable = "MEDIA_NOT_REACHABLE",
-        /// No channels left to try.
-        NoChannelsLeft = "NO_CHANNELS_LEFT",
-        /// Template not found.
-        TemplateNotFound = "TEMPLATE_NOT_FOUND",
-        /// Template parameters missing.
-        TemplateInsufficientParameters = "TEMPLATE_INSUFFICIENT_PARAMETERS",
-        /// Template language or version does not exist.
-        TemplateNonExistingLanguageOrVersion = "TEMPLATE_NON_EXISTING_LANGUAGE_OR_VERSION",
-        /// Delivery timed out.
-        DeliveryTimedOut = "DELIVERY_TIMED_OUT",
-        /// Rejected by policy.
-        DeliveryRejectedDueToPolicy = "DELIVERY_REJECTED_DUE_TO_POLICY",
-        /// Contact not found.
-        ContactNotFound = "CONTACT_NOT_FOUND",
-        /// Bad request.
-        BadRequest = "BAD_REQUEST",
-        /// Unknown app.
-        UnknownApp = "UNKNOWN_APP",
-        /// The contact has no identity on the channel.
-        NoChannelIdentityForContact = "NO_CHANNEL_IDENTITY_FOR_CONTACT",
-        /// Rejected by the channel.
-        ChannelReject = "CHANNEL_REJECT",
-        /// No permission.
-        NoPermission = "NO_PERMISSION",
-        /// No profile available.
-        NoProfileAvailable = "NO_PROFILE_AVAILABLE",
-        /// Unsupported operation.
-        UnsupportedOperation = "UNSUPPORTED_OPERATION",
-    }
-}
-
-open_enum! {
-    /// Finer reason detail.
-    pub enum ReasonSubCode {
-        /// Not given.
-        UnspecifiedSubCode = "UNSPECIFIED_SUB_CODE",
-        /// The attachment was rejected.
-        AttachmentRejected = "ATTACHMENT_REJECTED",
-        /// The media type could not be determined.
-        MediaTypeUndetermined = "MEDIA_TYPE_UNDETERMINED",
-        /// The sender is inactive.
-        InactiveSender = "INACTIVE_SENDER",
-    }
-}
-
-/// Why something failed or happened.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Reason {
-    /// The reason code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<ReasonCode>,
-    /// Human-readable description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Finer detail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_code: Option<ReasonSubCode>,
-    /// The channel's raw error code (WhatsApp only for now).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_code: Option<String>,
 }

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact_types::{Contact, ConversationChannel};
 use crate::events::common::{ProcessingMode, Reason};
-use crate::open_enum::open_enum;
 use crate::serde_util::null_as_empty;
+pub use sinch_contacts_model::{CapabilityStatus, OptInStatus, OptOutStatus};
 
 /// CONTACT_CREATE and CONTACT_UPDATE: the contact as it is after the change.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -160,30 +160,6 @@ pub struct DuplicatedIdentity {
     pub contact_ids: Vec<String>,
 }
 
-open_enum! {
-    /// Outcome of an opt-in registration.
-    pub enum OptInStatus {
-        /// The opt-in was registered.
-        Succeeded = "OPT_IN_SUCCEEDED",
-        /// The opt-in failed (see `error_details`).
-        Failed = "OPT_IN_FAILED",
-        /// Not given.
-        Unspecified = "OPT_IN_STATUS_UNSPECIFIED",
-    }
-}
-
-open_enum! {
-    /// Outcome of an opt-out registration.
-    pub enum OptOutStatus {
-        /// The opt-out was registered.
-        Succeeded = "OPT_OUT_SUCCEEDED",
-        /// The opt-out failed (see `error_details`).
-        Failed = "OPT_OUT_FAILED",
-        /// Not given.
-        Unspecified = "OPT_OUT_STATUS_UNSPECIFIED",
-    }
-}
-
 /// Why an opt-in or opt-out failed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -246,28 +222,14 @@ pub type OptOutNotification = OptNotification<OptOutStatus>;
 impl OptInNotification {
     /// Whether the opt-in succeeded (the only status that changes consent).
     pub fn succeeded(&self) -> bool {
-        self.status == Some(OptInStatus::Succeeded)
+        self.status == Some(OptInStatus::OptInSucceeded)
     }
 }
 
 impl OptOutNotification {
     /// Whether the opt-out succeeded (the only status that changes consent).
     pub fn succeeded(&self) -> bool {
-        self.status == Some(OptOutStatus::Succeeded)
-    }
-}
-
-open_enum! {
-    /// What a channel can do for a contact.
-    pub enum CapabilityStatus {
-        /// The channel gives no information.
-        Unknown = "CAPABILITY_UNKNOWN",
-        /// Full capability.
-        Full = "CAPABILITY_FULL",
-        /// A subset of features (see `channel_capabilities`).
-        Partial = "CAPABILITY_PARTIAL",
-        /// No capability.
-        None = "NO_CAPABILITY",
+        self.status == Some(OptOutStatus::OptOutSucceeded)
     }
 }
 

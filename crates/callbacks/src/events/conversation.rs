@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact_types::{ChannelIdentity, ConversationChannel};
 use crate::events::common::{ProcessingMode, Reason};
-use crate::open_enum::open_enum;
 use crate::raw_json::RawJson;
 use crate::timestamp::Timestamp;
+pub use sinch_contacts_model::RecordStatus;
 
 /// A conversation between an app and a contact.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -162,16 +162,6 @@ pub struct SmartConversationNotification {
     /// The analysis results, verbatim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis_results: Option<RawJson>,
-}
-
-open_enum! {
-    /// State of a record.
-    pub enum RecordStatus {
-        /// Not given.
-        Unspecified = "RECORD_STATUS_UNSPECIFIED",
-        /// The event record was stored.
-        EventRecordStored = "EVENT_RECORD_STORED",
-    }
 }
 
 /// RECORD_NOTIFICATION (`record_notification`).

@@ -69,14 +69,14 @@ fn seed_shapes_are_normalized() {
     let Event::OptIn(opt_in) = opt_in.event else {
         panic!()
     };
-    assert_eq!(opt_in.status, Some(OptInStatus::Succeeded));
+    assert_eq!(opt_in.status, Some(OptInStatus::OptInSucceeded));
     assert_eq!(opt_in.channel, Some(ConversationChannel::Viber));
     let opt_out = parse_unverified(&fixture("seeds/opt_out.json")).unwrap();
     let Event::OptOut(opt_out) = opt_out.event else {
         panic!()
     };
     assert!(opt_out.succeeded());
-    assert_eq!(opt_out.status, Some(OptOutStatus::Succeeded));
+    assert_eq!(opt_out.status, Some(OptOutStatus::OptOutSucceeded));
 }
 
 #[test]
