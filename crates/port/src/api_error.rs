@@ -2,13 +2,15 @@
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::error::body_excerpt;
+use crate::retry::{RetryAfter, parse_retry_after};
+use crate::transport::HttpResponse;
 
 /// A non-success HTTP response from the API.
 ///
@@ -31,18 +33,30 @@ struct Inner {
     api_status: Option<String>,
     error_text: Option<String>,
     details: Vec<ErrorDetail>,
-    retry_after: Option<Duration>,
+    retry_after: Option<RetryAfter>,
     raw_body: Bytes,
 }
 
 impl ApiError {
-    /// Parses an error response. Never fails: unknown shapes keep only the
-    /// status and the raw body.
-    pub fn from_response(
-        status: StatusCode,
-        retry_after: Option<Duration>,
-        raw_body: Bytes,
-    ) -> Self {
+    /// Reads an error response: status, `Retry-After` and the body. Never
+    /// fails: unknown body shapes keep only the status and the raw body.
+    ///
+    /// ```
+    /// use sinch_contacts_port::ApiError;
+    ///
+    /// let response = http::Response::builder()
+    ///     .status(429)
+    ///     .header("retry-after", "3")
+    ///     .body(bytes::Bytes::from_static(br#"{"error":{"code":429,"status":"RESOURCE_EXHAUSTED"}}"#))
+    ///     .unwrap();
+    /// let error = ApiError::from_response(response);
+    /// assert_eq!(error.api_status(), Some("RESOURCE_EXHAUSTED"));
+    /// assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(3)));
+    /// ```
+    pub fn from_response(response: HttpResponse) -> Self {
+        let status = response.status();
+        let retry_after = parse_retry_after(response.headers());
+        let raw_body = response.into_body();
         let mut error = Inner {
             status,
             code: None,
@@ -112,9 +126,20 @@ impl ApiError {
         &self.inner.details
     }
 
-    /// The delay the server asked for in `Retry-After` (seconds form).
+    /// The delay the server asked for with `Retry-After: <seconds>`.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.inner.retry_after
+        match self.inner.retry_after {
+            Some(RetryAfter::Delay(delay)) => Some(delay),
+            _ => None,
+        }
+    }
+
+    /// The time the server asked to wait for with `Retry-After: <HTTP-date>`.
+    pub fn retry_at(&self) -> Option<SystemTime> {
+        match self.inner.retry_after {
+            Some(RetryAfter::At(at)) => Some(at),
+            _ => None,
+        }
     }
 
     /// The response body exactly as received.
@@ -207,9 +232,10 @@ mod tests {
 
     fn parse(status: u16, body: &'static str) -> ApiError {
         ApiError::from_response(
-            StatusCode::from_u16(status).unwrap(),
-            None,
-            Bytes::from_static(body.as_bytes()),
+            http::Response::builder()
+                .status(status)
+                .body(Bytes::from_static(body.as_bytes()))
+                .unwrap(),
         )
     }
 

@@ -81,7 +81,8 @@ impl Engine {
                 }
                 Ok(response) => (
                     Failure::Status(response.status()),
-                    parse_retry_after(response.headers()),
+                    parse_retry_after(response.headers())
+                        .map(|wait| wait.delay_from(self.clock.wall_now())),
                 ),
                 Err(error) => (Failure::Transport(error), None),
             };

@@ -10,15 +10,21 @@ use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// A boxed future that completes after a delay; returned by [`Sleep::sleep`].
 pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
-/// A monotonic clock, used for token expiry.
+/// The client's clock: monotonic time for token expiry, wall time for
+/// `Retry-After` dates.
 pub trait Clock: Send + Sync + fmt::Debug {
     /// The current instant.
     fn now(&self) -> Instant;
+
+    /// The current wall-clock time; defaults to [`SystemTime::now`].
+    fn wall_now(&self) -> SystemTime {
+        SystemTime::now()
+    }
 }
 
 /// Waits for a duration, used between retry attempts.

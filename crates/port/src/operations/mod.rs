@@ -38,7 +38,6 @@ use crate::api_error::ApiError;
 use crate::config::Endpoint;
 use crate::decode_error::DecodeError;
 use crate::error::Error;
-use crate::retry::parse_retry_after;
 use crate::transport::{HttpRequest, HttpResponse};
 
 /// One API operation: a pure request builder and a pure response parser.
@@ -60,8 +59,7 @@ pub(crate) fn success_body(response: HttpResponse) -> Result<(http::StatusCode, 
     if status.is_success() {
         return Ok((status, response.into_body()));
     }
-    let retry_after = parse_retry_after(response.headers());
-    Err(ApiError::from_response(status, retry_after, response.into_body()).into())
+    Err(ApiError::from_response(response).into())
 }
 
 /// Decodes a 2xx JSON body as `T`.

@@ -6,5 +6,5 @@ mod retry_after;
 mod safety;
 
 pub use policy::RetryPolicy;
-pub(crate) use retry_after::parse_retry_after;
+pub(crate) use retry_after::{RetryAfter, parse_retry_after};
 pub(crate) use safety::{Failure, is_retryable_status, may_retry};

@@ -8,9 +8,10 @@ use crate::runtime::Jitter;
 ///
 /// Back-off is exponential with full jitter: before retry `n` (1-based) the
 /// client waits a random duration in `0..=min(initial_backoff × multiplierⁿ⁻¹,
-/// max_backoff)`. A `Retry-After` header (in seconds) replaces that delay
-/// when it is at most [`max_retry_after`](Self::max_retry_after); a longer
-/// one ends the retries and returns the error. *Which* failures are retried
+/// max_backoff)`. A `Retry-After` header (seconds or IMF-fixdate) replaces
+/// that delay when it asks for at most
+/// [`max_retry_after`](Self::max_retry_after); a longer one ends the retries
+/// and returns the error. *Which* failures are retried
 /// does not depend on the policy; see the safety table in the crate docs.
 ///
 /// ```

@@ -1,27 +1,41 @@
 //! A manual clock and a sleeper that records instead of waiting.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::runtime::{Clock, Sleep, SleepFuture};
 
-/// A [`Clock`] that moves only when told to.
+/// A [`Clock`] that moves only when told to; its monotonic and wall times
+/// advance together.
 #[derive(Debug, Clone)]
 pub struct ManualClock {
-    now: Arc<Mutex<Instant>>,
+    start: Instant,
+    start_wall: SystemTime,
+    elapsed: Arc<Mutex<Duration>>,
 }
 
 impl ManualClock {
-    /// A clock frozen at the current instant.
+    /// A clock frozen at the current instant and wall time.
     pub fn new() -> Self {
+        Self::at_wall_time(SystemTime::now())
+    }
+
+    /// A clock frozen at the given wall time.
+    pub fn at_wall_time(wall: SystemTime) -> Self {
         Self {
-            now: Arc::new(Mutex::new(Instant::now())),
+            start: Instant::now(),
+            start_wall: wall,
+            elapsed: Arc::default(),
         }
     }
 
     /// Moves the clock forward.
     pub fn advance(&self, by: Duration) {
-        *self.now.lock().unwrap_or_else(PoisonError::into_inner) += by;
+        *self.elapsed.lock().unwrap_or_else(PoisonError::into_inner) += by;
+    }
+
+    fn elapsed(&self) -> Duration {
+        *self.elapsed.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -33,7 +47,11 @@ impl Default for ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> Instant {
-        *self.now.lock().unwrap_or_else(PoisonError::into_inner)
+        self.start + self.elapsed()
+    }
+
+    fn wall_now(&self) -> SystemTime {
+        self.start_wall + self.elapsed()
     }
 }
 

@@ -1,12 +1,12 @@
 //! Retry policy and its safety rules, with injected time.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, UNIX_EPOCH};
 
 use sinch_contacts_model::{
     ChannelIdentity, ContactCreateRequest, ContactLanguage, ContactPatch, ConversationChannel,
 };
-use sinch_contacts_port::test_util::{FakeTransport, RecordingSleep, json_response};
+use sinch_contacts_port::test_util::{FakeTransport, ManualClock, RecordingSleep, json_response};
 use sinch_contacts_port::{
     Auth, ContactsClient, Error, FixedJitter, RandomJitter, Region, RetryPolicy, TransportError,
     TransportErrorKind,
@@ -89,13 +89,35 @@ async fn retry_after_longer_than_the_limit_returns_the_429() {
 }
 
 #[tokio::test]
-async fn http_date_retry_after_falls_back_to_backoff() {
+async fn http_date_retry_after_waits_until_that_time() {
+    let fake = FakeTransport::new();
+    // 2015-10-21 07:27:50 UTC.
+    let clock = ManualClock::at_wall_time(UNIX_EPOCH + secs(1_445_412_470));
+    let sleep = RecordingSleep::advancing(clock.clone());
+    let client = ContactsClient::builder(fake.clone(), "p")
+        .region(Region::Eu)
+        .auth(Auth::basic(KEY_ID, KEY_SECRET))
+        .clock(Arc::new(clock))
+        .sleep(Arc::new(sleep.clone()))
+        .build()
+        .unwrap();
+    let busy = |date: &str| with_header(json_response(503, "{}"), "retry-after", date);
+    fake.push_response(busy("Wed, 21 Oct 2015 07:28:00 GMT"));
+    // The clock is now 07:28:00: a date already reached means no wait.
+    fake.push_response(busy("Wed, 21 Oct 2015 07:27:00 GMT"));
+    fake.push_json(200, CONTACT_JSON);
+    client.get("x").await.unwrap();
+    assert_eq!(sleep.delays(), vec![secs(10), Duration::ZERO]);
+}
+
+#[tokio::test]
+async fn unreadable_retry_after_falls_back_to_backoff() {
     let fake = FakeTransport::new();
     let time = Time::new();
     fake.push_response(with_header(
         json_response(503, "{}"),
         "retry-after",
-        "Wed, 21 Oct 2015 07:28:00 GMT",
+        "Wednesday, 21-Oct-15 07:28:00 GMT",
     ));
     fake.push_json(200, CONTACT_JSON);
     retrying_client(&fake, &time).get("x").await.unwrap();
