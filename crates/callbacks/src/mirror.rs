@@ -161,6 +161,15 @@ impl ContactMirror {
         &self.duplications
     }
 
+    /// Channel identities that several mirrored contacts carry, found locally with the model
+    /// crate's [`sinch_contacts_model::find_duplicated_identities`] (sorted by channel, identity
+    /// and app). Complements the API's duplication callbacks, e.g. after an import.
+    pub fn local_duplicates(&self) -> Vec<sinch_contacts_model::DuplicatedIdentity> {
+        let mut contacts: Vec<Contact> = self.contacts().cloned().collect();
+        contacts.sort_by(|a, b| a.id.cmp(&b.id));
+        sinch_contacts_model::find_duplicated_identities(&contacts)
+    }
+
     /// Forgets the duplication reports (after resolving them).
     pub fn clear_duplications(&mut self) {
         self.duplications.clear();

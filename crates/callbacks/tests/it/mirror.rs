@@ -187,3 +187,23 @@ fn conformance_contact_callbacks_apply() {
     assert!(mirror.removal("my created contact ID").is_some());
     assert_eq!(mirror.duplications().len(), 1);
 }
+
+#[test]
+fn local_duplicates_use_the_model_rules() {
+    let mut mirror = ContactMirror::new();
+    for (id, channel, identity) in [
+        ("b", "SMS", "+1555"),
+        ("a", "SMS", "+1555"),
+        ("c", "WHATSAPP", "+1555"),
+    ] {
+        mirror.apply(&callback(
+            "2024-01-01T00:00:01Z",
+            "contact_create_notification",
+            serde_json::json!({"contact": {"id": id, "channel_identities": [{"channel": channel, "identity": identity}]}}),
+        ));
+    }
+    let duplicates = mirror.local_duplicates();
+    assert_eq!(duplicates.len(), 1);
+    assert_eq!(duplicates[0].identity, "+1555");
+    assert_eq!(duplicates[0].contact_ids, ["a", "b"]);
+}
