@@ -1,4 +1,4 @@
-//! Serde helpers shared by the event types.
+//! Serde functions and types shared by the event types.
 
 use serde::{Deserialize, Deserializer};
 

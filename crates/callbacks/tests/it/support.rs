@@ -1,4 +1,4 @@
-//! Shared helpers: fixture loading and the conformance directory.
+//! Shared test support: fixture loading and the conformance directory.
 
 use std::path::PathBuf;
 
