@@ -7,5 +7,6 @@ mod mirror;
 mod parse_fixtures;
 mod parse_properties;
 mod signatures;
+mod state_properties;
 mod support;
 mod suppression;
