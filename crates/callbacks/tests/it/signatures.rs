@@ -353,3 +353,69 @@ fn replay_guard_refuses_a_nonce_within_the_window_only() {
         "expired nonces are evicted"
     );
 }
+
+#[test]
+fn sign_and_verify_agree_with_an_independent_implementation() {
+    // Expected value computed with Python's `hmac` module over the fixture's raw bytes
+    // (trailing newline included): base64(HMAC-SHA256(secret, body + ".nonce.timestamp")).
+    let body = crate::support::fixture("seeds/opt_in.json");
+    let expected = "nVAsPvvn/l5Uumg5gpPAY3oGRbp+6tCUNWqiusNhpgc=";
+    assert_eq!(
+        sign(
+            b"foo_secret1234",
+            &body,
+            "01FJA8B4A7BM43YGWSG9GBV067",
+            VECTOR_TIME as i64
+        ),
+        expected
+    );
+    let headers = [
+        ("X-Sinch-Webhook-Signature", expected),
+        (
+            "X-Sinch-Webhook-Signature-Nonce",
+            "01FJA8B4A7BM43YGWSG9GBV067",
+        ),
+        ("X-Sinch-Webhook-Signature-Timestamp", "1634579353"),
+        ("X-Sinch-Webhook-Signature-Algorithm", "HmacSHA256"),
+    ];
+    let verified = Verifier::new("foo_secret1234")
+        .verify_at(&headers, &body, at(VECTOR_TIME))
+        .unwrap();
+    assert_eq!(verified.timestamp().unix_seconds(), VECTOR_TIME as i64);
+    assert!(parse(&verified).is_ok());
+}
+
+#[test]
+fn maps_are_header_sources() {
+    let body = b"{}";
+    let signed = signature_headers(b"k", body, "n", VECTOR_TIME as i64);
+    let verifier = Verifier::new("k").with_clock(|| at(VECTOR_TIME));
+    let hash: std::collections::HashMap<String, String> = signed
+        .iter()
+        .map(|(k, v)| (k.to_uppercase(), v.clone()))
+        .collect();
+    assert!(verifier.verify(&hash, body).is_ok());
+    let tree: std::collections::BTreeMap<&str, &[u8]> =
+        signed.iter().map(|(k, v)| (*k, v.as_bytes())).collect();
+    assert!(verifier.verify(&tree, body).is_ok());
+    let non_utf8_nonce: Vec<(&str, &[u8])> = signed
+        .iter()
+        .map(|(k, v)| {
+            (
+                *k,
+                if k.ends_with("nonce") {
+                    b"\xff".as_slice()
+                } else {
+                    v.as_bytes()
+                },
+            )
+        })
+        .collect();
+    assert!(matches!(
+        verifier.verify(&non_utf8_nonce, body).unwrap_err(),
+        VerifyError::MalformedHeader {
+            header: SignatureHeader::Nonce,
+            ..
+        }
+    ));
+}
