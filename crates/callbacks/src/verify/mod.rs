@@ -36,7 +36,7 @@ type HmacSha256 = Hmac<Sha256>;
 /// A clock, injected so verification is testable.
 pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
-/// Verifies callback signatures.
+/// Verifies callback signatures. Cheap to clone; clones share the replay guard.
 ///
 /// ```
 /// use sinch_contacts_callbacks::{Verifier, VerifyError, signature_headers};
