@@ -94,13 +94,7 @@ impl ListContactsQuery {
     /// [`ValidationError`] with every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut found = Violations::default();
-        if let Some(page_size) = self.page_size {
-            if let Err(error) = validate_page_size(page_size) {
-                for violation in error.violations() {
-                    found.push(violation.field(), violation.kind().clone());
-                }
-            }
-        }
+        found.absorb(self.page_size.map_or(Ok(()), validate_page_size));
         match &self.filter {
             Some(ContactFilter::ExternalId(external_id)) if external_id.is_empty() => {
                 found.push("external_id", ViolationKind::Empty);
@@ -115,13 +109,7 @@ impl ListContactsQuery {
 
     /// The query parameters, in the documented order, unencoded (the transport layer encodes).
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::new();
-        if let Some(page_size) = self.page_size {
-            pairs.push(("page_size", page_size.to_string()));
-        }
-        if let Some(page_token) = &self.page_token {
-            pairs.push(("page_token", page_token.clone()));
-        }
+        let mut pairs = paging_pairs(self.page_size, self.page_token.as_deref());
         match &self.filter {
             Some(ContactFilter::ExternalId(external_id)) => {
                 pairs.push(("external_id", external_id.clone()))
@@ -153,13 +141,7 @@ impl ListContactsQuery {
         let (external_id, channel, identity) =
             (present(external_id), present(channel), present(identity));
         let mut found = Violations::default();
-        if let Some(page_size) = page_size {
-            if let Err(error) = validate_page_size(page_size) {
-                for violation in error.violations() {
-                    found.push(violation.field(), violation.kind().clone());
-                }
-            }
-        }
+        found.absorb(page_size.map_or(Ok(()), validate_page_size));
         if external_id.is_some() {
             if channel.is_some() {
                 found.push(
@@ -209,6 +191,18 @@ impl ListContactsQuery {
     }
 }
 
+/// The paging parameters shared by the list operations.
+fn paging_pairs(page_size: Option<u32>, page_token: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut pairs = Vec::new();
+    if let Some(page_size) = page_size {
+        pairs.push(("page_size", page_size.to_string()));
+    }
+    if let Some(page_token) = page_token {
+        pairs.push(("page_token", page_token.to_owned()));
+    }
+    pairs
+}
+
 /// A parameter counts as given only when it is not empty.
 fn present(value: Option<&str>) -> Option<&str> {
     value.filter(|value| !value.is_empty())
@@ -254,13 +248,6 @@ impl IdentityConflictsQuery {
 
     /// The query parameters, unencoded.
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::new();
-        if let Some(page_size) = self.page_size {
-            pairs.push(("page_size", page_size.to_string()));
-        }
-        if let Some(page_token) = &self.page_token {
-            pairs.push(("page_token", page_token.clone()));
-        }
-        pairs
+        paging_pairs(self.page_size, self.page_token.as_deref())
     }
 }

@@ -172,6 +172,13 @@ impl Violations {
         self.0.push(Violation::new(field, kind));
     }
 
+    /// Adds the violations of another check.
+    pub(crate) fn absorb(&mut self, result: Result<(), ValidationError>) {
+        if let Err(error) = result {
+            self.0.extend(error.violations);
+        }
+    }
+
     pub(crate) fn finish(self) -> Result<(), ValidationError> {
         if self.0.is_empty() {
             Ok(())
