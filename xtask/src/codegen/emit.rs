@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::error::{CodegenError, Problem};
 use super::ir::{EnumDef, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
-use super::naming::{UniqueNames, is_raw_keyword, snake_case};
+use super::naming::{UniqueNames, is_raw_keyword, snake_case, usable};
 
 /// The marker every generated file starts with; files in an output directory that start with it
 /// and were not written by a run are stale and removed.
@@ -53,7 +53,7 @@ pub(crate) fn emit(defs: &[TypeDef], spec_label: &str) -> Result<Vec<OutputFile>
         // The schema's own type first, then its inline types in the order they were made.
         file_defs.sort_by_key(|def| def.origin != owner);
         let head = file_defs[0];
-        let module = module_names.claim(&snake_case(&head.name));
+        let module = module_names.claim(&usable(&snake_case(&head.name)));
         let items: Vec<TokenStream> = file_defs
             .iter()
             .map(|def| type_tokens(def, &context))

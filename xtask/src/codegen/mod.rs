@@ -178,4 +178,6 @@ pub(crate) fn run(targets: &[Target], mode: Mode) -> Result<(), CodegenError> {
 }
 
 #[cfg(test)]
+mod robustness_tests;
+#[cfg(test)]
 mod tests;

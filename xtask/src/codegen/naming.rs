@@ -86,7 +86,7 @@ pub(crate) fn pascal_case(name: &str) -> String {
     } else if joined.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{joined}")
     } else {
-        joined
+        usable(&joined)
     }
 }
 
@@ -116,6 +116,16 @@ pub(crate) fn type_name(schema_key: &str) -> String {
     }
 }
 
+/// `name`, or `name_` when it is a keyword that cannot be a raw identifier (`self`, `Self`,
+/// `super`, `crate`, `_`). Every name the generator prints goes through this.
+pub(crate) fn usable(name: &str) -> String {
+    if NON_RAW_KEYWORDS.contains(&name) {
+        format!("{name}_")
+    } else {
+        name.to_owned()
+    }
+}
+
 /// Whether `name` must be written `r#name`.
 pub(crate) fn is_raw_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
@@ -123,12 +133,7 @@ pub(crate) fn is_raw_keyword(name: &str) -> bool {
 
 /// A field name that is a valid Rust identifier once `r#` is added where [`is_raw_keyword`].
 pub(crate) fn field_name(json_name: &str) -> String {
-    let name = snake_case(json_name);
-    if NON_RAW_KEYWORDS.contains(&name.as_str()) {
-        format!("{name}_")
-    } else {
-        name
-    }
+    usable(&snake_case(json_name))
 }
 
 /// Hands out names unique within one namespace by appending a number on collision.
@@ -190,6 +195,13 @@ mod tests {
         assert!(is_raw_keyword("type"));
         assert_eq!(field_name("@type"), "type");
         assert_eq!(field_name("2fa"), "field_2fa");
+    }
+
+    #[test]
+    fn keywords_that_cannot_be_raw_get_a_suffix_everywhere() {
+        assert_eq!(pascal_case("self"), "Self_");
+        assert_eq!(usable("crate"), "crate_");
+        assert_eq!(usable("contact"), "contact");
     }
 
     #[test]
