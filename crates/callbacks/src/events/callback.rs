@@ -365,8 +365,10 @@ impl<'de> Visitor<'de> for CallbackVisitor {
             }
         };
         Ok(Callback {
-            app_id: app_id.ok_or_else(|| A::Error::missing_field("app_id"))?,
-            project_id: project_id.ok_or_else(|| A::Error::missing_field("project_id"))?,
+            // Required by the contract, but a receiver gains nothing by refusing a callback
+            // without them: absent reads as empty.
+            app_id: app_id.unwrap_or_default(),
+            project_id: project_id.unwrap_or_default(),
             accepted_time: accepted_time.flatten(),
             event_time: event_time.flatten(),
             message_metadata: message_metadata.flatten(),

@@ -147,6 +147,15 @@ fn record_notification_and_unknown_trigger() {
 }
 
 #[test]
+fn a_callback_without_app_or_project_id_still_parses() {
+    let callback = parse_unverified(br#"{"opt_out_notification":{"channel":"SMS","identity":"+1","status":"OPT_OUT_SUCCEEDED"}}"#)
+        .expect("absent envelope ids read as empty");
+    assert_eq!(callback.app_id, "");
+    assert_eq!(callback.project_id, "");
+    assert_eq!(callback.trigger().as_str(), "OPT_OUT");
+}
+
+#[test]
 fn unknown_fields_and_enum_values_never_fail() {
     let body = br#"{"app_id":"a","project_id":"p","new_top_level":1,
         "message":{"direction":"SIDEWAYS","future_field":{"x":[1]},
@@ -175,7 +184,7 @@ fn malformed_bodies_give_errors_with_bytes_and_paths() {
         ("truncated", br#"{"app_id":"a","project_id":"p","message":{"id":"#),
         ("bad_timestamp", br#"{"app_id":"a","project_id":"p","accepted_time":"2024-13-01T00:00:00Z"}"#),
         ("wrong_type_deep", br#"{"app_id":"a","project_id":"p","message":{"contact_message":{"text_message":{"text":5}}}}"#),
-        ("missing_project", br#"{"app_id":"a","message":{}}"#),
+        ("app_id_not_a_string", br#"{"app_id":5,"project_id":"p","message":{}}"#),
         ("two_content_kinds", br#"{"app_id":"a","project_id":"p","message":{"contact_message":{"text_message":{"text":"x"},"media_message":{"url":"u"}}}}"#),
     ];
     let mut report = String::new();
