@@ -312,7 +312,6 @@ impl<'de> Visitor<'de> for CallbackVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Callback, A::Error> {
-        use serde::de::Error;
         let mut app_id: Option<String> = None;
         let mut project_id: Option<String> = None;
         let mut accepted_time: Option<Option<Timestamp>> = None;
