@@ -1,9 +1,9 @@
 //! The contact mirror: idempotent, order-tolerant, merge-aware.
 
 use sinch_contacts_callbacks::mirror::{ContactMirror, MirrorChange};
-use sinch_contacts_callbacks::{Callback, parse_unverified};
+use sinch_contacts_callbacks::{Callback, Event, parse_unverified};
 
-use crate::support::{conformance_dir, fixture, json_files};
+use crate::support::{conformance_callbacks, conformance_dir, fixture, json_files};
 
 fn callback(accepted: &str, key: &str, body: serde_json::Value) -> Callback {
     let value =
@@ -178,14 +178,32 @@ fn conformance_contact_callbacks_apply() {
         return;
     };
     let mut mirror = ContactMirror::new();
-    for (name, body) in json_files(&dir.join("dotnet-hooks")) {
-        if name.starts_with("Contact") {
-            let change = mirror.apply(&parse_unverified(&body).unwrap());
-            assert_ne!(change, MirrorChange::NotApplicable, "{name}");
+    let mut merged_away = Vec::new();
+    let mut duplications = 0;
+    for (name, body) in conformance_callbacks(&dir) {
+        let callback = parse_unverified(&body).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let contact_trigger = callback.trigger().as_str().starts_with("CONTACT_");
+        let change = mirror.apply(&callback);
+        assert_eq!(
+            change != MirrorChange::NotApplicable,
+            contact_trigger,
+            "{name}: {change:?}"
+        );
+        match &callback.event {
+            Event::ContactMerge(merge) => {
+                merged_away.extend(merge.deleted_contact_id().map(str::to_owned))
+            }
+            Event::ContactIdentitiesDuplication(_) => duplications += 1,
+            _ => {}
         }
     }
-    assert!(mirror.removal("my created contact ID").is_some());
-    assert_eq!(mirror.duplications().len(), 1);
+    for id in &merged_away {
+        assert!(
+            mirror.removal(id).is_some(),
+            "merged-away {id} is not recorded as removed"
+        );
+    }
+    assert_eq!(mirror.duplications().is_empty(), duplications == 0);
 }
 
 #[test]

@@ -41,3 +41,41 @@ pub fn conformance_dir(test: &str) -> Option<PathBuf> {
         }
     }
 }
+
+/// Every callback body under the conformance directory, recursively, as (path relative to the
+/// directory, bytes): every `.json` file except signature-vector files (`signatures.json`, or a
+/// top-level `vectors` member), sorted by path.
+pub fn conformance_callbacks(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+        let entries =
+            std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|ext| ext == "json") {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(dir, &mut paths);
+    paths.sort();
+    paths
+        .into_iter()
+        .filter(|path| {
+            path.file_name()
+                .is_some_and(|name| name != "signatures.json")
+        })
+        .map(|path| {
+            (
+                path.strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(&path).unwrap(),
+            )
+        })
+        .filter(|(_, bytes)| {
+            serde_json::from_slice::<serde_json::Value>(bytes)
+                .map_or(true, |value| value.get("vectors").is_none())
+        })
+        .collect()
+}
