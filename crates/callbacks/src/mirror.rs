@@ -239,10 +239,10 @@ impl ContactMirror {
         }
         match self.contacts.get_mut(id) {
             Some(entry) => {
-                if let (Some(held), Some(at)) = (entry.as_of, at) {
-                    if at < held {
-                        return MirrorChange::Stale(id.to_owned());
-                    }
+                if let (Some(held), Some(at)) = (entry.as_of, at)
+                    && at < held
+                {
+                    return MirrorChange::Stale(id.to_owned());
                 }
                 entry.as_of = later(entry.as_of, at);
                 if &entry.contact == contact {

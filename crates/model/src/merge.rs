@@ -72,12 +72,12 @@ pub enum MergeError {
 ///
 /// [`MergeError::IntoItself`] when both contacts carry the same id.
 pub fn merge_contacts(destination: Contact, source: Contact) -> Result<MergeOutcome, MergeError> {
-    if let (Some(destination_id), Some(source_id)) = (&destination.id, &source.id) {
-        if destination_id == source_id {
-            return Err(MergeError::IntoItself {
-                id: source_id.clone(),
-            });
-        }
+    if let (Some(destination_id), Some(source_id)) = (&destination.id, &source.id)
+        && destination_id == source_id
+    {
+        return Err(MergeError::IntoItself {
+            id: source_id.clone(),
+        });
     }
     let mut merged = destination;
     let own_channels: Vec<ConversationChannel> = merged

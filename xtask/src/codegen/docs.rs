@@ -98,10 +98,10 @@ pub(crate) fn schema_docs(schema: &Value) -> Vec<String> {
     let mut lines = Vec::new();
     let title = schema.get("title").and_then(Value::as_str).map(str::trim);
     let description = schema.get("description").and_then(Value::as_str);
-    if let Some(title) = title.filter(|title| !title.is_empty()) {
-        if description.is_none_or(|description| !description.trim().starts_with(title)) {
-            lines.push(title.to_owned());
-        }
+    if let Some(title) = title.filter(|title| !title.is_empty())
+        && description.is_none_or(|description| !description.trim().starts_with(title))
+    {
+        lines.push(title.to_owned());
     }
     if let Some(description) = description {
         if !lines.is_empty() {
@@ -117,19 +117,20 @@ pub(crate) fn schema_docs(schema: &Value) -> Vec<String> {
             other => format!("Format: `{other}`."),
         });
     }
-    if let Some(values) = schema.get("enum").and_then(Value::as_sequence) {
-        if values
+    if let Some(values) = schema.get("enum").and_then(Value::as_sequence)
+        && values
             .iter()
             .any(|value| !value.is_string() && !value.is_null())
-        {
-            let listed: Vec<String> = values.iter().map(scalar_text).collect();
-            notes.push(format!("Allowed values: {}.", listed.join(", ")));
-        }
+    {
+        let listed: Vec<String> = values.iter().map(scalar_text).collect();
+        notes.push(format!("Allowed values: {}.", listed.join(", ")));
     }
-    if let Some(default) = schema.get("default") {
-        if !default.is_mapping() && !default.is_sequence() && !default.is_null() {
-            notes.push(format!("Default: `{}`.", scalar_text(default)));
-        }
+    if let Some(default) = schema.get("default")
+        && !default.is_mapping()
+        && !default.is_sequence()
+        && !default.is_null()
+    {
+        notes.push(format!("Default: `{}`.", scalar_text(default)));
     }
     if schema.get("readOnly").and_then(Value::as_bool) == Some(true) {
         notes.push("Read-only: set by the server, ignored in requests.".to_owned());

@@ -583,10 +583,10 @@ impl Lowerer<'_> {
             }
         }
         for (reference, variant) in ref_targets {
-            if let Some(name) = schema_ref_name(reference) {
-                if !mapping.iter().any(|(_, mapped)| mapped == variant) {
-                    mapping.push((name, variant.clone()));
-                }
+            if let Some(name) = schema_ref_name(reference)
+                && !mapping.iter().any(|(_, mapped)| mapped == variant)
+            {
+                mapping.push((name, variant.clone()));
             }
         }
         Some((property.to_owned(), mapping))
@@ -811,10 +811,10 @@ impl ObjectParts {
                 }
             }
         }
-        if let Some(additional) = part.get("additionalProperties") {
-            if additional != &Value::Bool(false) {
-                self.additional = Some(additional.clone());
-            }
+        if let Some(additional) = part.get("additionalProperties")
+            && additional != &Value::Bool(false)
+        {
+            self.additional = Some(additional.clone());
         }
     }
 
@@ -901,12 +901,11 @@ fn variant_name(alternative: &Value, union_name: &str, index: usize) -> String {
     if let Some(title) = alternative.get("title").and_then(Value::as_str) {
         return pascal_case(title);
     }
-    if let Some(properties) = alternative.get("properties").and_then(Value::as_mapping) {
-        if properties.len() == 1 {
-            if let Some((key, _)) = properties.iter().next() {
-                return pascal_case(&key_text(key));
-            }
-        }
+    if let Some(properties) = alternative.get("properties").and_then(Value::as_mapping)
+        && properties.len() == 1
+        && let Some((key, _)) = properties.iter().next()
+    {
+        return pascal_case(&key_text(key));
     }
     match alternative.get("type").and_then(Value::as_str) {
         Some("string") => "String".to_owned(),
@@ -924,10 +923,10 @@ pub(crate) fn is_nullable(schema: &Value) -> bool {
     if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
         return true;
     }
-    if let Some(Value::Sequence(types)) = schema.get("type") {
-        if types.iter().any(|name| name.as_str() == Some("null")) {
-            return true;
-        }
+    if let Some(Value::Sequence(types)) = schema.get("type")
+        && types.iter().any(|name| name.as_str() == Some("null"))
+    {
+        return true;
     }
     ["oneOf", "anyOf"]
         .iter()

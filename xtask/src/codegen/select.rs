@@ -119,20 +119,20 @@ pub(crate) fn collect_schema_refs(
                     if spec.schema(&owner).is_some() {
                         found.insert(owner);
                     }
-                } else if visited.insert(reference.clone()) {
-                    if let Ok(target) = spec.resolve(reference) {
-                        collect_schema_refs(spec, target, found, visited);
-                    }
+                } else if visited.insert(reference.clone())
+                    && let Ok(target) = spec.resolve(reference)
+                {
+                    collect_schema_refs(spec, target, found, visited);
                 }
             }
-            if let Some(Value::Mapping(discriminator)) = map.get("discriminator") {
-                if let Some(Value::Mapping(mapping)) = discriminator.get("mapping") {
-                    for target in mapping.values().filter_map(Value::as_str) {
-                        if let Some(owner) = schema_ref_owner(target) {
-                            found.insert(owner);
-                        } else if spec.schema(target).is_some() {
-                            found.insert(target.to_owned());
-                        }
+            if let Some(Value::Mapping(discriminator)) = map.get("discriminator")
+                && let Some(Value::Mapping(mapping)) = discriminator.get("mapping")
+            {
+                for target in mapping.values().filter_map(Value::as_str) {
+                    if let Some(owner) = schema_ref_owner(target) {
+                        found.insert(owner);
+                    } else if spec.schema(target).is_some() {
+                        found.insert(target.to_owned());
                     }
                 }
             }

@@ -252,12 +252,11 @@ impl SuppressionList {
         at: Option<Timestamp>,
         source: ConsentSource,
     ) -> SuppressionOutcome {
-        if let Some(existing) = self.records.get(&key) {
-            if let (Some(existing_at), Some(at)) = (existing.changed_at, at) {
-                if at < existing_at {
-                    return SuppressionOutcome::Stale(key);
-                }
-            }
+        if let Some(existing) = self.records.get(&key)
+            && let (Some(existing_at), Some(at)) = (existing.changed_at, at)
+            && at < existing_at
+        {
+            return SuppressionOutcome::Stale(key);
         }
         let changed_at = match (self.records.get(&key).and_then(|r| r.changed_at), at) {
             (Some(existing), Some(at)) => Some(existing.max(at)),

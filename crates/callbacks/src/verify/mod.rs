@@ -200,12 +200,12 @@ impl Verifier {
         let signature = single(headers, SignatureHeader::Signature)?;
         let nonce = single(headers, SignatureHeader::Nonce)?;
         let timestamp_text = single(headers, SignatureHeader::Timestamp)?;
-        if let Some(algorithm) = optional(headers, SignatureHeader::Algorithm)? {
-            if !algorithm.eq_ignore_ascii_case(ALGORITHM.as_bytes()) {
-                return Err(VerifyError::UnsupportedAlgorithm {
-                    algorithm: String::from_utf8_lossy(algorithm).into_owned(),
-                });
-            }
+        if let Some(algorithm) = optional(headers, SignatureHeader::Algorithm)?
+            && !algorithm.eq_ignore_ascii_case(ALGORITHM.as_bytes())
+        {
+            return Err(VerifyError::UnsupportedAlgorithm {
+                algorithm: String::from_utf8_lossy(algorithm).into_owned(),
+            });
         }
         let nonce = std::str::from_utf8(nonce)
             .ok()
