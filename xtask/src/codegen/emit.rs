@@ -8,6 +8,7 @@ use quote::quote;
 use super::error::{CodegenError, Problem};
 use super::ir::{EnumDef, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
 use super::naming::{UniqueNames, is_raw_keyword, snake_case, usable};
+use super::unknown_members;
 
 /// The marker every generated file starts with; files in an output directory that start with it
 /// and were not written by a run are stale and removed.
@@ -158,6 +159,47 @@ fn support_tokens() -> TokenStream {
         impl fmt::Display for UnrecognizedValue {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
+            }
+        }
+
+        /// A member name as read: borrowed from the input when it holds no escapes.
+        pub(crate) struct Key<'de>(std::borrow::Cow<'de, str>);
+
+        impl Key<'_> {
+            pub(crate) fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub(crate) fn into_string(self) -> String {
+                self.0.into_owned()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Key<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str(KeyVisitor)
+            }
+        }
+
+        struct KeyVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(self, value: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(value)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(value.to_owned())))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(value)))
             }
         }
 
@@ -327,7 +369,9 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn field_serde_attr(field: &Field) -> TokenStream {
+/// The field's `#[serde(...)]`; `derived_deserialize` is false when `Deserialize` is written
+/// out, which then needs only the serializing attributes.
+fn field_serde_attr(field: &Field, derived_deserialize: bool) -> TokenStream {
     if field.flatten {
         return quote! { #[serde(flatten)] };
     }
@@ -338,12 +382,16 @@ fn field_serde_attr(field: &Field) -> TokenStream {
     }
     if !field.required {
         match collection_is_empty(&field.ty) {
-            Some(is_empty) => parts.push(quote! {
+            Some(is_empty) if derived_deserialize => parts.push(quote! {
                 default,
                 deserialize_with = "super::support::null_as_default",
                 skip_serializing_if = #is_empty
             }),
-            None => parts.push(quote! { default, skip_serializing_if = "Option::is_none" }),
+            Some(is_empty) => parts.push(quote! { skip_serializing_if = #is_empty }),
+            None if derived_deserialize => {
+                parts.push(quote! { default, skip_serializing_if = "Option::is_none" })
+            }
+            None => parts.push(quote! { skip_serializing_if = "Option::is_none" }),
         }
     }
     if parts.is_empty() {
@@ -359,9 +407,10 @@ fn struct_tokens(
     def: &StructDef,
     derive_default: bool,
 ) -> TokenStream {
+    let by_hand = unknown_members::applies_to(def);
     let fields = def.fields.iter().map(|field| {
         let docs = doc_attrs(&field.docs);
-        let serde_attr = field_serde_attr(field);
+        let serde_attr = field_serde_attr(field, !by_hand);
         let field_ident = ident(&field.rust_name);
         let ty = field_type(field);
         quote! {
@@ -370,33 +419,45 @@ fn struct_tokens(
             pub #field_ident: #ty,
         }
     });
-    let additional = def.additional.as_ref().map(|(field_name, value)| {
+    let additional_type = def.additional.as_ref().map(|(_, value)| match value {
+        TypeRef::Json => quote! { serde_json::Map<String, serde_json::Value> },
+        other => {
+            let value = type_ref(other);
+            quote! { std::collections::BTreeMap<String, #value> }
+        }
+    });
+    let additional = def.additional.as_ref().map(|(field_name, _)| {
         let field_ident = ident(field_name);
-        let ty = match value {
-            TypeRef::Json => quote! { serde_json::Map<String, serde_json::Value> },
-            other => {
-                let value = type_ref(other);
-                quote! { std::collections::BTreeMap<String, #value> }
-            }
-        };
         quote! {
             /// Members not declared by the description, kept as received so that a value read and
             /// written back loses nothing.
             #[serde(flatten)]
-            pub #field_ident: #ty,
+            pub #field_ident: #additional_type,
         }
     });
     let default_derive = derive_default.then(|| quote! { Default, });
+    let derive_deserialize = (!by_hand).then(|| quote! { serde::Deserialize, });
+    let deserialize_impl = by_hand.then(|| {
+        unknown_members::deserialize_tokens(
+            name,
+            def,
+            |field| ident(&field.rust_name),
+            field_type,
+            |ty| collection_is_empty(ty).is_some(),
+            additional_type.clone().unwrap_or_default(),
+        )
+    });
     let constructor = constructor_tokens(name, def);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default_derive serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default_derive serde::Serialize, #derive_deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
         #constructor
+        #deserialize_impl
     }
 }
 

@@ -14,6 +14,7 @@ mod lower;
 mod naming;
 mod select;
 mod spec;
+mod unknown_members;
 mod write;
 
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 use super::*;
 
 /// How a contact is reached on one channel.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChannelIdentity {
     /// A channel of the Conversation API. The list grows over time: values this version does not
@@ -15,7 +15,7 @@ pub struct ChannelIdentity {
     pub identity: String,
     /// Required for app-scoped channels (MESSENGER, INSTAGRAM, LINE, WECHAT), whose identities
     /// differ per Conversation API app. Callbacks may carry an empty string on other channels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
@@ -35,5 +35,55 @@ impl ChannelIdentity {
             app_id: Default::default(),
             additional_properties: Default::default(),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ChannelIdentity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChannelIdentity` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ChannelIdentity, A::Error> {
+                let mut __channel: Option<ConversationChannel> = None;
+                let mut __identity: Option<String> = None;
+                let mut __app_id: Option<Option<String>> = None;
+                let mut __additional_properties: serde_json::Map<
+                    String,
+                    serde_json::Value,
+                > = Default::default();
+                while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "channel" => {
+                            __channel = Some(__map.next_value::<ConversationChannel>()?);
+                        }
+                        "identity" => __identity = Some(__map.next_value::<String>()?),
+                        "app_id" => {
+                            __app_id = Some(__map.next_value::<Option<String>>()?);
+                        }
+                        _ => {
+                            __additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ChannelIdentity {
+                    channel: __channel
+                        .ok_or_else(|| serde::de::Error::missing_field("channel"))?,
+                    identity: __identity
+                        .ok_or_else(|| serde::de::Error::missing_field("identity"))?,
+                    app_id: __app_id.unwrap_or_default(),
+                    additional_properties: __additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -5,46 +5,119 @@ use super::*;
 
 /// A contact: the channel identities through which one person is reached, with optional profile
 /// fields. Also the body of an update, where every field is optional.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Contact {
     /// The ID of the contact, assigned by the server.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The channel identities of the contact.
-    #[serde(
-        default,
-        deserialize_with = "super::support::null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub channel_identities: Vec<ChannelIdentity>,
     /// The order in which channels are tried when sending to this contact; the first is tried
     /// first. A message's own channel priority overrides it.
-    #[serde(
-        default,
-        deserialize_with = "super::support::null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub channel_priority: Vec<ConversationChannel>,
     /// The display name; the server assigns `Unknown` when it is left empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The email address of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The identifier of the contact in an external system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// The preferred language of a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<ContactLanguage>,
     /// Free text of at most 1024 characters (a plain string: JSON must be escaped inside it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Contact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Contact` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Contact, A::Error> {
+                let mut __id: Option<Option<String>> = None;
+                let mut __channel_identities: Option<Vec<ChannelIdentity>> = None;
+                let mut __channel_priority: Option<Vec<ConversationChannel>> = None;
+                let mut __display_name: Option<Option<String>> = None;
+                let mut __email: Option<Option<String>> = None;
+                let mut __external_id: Option<Option<String>> = None;
+                let mut __language: Option<Option<ContactLanguage>> = None;
+                let mut __metadata: Option<Option<String>> = None;
+                let mut __additional_properties: serde_json::Map<
+                    String,
+                    serde_json::Value,
+                > = Default::default();
+                while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => __id = Some(__map.next_value::<Option<String>>()?),
+                        "channel_identities" => {
+                            __channel_identities = Some(
+                                __map
+                                    .next_value::<Option<Vec<ChannelIdentity>>>()?
+                                    .unwrap_or_default(),
+                            );
+                        }
+                        "channel_priority" => {
+                            __channel_priority = Some(
+                                __map
+                                    .next_value::<Option<Vec<ConversationChannel>>>()?
+                                    .unwrap_or_default(),
+                            );
+                        }
+                        "display_name" => {
+                            __display_name = Some(__map.next_value::<Option<String>>()?);
+                        }
+                        "email" => __email = Some(__map.next_value::<Option<String>>()?),
+                        "external_id" => {
+                            __external_id = Some(__map.next_value::<Option<String>>()?);
+                        }
+                        "language" => {
+                            __language = Some(
+                                __map.next_value::<Option<ContactLanguage>>()?,
+                            );
+                        }
+                        "metadata" => {
+                            __metadata = Some(__map.next_value::<Option<String>>()?);
+                        }
+                        _ => {
+                            __additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Contact {
+                    id: __id.unwrap_or_default(),
+                    channel_identities: __channel_identities.unwrap_or_default(),
+                    channel_priority: __channel_priority.unwrap_or_default(),
+                    display_name: __display_name.unwrap_or_default(),
+                    email: __email.unwrap_or_default(),
+                    external_id: __external_id.unwrap_or_default(),
+                    language: __language.unwrap_or_default(),
+                    metadata: __metadata.unwrap_or_default(),
+                    additional_properties: __additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

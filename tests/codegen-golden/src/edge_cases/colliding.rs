@@ -4,35 +4,104 @@
 use super::*;
 
 /// The `Colliding` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Colliding {
     /// The `fooBar` member.
-    #[serde(rename = "fooBar", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "fooBar", skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
     /// The `foo_bar` member.
-    #[serde(rename = "foo_bar", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "foo_bar", skip_serializing_if = "Option::is_none")]
     pub foo_bar2: Option<i64>,
     /// The `additional_properties` member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_properties: Option<bool>,
     /// The `self` member.
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// The `type` member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `@type` member.
-    #[serde(rename = "@type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@type", skip_serializing_if = "Option::is_none")]
     pub type2: Option<String>,
     /// The `1st` member.
-    #[serde(rename = "1st", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "1st", skip_serializing_if = "Option::is_none")]
     pub field_1st: Option<String>,
     /// The `` member.
-    #[serde(rename = "", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "", skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
     #[serde(flatten)]
     pub additional_properties2: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Colliding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Colliding;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Colliding` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Colliding, A::Error> {
+                let mut __foo_bar: Option<Option<String>> = None;
+                let mut __foo_bar2: Option<Option<i64>> = None;
+                let mut __additional_properties: Option<Option<bool>> = None;
+                let mut __self_: Option<Option<String>> = None;
+                let mut __type: Option<Option<String>> = None;
+                let mut __type2: Option<Option<String>> = None;
+                let mut __field_1st: Option<Option<String>> = None;
+                let mut __field: Option<Option<String>> = None;
+                let mut __additional_properties2: serde_json::Map<
+                    String,
+                    serde_json::Value,
+                > = Default::default();
+                while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "fooBar" => {
+                            __foo_bar = Some(__map.next_value::<Option<String>>()?);
+                        }
+                        "foo_bar" => {
+                            __foo_bar2 = Some(__map.next_value::<Option<i64>>()?);
+                        }
+                        "additional_properties" => {
+                            __additional_properties = Some(
+                                __map.next_value::<Option<bool>>()?,
+                            );
+                        }
+                        "self" => __self_ = Some(__map.next_value::<Option<String>>()?),
+                        "type" => __type = Some(__map.next_value::<Option<String>>()?),
+                        "@type" => __type2 = Some(__map.next_value::<Option<String>>()?),
+                        "1st" => {
+                            __field_1st = Some(__map.next_value::<Option<String>>()?);
+                        }
+                        "" => __field = Some(__map.next_value::<Option<String>>()?),
+                        _ => {
+                            __additional_properties2
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Colliding {
+                    foo_bar: __foo_bar.unwrap_or_default(),
+                    foo_bar2: __foo_bar2.unwrap_or_default(),
+                    additional_properties: __additional_properties.unwrap_or_default(),
+                    self_: __self_.unwrap_or_default(),
+                    r#type: __type.unwrap_or_default(),
+                    type2: __type2.unwrap_or_default(),
+                    field_1st: __field_1st.unwrap_or_default(),
+                    field: __field.unwrap_or_default(),
+                    additional_properties2: __additional_properties2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

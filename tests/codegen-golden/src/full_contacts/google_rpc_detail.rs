@@ -4,26 +4,76 @@
 use super::*;
 
 /// A typed error detail. Known fields are listed; any other field is kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct GoogleRpcDetail {
     /// The `@type` member.
-    #[serde(rename = "@type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `type` member.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type2: Option<String>,
     /// The `field_violations` member.
-    #[serde(
-        default,
-        deserialize_with = "super::support::null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub field_violations: Vec<GoogleRpcDetailFieldViolationsItem>,
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for GoogleRpcDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = GoogleRpcDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GoogleRpcDetail` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GoogleRpcDetail, A::Error> {
+                let mut __type: Option<Option<String>> = None;
+                let mut __type2: Option<Option<String>> = None;
+                let mut __field_violations: Option<
+                    Vec<GoogleRpcDetailFieldViolationsItem>,
+                > = None;
+                let mut __additional_properties: serde_json::Map<
+                    String,
+                    serde_json::Value,
+                > = Default::default();
+                while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "@type" => __type = Some(__map.next_value::<Option<String>>()?),
+                        "type" => __type2 = Some(__map.next_value::<Option<String>>()?),
+                        "field_violations" => {
+                            __field_violations = Some(
+                                __map
+                                    .next_value::<
+                                        Option<Vec<GoogleRpcDetailFieldViolationsItem>>,
+                                    >()?
+                                    .unwrap_or_default(),
+                            );
+                        }
+                        _ => {
+                            __additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GoogleRpcDetail {
+                    r#type: __type.unwrap_or_default(),
+                    type2: __type2.unwrap_or_default(),
+                    field_violations: __field_violations.unwrap_or_default(),
+                    additional_properties: __additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// An inline type of the `GoogleRpcDetail` schema.

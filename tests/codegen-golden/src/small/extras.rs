@@ -4,14 +4,54 @@
 use super::*;
 
 /// Free-form extras; unknown fields are kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Extras {
     /// The `origin` member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Extras {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Extras;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Extras` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Extras, A::Error> {
+                let mut __origin: Option<Option<String>> = None;
+                let mut __additional_properties: serde_json::Map<
+                    String,
+                    serde_json::Value,
+                > = Default::default();
+                while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "origin" => {
+                            __origin = Some(__map.next_value::<Option<String>>()?);
+                        }
+                        _ => {
+                            __additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Extras {
+                    origin: __origin.unwrap_or_default(),
+                    additional_properties: __additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

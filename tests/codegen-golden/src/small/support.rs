@@ -28,6 +28,47 @@ impl fmt::Display for UnrecognizedValue {
     }
 }
 
+/// A member name as read: borrowed from the input when it holds no escapes.
+pub(crate) struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub(crate) fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_borrowed_str<E: serde::de::Error>(
+        self,
+        value: &'de str,
+    ) -> Result<Key<'de>, E> {
+        Ok(Key(std::borrow::Cow::Borrowed(value)))
+    }
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Key<'de>, E> {
+        Ok(Key(std::borrow::Cow::Owned(value.to_owned())))
+    }
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Key<'de>, E> {
+        Ok(Key(std::borrow::Cow::Owned(value)))
+    }
+}
+
 /// Deserializes `null` as the type's default, so optional collections tolerate it.
 pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
