@@ -46,7 +46,6 @@ pub mod axum_handler;
 mod contact_types;
 pub mod events;
 pub mod mirror;
-mod open_enum;
 pub mod optout;
 mod parse;
 mod raw_json;

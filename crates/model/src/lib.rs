@@ -40,6 +40,7 @@ mod conflicts;
 mod merge;
 mod patch;
 mod query;
+mod trigger;
 mod validate;
 
 pub use conflicts::{DuplicatedIdentity, find_duplicated_identities, find_identity_conflicts};

@@ -146,9 +146,7 @@ impl Event {
                 Trigger::MessageInboundSmartConversationRedaction
             }
             Self::RecordNotification(_) => Trigger::RecordNotification,
-            Self::Unknown(unknown) => {
-                Trigger::Unrecognized(unknown.key.clone().unwrap_or_default())
-            }
+            Self::Unknown(unknown) => Trigger::from(unknown.key.clone().unwrap_or_default()),
         }
     }
 
@@ -156,36 +154,6 @@ impl Event {
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
-}
-
-/// The notification keys accepted, official ones first, then the seed documents' alternates.
-fn notification_trigger(key: &str) -> Option<Trigger> {
-    Some(match key {
-        "message" => Trigger::MessageInbound,
-        "message_delivery_report" => Trigger::MessageDelivery,
-        "message_submit_notification" => Trigger::MessageSubmit,
-        "event" => Trigger::EventInbound,
-        "event_delivery_report" => Trigger::EventDelivery,
-        "conversation_start_notification" => Trigger::ConversationStart,
-        "conversation_stop_notification" => Trigger::ConversationStop,
-        "conversation_delete_notification" => Trigger::ConversationDelete,
-        "contact_create_notification" => Trigger::ContactCreate,
-        "contact_update_notification" => Trigger::ContactUpdate,
-        "contact_delete_notification" => Trigger::ContactDelete,
-        "contact_merge_notification" => Trigger::ContactMerge,
-        "duplicated_contact_identities_notification" | "duplicated_identities_notification" => {
-            Trigger::ContactIdentitiesDuplication
-        }
-        "unsupported_callback" => Trigger::Unsupported,
-        "opt_in_notification" => Trigger::OptIn,
-        "opt_out_notification" => Trigger::OptOut,
-        "capability_notification" => Trigger::Capability,
-        "channel_event_notification" => Trigger::ChannelEvent,
-        "smart_conversation_notification" => Trigger::SmartConversation,
-        "message_redaction" => Trigger::MessageInboundSmartConversationRedaction,
-        "record_notification" => Trigger::RecordNotification,
-        _ => return None,
-    })
 }
 
 fn next_event<'de, A: MapAccess<'de>>(map: &mut A, trigger: &Trigger) -> Result<Event, A::Error> {
@@ -215,9 +183,8 @@ fn next_event<'de, A: MapAccess<'de>>(map: &mut A, trigger: &Trigger) -> Result<
             Event::MessageInboundSmartConversationRedaction(map.next_value()?)
         }
         Trigger::RecordNotification => Event::RecordNotification(map.next_value()?),
-        Trigger::UnspecifiedTrigger | Trigger::Unrecognized(_) => {
-            Event::Unknown(UnknownEvent::default())
-        }
+        // `from_notification_key` gives only the triggers above.
+        _ => Event::Unknown(UnknownEvent::default()),
     })
 }
 
@@ -334,7 +301,7 @@ impl<'de> Visitor<'de> for CallbackVisitor {
                 "correlation_id" => {
                     set_once(&mut correlation_id, map.next_value()?, "correlation_id")?
                 }
-                other => match notification_trigger(other) {
+                other => match Trigger::from_notification_key(other) {
                     Some(trigger) if event.is_none() => {
                         event = Some(next_event(&mut map, &trigger)?);
                     }

@@ -154,6 +154,10 @@ mod record_status;
 
 pub use record_status::*;
 
+mod webhook_trigger;
+
+pub use webhook_trigger::*;
+
 mod wrapped_error;
 
 pub use wrapped_error::*;
