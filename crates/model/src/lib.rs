@@ -40,6 +40,7 @@ mod conflicts;
 mod merge;
 mod patch;
 mod query;
+mod recipient;
 mod trigger;
 mod validate;
 
