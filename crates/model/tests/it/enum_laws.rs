@@ -2,8 +2,9 @@
 
 use proptest::prelude::*;
 use sinch_contacts_model::{
-    ContactLanguage, ConversationChannel, ConversationMergeStrategy,
-    GetChannelProfileConversationChannel,
+    CapabilityStatus, ContactLanguage, ConversationChannel, ConversationDirection,
+    ConversationMergeStrategy, DeliveryStatus, GetChannelProfileConversationChannel, OptInStatus,
+    OptOutStatus, ProcessingMode, ReasonCode, ReasonSubCode, RecordStatus, WebhookTrigger,
 };
 
 /// Strings that are known values, near misses of known values, or anything.
@@ -58,6 +59,26 @@ open_enum_laws!(
     get_channel_profile_conversation_channel,
     GetChannelProfileConversationChannel
 );
+open_enum_laws!(processing_mode, ProcessingMode);
+open_enum_laws!(conversation_direction, ConversationDirection);
+open_enum_laws!(delivery_status, DeliveryStatus);
+open_enum_laws!(reason_code, ReasonCode);
+open_enum_laws!(reason_sub_code, ReasonSubCode);
+open_enum_laws!(capability_status, CapabilityStatus);
+open_enum_laws!(opt_in_status, OptInStatus);
+open_enum_laws!(opt_out_status, OptOutStatus);
+open_enum_laws!(record_status, RecordStatus);
+open_enum_laws!(webhook_trigger, WebhookTrigger);
+
+#[test]
+fn reason_code_unknown_is_a_value_of_the_api_not_the_catch_all() {
+    let unknown = ReasonCode::from("UNKNOWN");
+    assert_eq!(unknown, ReasonCode::Unknown);
+    assert!(!unknown.is_unrecognized());
+    let newer = ReasonCode::from("SOMETHING_NEW");
+    assert!(newer.is_unrecognized());
+    assert_eq!(newer.as_str(), "SOMETHING_NEW");
+}
 
 #[test]
 fn a_non_string_enum_value_is_a_type_error() {
