@@ -14,7 +14,6 @@ mod lower;
 mod naming;
 mod select;
 mod spec;
-mod unknown_members;
 mod write;
 
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::ir::{Field, StructDef, TypeRef};
+use crate::codegen::ir::{Field, StructDef, TypeRef};
 
 /// Whether a struct gets the written-out `Deserialize` (it keeps unknown members and has no
 /// flattened `oneOf` field, which only the derived form can handle).
