@@ -77,6 +77,10 @@ impl ApiError {
 }
 
 impl Inner {
+    /// Reads the members of either error shape one by one rather than through the model's
+    /// typed `ErrorResponse`: in an error body every member that can be read is worth
+    /// keeping, so a member of an unexpected type (a `code` sent as `"400"`, say) must not hide
+    /// the message and status beside it, as a typed parse of the whole object would.
     fn fill_from(&mut self, mut object: Map<String, Value>) {
         let fields = match object.remove("error") {
             Some(Value::Object(inner)) => inner,
