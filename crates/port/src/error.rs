@@ -65,7 +65,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Validation(error) => write!(f, "invalid request: {error}"),
+            Self::Validation(error) => write!(f, "{error}"),
             Self::Build(error) => write!(f, "{error}"),
             Self::Transport(error) => write!(f, "transport error: {error}"),
             Self::Api(error) => write!(f, "{error}"),
