@@ -206,3 +206,37 @@ async fn a_connect_timeout_is_connect_and_not_sent() {
     assert!(!error.may_have_been_sent());
     drop(listener);
 }
+
+/// An `https` URL answered by a plain-HTTP server: the TLS handshake fails
+/// inside the connector, before any byte of the request is written.
+#[tokio::test]
+async fn a_failed_tls_handshake_is_connect_and_not_sent() {
+    use tokio::io::AsyncReadExt;
+    let server = Server::start(|mut stream, _log| async move {
+        let mut client_hello = [0u8; 512];
+        let _ = stream.read(&mut client_hello).await;
+        let _ = stream
+            .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+            .await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
+    let url = server.url("/v1/x").replacen("http://", "https://", 1);
+
+    let error = quick_transport().send(get(&url)).await.unwrap_err();
+
+    assert_eq!(
+        error.kind(),
+        TransportErrorKind::Connect,
+        "{}",
+        chain(&error)
+    );
+    assert!(!error.may_have_been_sent());
+    // rustls's word for a reply that is not TLS.
+    assert!(
+        chain(&error).contains("InvalidMessage"),
+        "{}",
+        chain(&error)
+    );
+    assert!(server.received().is_empty());
+}

@@ -8,6 +8,7 @@ mod env;
 mod exchange;
 mod failures;
 mod server;
+mod tls;
 
 use std::time::Duration;
 
