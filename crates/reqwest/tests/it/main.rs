@@ -23,6 +23,12 @@ fn get(url: &str) -> HttpRequest {
         .expect("valid request")
 }
 
+/// A transport with the default (long) timeouts, for tests that expect a
+/// failure other than a timeout even on a loaded machine.
+fn transport() -> ReqwestTransport {
+    ReqwestTransport::new().expect("transport builds")
+}
+
 /// A transport with short timeouts, for tests where a server stalls.
 fn quick_transport() -> ReqwestTransport {
     ReqwestTransport::builder()
