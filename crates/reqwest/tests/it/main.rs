@@ -7,6 +7,7 @@ mod end_to_end;
 mod env;
 mod exchange;
 mod failures;
+mod process_env;
 mod server;
 mod tls;
 
