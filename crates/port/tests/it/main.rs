@@ -4,6 +4,7 @@ mod auth;
 mod contacts;
 mod errors;
 mod extras;
+mod hardening;
 mod laws;
 mod listing;
 mod matrix;
