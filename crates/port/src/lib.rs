@@ -80,6 +80,7 @@ pub mod test_util;
 pub use auth::{Auth, AuthError, DEFAULT_TOKEN_URL, MAX_TOKEN_LIFETIME, Secret};
 pub use client::{
     ContactsClient, ContactsClientBuilder, DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES, PaginationError,
+    SafeCreateOptions, SafeCreateOutcome, SafeCreated,
 };
 pub use config::{ConfigError, Endpoint, Region};
 pub use error::{

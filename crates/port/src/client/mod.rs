@@ -2,6 +2,7 @@
 
 mod builder;
 mod pagination;
+mod safe_create;
 
 use std::fmt;
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use sinch_contacts_model::{
 pub use builder::ContactsClientBuilder;
 pub(crate) use pagination::Paged;
 pub use pagination::{DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES, PaginationError};
+pub use safe_create::{SafeCreateOptions, SafeCreateOutcome, SafeCreated};
 
 use crate::config::Endpoint;
 use crate::error::Error;

@@ -11,6 +11,7 @@ mod matrix;
 mod pagination;
 mod pure;
 mod retries;
+mod safe_create;
 mod secrets;
 mod snapshots;
 mod support;
