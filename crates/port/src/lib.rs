@@ -55,6 +55,14 @@
 //!
 //! - `tokio` (default): [`TokioSleep`] as the default sleeper for back-off.
 //! - `test-util`: an in-memory `FakeTransport` and request rendering helpers.
+//! - `tracing`: one `sinch_contacts.operation` span per call (at `INFO`)
+//!   with the fields `operation` (such as `get_contact`), `project_id`,
+//!   `attempts`, `http.status` (of the last answer), `retry_reasons`
+//!   (`429`, `503`, `timeout`, `token_expired`, ... comma-separated) and
+//!   `error` (the [`Error`] variant, when it failed); a
+//!   `sinch_contacts.token` span (at `DEBUG`) per OAuth2 token request; and
+//!   a `retrying` event (at `DEBUG`) before each retry. No field ever holds
+//!   a header, credential, token or body.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -70,6 +78,8 @@ pub mod operations;
 mod request;
 mod retry;
 mod runtime;
+#[cfg(feature = "tracing")]
+mod trace;
 mod transport;
 mod transport_error;
 mod validation;
