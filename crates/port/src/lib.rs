@@ -21,7 +21,10 @@
 //!
 //! A create or merge is repeated only when the first attempt provably did
 //! nothing (no connection, or refused with 429), so a retry never creates a
-//! contact twice.
+//! contact twice. To get past an ambiguous failure (a timeout or a 5xx after
+//! the server may have created the contact), give the contact an
+//! `external_id` and use [`ContactsClient::create_safe`]: it looks the
+//! contact up before creating again.
 //!
 //! # Quick start
 //!

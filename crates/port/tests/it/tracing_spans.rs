@@ -236,3 +236,32 @@ async fn no_body_of_an_error_reaches_a_span() {
     assert!(everything.contains("\"400\""), "{everything}");
     assert!(!everything.contains("+46700000000"), "{everything}");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_token_answer_that_is_not_a_token_is_an_auth_error_on_the_token_span() {
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    let fake = FakeTransport::new();
+    fake.push_json(
+        200,
+        r#"{"access_token":"tok-SECRET-3","expires_in":"soon"}"#,
+    );
+    let client = oauth_client(&fake, &Time::new());
+    assert!(matches!(client.get("c1").await, Err(Error::Auth(_))));
+    let tokens = recorder.spans("sinch_contacts.token");
+    assert_eq!(
+        tokens,
+        [fields(&[
+            ("attempts", "1"),
+            ("http.status", "200"),
+            ("error", "auth")
+        ])]
+    );
+    let operations = recorder.spans("sinch_contacts.operation");
+    assert_eq!(operations[0]["error"], "auth");
+    assert_eq!(
+        operations[0]["attempts"], "0",
+        "the API itself was never called"
+    );
+    assert!(!recorder.dump().contains("tok-SECRET"));
+}
