@@ -63,7 +63,8 @@
 //!   `attempts`, `http.status` (of the last answer), `retry_reasons`
 //!   (`429`, `503`, `timeout`, `token_expired`, ... comma-separated) and
 //!   `error` (the [`Error`] variant, when it failed); a
-//!   `sinch_contacts.token` span (at `DEBUG`) per OAuth2 token request; and
+//!   `sinch_contacts.token` span (at `DEBUG`) per OAuth2 token request; a
+//!   `sinch_contacts.create_safe` span (at `INFO`) around a safe create; and
 //!   a `retrying` event (at `DEBUG`) before each retry. No field ever holds
 //!   a header, credential, token or body.
 #![forbid(unsafe_code)]
