@@ -26,11 +26,16 @@ impl<'a> GetChannelProfile<'a> {
 }
 
 impl Operation for GetChannelProfile<'_> {
+    const NAME: &'static str = "get_channel_profile";
+
     type Output = GetChannelProfileResponse;
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {
         validate_channel_profile_request(self.request)?;
-        let url = format!("{}/contacts:getChannelProfile", endpoint.project_url());
+        let url = format!(
+            "{}/contacts:getChannelProfile",
+            endpoint.checked_project_url()?
+        );
         json_request(Method::POST, url, Some(json_body(self.request)?))
     }
 
