@@ -226,3 +226,30 @@ fn callbacks_without_accepted_time_apply_in_arrival_order() {
         "the recorded time is still 00:10"
     );
 }
+
+#[test]
+fn yes_does_not_resubscribe_an_opted_out_number_by_default() {
+    let mut list = SuppressionList::default();
+    let key = IdentityKey::new(SMS, "4671");
+    list.apply(&inbound("SMS", "4671", "STOP", "2024-01-01T00:00:01Z"));
+    // "Yes" answers any question; it is no opt-in unless the program configures it.
+    assert_eq!(
+        list.apply(&inbound("SMS", "4671", "Yes!", "2024-01-01T00:00:02Z")),
+        SuppressionOutcome::Ignored(IgnoredReason::NoKeyword)
+    );
+    assert!(!list.may_message(&SMS, "4671"));
+    let mut with_yes = SuppressionList::new(
+        KeywordClassifier::default().with_opt_in_keywords(
+            sinch_contacts_callbacks::optout::DEFAULT_OPT_IN
+                .iter()
+                .copied()
+                .chain(["YES"]),
+        ),
+    );
+    with_yes.apply(&inbound("SMS", "4671", "STOP", "2024-01-01T00:00:01Z"));
+    assert_eq!(
+        with_yes.apply(&inbound("SMS", "4671", "Yes!", "2024-01-01T00:00:02Z")),
+        SuppressionOutcome::OptedIn(key)
+    );
+    assert!(with_yes.may_message(&SMS, "4671"));
+}
