@@ -59,6 +59,6 @@ pub use parse::{ParseError, ParseErrorKind, parse, parse_unverified};
 pub use raw_json::{RawJson, RawJsonError};
 pub use timestamp::{Timestamp, TimestampError};
 pub use verify::{
-    HeaderSource, ReplayGuard, SignatureHeader, VerifiedPayload, Verifier, VerifyError, sign,
-    signature_headers,
+    HeaderSource, NonceProblem, ReplayGuard, SignatureHeader, VerifiedPayload, Verifier,
+    VerifyError, sign, signature_headers,
 };
