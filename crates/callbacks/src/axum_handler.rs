@@ -47,7 +47,8 @@ where
 /// A webhook endpoint for axum.
 ///
 /// Per request: the body is read up to the limit (else **413**); the signature is verified
-/// (else **401**, before any parsing); the body is parsed (else **400**); the callback goes to
+/// (else **401**, before any parsing); the body is parsed (else **400**, naming the JSON path
+/// and position but quoting nothing of the body); the callback goes to
 /// the handler, and the endpoint answers **200** only when the handler returned `Ok`, else
 /// **500** so the API delivers it again (the nonce is then released from the replay guard, so
 /// the redelivery is not refused as a replay).
@@ -114,9 +115,9 @@ async fn receive<H: CallbackHandler>(
         Ok(callback) => callback,
         Err(error) => {
             // The body was authentic but is not processable: release the nonce so a corrected
-            // redelivery is not refused, and say what is wrong without echoing the body.
+            // redelivery is not refused, and say where it is wrong without quoting the body.
             receiver.verifier.release_nonce(verified.nonce());
-            return (StatusCode::BAD_REQUEST, error.to_string()).into_response();
+            return (StatusCode::BAD_REQUEST, error.brief()).into_response();
         }
     };
     match receiver.handler.handle(callback).await {

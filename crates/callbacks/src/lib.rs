@@ -45,6 +45,7 @@
 pub mod axum_handler;
 mod contact_types;
 pub mod events;
+mod excerpt;
 pub mod mirror;
 pub mod optout;
 mod parse;

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::events::callback::Callback;
+use crate::excerpt::{bound_message, excerpt};
 use crate::verify::VerifiedPayload;
 
 /// What kind of problem a [`ParseError`] is.
@@ -18,8 +19,23 @@ pub enum ParseErrorKind {
     Eof,
 }
 
-/// A callback body that could not be parsed. Keeps the bytes, the JSON path of the problem
-/// and its position.
+impl fmt::Display for ParseErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Syntax => "not JSON",
+            Self::Data => "JSON that does not fit the callback shape",
+            Self::Eof => "the body ends in the middle of a value",
+        })
+    }
+}
+
+/// A callback body that could not be parsed: the kind of problem, the JSON path where it is,
+/// its position, a bounded description, and the body itself.
+///
+/// The text of the error never holds more than a short excerpt (at most 64 characters, marked
+/// `…(cut, N bytes)` or `…(cut, N chars)`) of any value of the body, however large the body, and
+/// [`Debug`](fmt::Debug) shows the body's length, not its bytes. The bytes stay reachable
+/// through [`ParseError::body`] / [`ParseError::into_body`].
 ///
 /// ```
 /// use sinch_contacts_callbacks::parse_unverified;
@@ -28,15 +44,20 @@ pub enum ParseErrorKind {
 ///     .unwrap_err();
 /// assert_eq!(error.path(), "accepted_time");
 /// assert_eq!(error.body(), br#"{"app_id": "a", "project_id": "p", "accepted_time": 5}"#);
+///
+/// let huge = format!(r#"{{"app_id": "{}", "project_id": 1}}"#, "x".repeat(1_000_000));
+/// let error = parse_unverified(huge.as_bytes()).unwrap_err();
+/// assert!(error.to_string().len() < 200);
+/// assert!(format!("{error:?}").len() < 400);
+/// assert_eq!(error.body().len(), huge.len());
 /// ```
-#[derive(Debug)]
 pub struct ParseError {
     body: Vec<u8>,
     path: String,
     kind: ParseErrorKind,
     line: usize,
     column: usize,
-    source: serde_json::Error,
+    message: String,
 }
 
 impl ParseError {
@@ -51,7 +72,8 @@ impl ParseError {
     }
 
     /// Dotted JSON path of the problem, e.g. `message.contact_message.text_message.text`
-    /// (`.` for the top level).
+    /// (`.` for the top level; `[i]` for array items). A member name longer than 64
+    /// characters appears cut, with a marker.
     pub fn path(&self) -> &str {
         &self.path
     }
@@ -66,10 +88,25 @@ impl ParseError {
         self.line
     }
 
-    /// Column (1-based) of the problem in the body.
+    /// Column (1-based, in bytes) of the problem in the body.
     pub fn column(&self) -> usize {
         self.column
     }
+
+    /// What is wrong, in words (bounded: values of the body appear as short excerpts).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// A one-line description holding no excerpt of the body's values: the path, the position
+    /// and the kind of problem. The axum endpoint answers this to the sender.
+    pub fn brief(&self) -> String {
+        format!(
+            "callback body does not parse at `{}` (line {}, column {}): {}",
+            self.path, self.line, self.column, self.kind
+        )
+    }
+
 }
 
 impl fmt::Display for ParseError {
@@ -77,16 +114,29 @@ impl fmt::Display for ParseError {
         write!(
             f,
             "callback body does not parse at `{}`: {}",
-            self.path, self.source
-        )
+            self.path, self.message
+        )?;
+        if self.line > 0 {
+            write!(f, " at line {} column {}", self.line, self.column)?;
+        }
+        Ok(())
     }
 }
 
-impl std::error::Error for ParseError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+impl fmt::Debug for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ParseError")
+            .field("kind", &self.kind)
+            .field("path", &self.path)
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("message", &self.message)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
     }
 }
+
+impl std::error::Error for ParseError {}
 
 /// Parses a verified callback body.
 ///
@@ -121,7 +171,7 @@ fn explain(body: &[u8]) -> ParseError {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let result: Result<Callback, _> = serde_path_to_error::deserialize(&mut deserializer);
     let (path, source) = match result {
-        Err(error) => (error.path().to_string(), error.into_inner()),
+        Err(error) => (bounded_path(error.path()), error.into_inner()),
         Ok(_) => match deserializer.end() {
             Err(error) => (".".to_owned(), error),
             Ok(()) => (
@@ -137,12 +187,44 @@ fn explain(body: &[u8]) -> ParseError {
             ParseErrorKind::Syntax
         }
     };
+    let (line, column) = (source.line(), source.column());
+    // serde_json's text is the message plus " at line L column C"; keep the message, bounded.
+    let text = source.to_string();
+    let suffix = format!(" at line {line} column {column}");
+    let message = bound_message(text.strip_suffix(&suffix).unwrap_or(&text));
     ParseError {
         body: body.to_vec(),
         path,
         kind,
-        line: source.line(),
-        column: source.column(),
-        source,
+        line,
+        column,
+        message,
     }
+}
+
+/// The path as `serde_path_to_error` writes it, with member names cut to an excerpt.
+fn bounded_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(&excerpt(key));
+            }
+            Segment::Unknown => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push('?');
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    out
 }

@@ -29,7 +29,8 @@ pub enum VerifyError {
     /// The algorithm header names something other than `HmacSHA256`.
     #[error("unsupported signature algorithm {algorithm:?} (only HmacSHA256 is accepted)")]
     UnsupportedAlgorithm {
-        /// The algorithm named by the header.
+        /// The algorithm named by the header (cut to 64 characters, with a marker, when
+        /// longer).
         algorithm: String,
     },
     /// The signed timestamp is older than the tolerance allows.

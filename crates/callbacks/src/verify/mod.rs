@@ -208,7 +208,8 @@ impl Verifier {
             && !algorithm.eq_ignore_ascii_case(ALGORITHM.as_bytes())
         {
             return Err(VerifyError::UnsupportedAlgorithm {
-                algorithm: String::from_utf8_lossy(algorithm).into_owned(),
+                algorithm: crate::excerpt::excerpt(&String::from_utf8_lossy(algorithm))
+                    .into_owned(),
             });
         }
         let nonce = nonce::check_nonce(nonce).map_err(VerifyError::UnacceptableNonce)?;

@@ -94,6 +94,39 @@ async fn an_unparseable_signed_body_gets_400() {
 }
 
 #[tokio::test]
+async fn a_large_unparseable_signed_body_is_not_echoed() {
+    // A 900 KB string where a string is expected elsewhere: serde quotes such values whole.
+    let value = "x".repeat(900 * 1024);
+    let body = format!(r#"{{"app_id":"a","project_id":"p","accepted_time":"{value}"}}"#);
+    let (router, seen) = app(false, 2 << 20);
+    let (status, text) = status_and_text(router, request(body.as_bytes(), "n1", SECRET)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        text,
+        "callback body does not parse at `accepted_time` (line 1, column 921649): \
+         JSON that does not fit the callback shape"
+    );
+    assert!(!text.contains("xxxx"), "no excerpt of the body in the answer");
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_long_algorithm_header_is_not_echoed_whole() {
+    let (router, _) = app(false, 1 << 20);
+    let body = fixture("seeds/opt_in.json");
+    let mut request = request(&body, "n1", SECRET);
+    let algorithm = "A".repeat(10_000);
+    request.headers_mut().insert(
+        "x-sinch-webhook-signature-algorithm",
+        algorithm.parse().unwrap(),
+    );
+    let (status, text) = status_and_text(router, request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(text.len() < 200, "{} bytes: {text}", text.len());
+    assert!(text.contains("(cut, 10000 bytes)"), "{text}");
+}
+
+#[tokio::test]
 async fn a_body_over_the_limit_gets_413() {
     let (router, seen) = app(false, 256);
     let body = fixture("official/message_inbound_text_stop.json");
