@@ -112,7 +112,10 @@ impl<H: CallbackHandler> WebhookReceiver<H> {
 
     /// Calls `hook` with the handler's error whenever the handler fails (the sender only
     /// gets [`HANDLER_FAILED_BODY`]). Use it to log or count failures.
-    pub fn on_handler_error(mut self, hook: impl Fn(&HandlerError) + Send + Sync + 'static) -> Self {
+    pub fn on_handler_error(
+        mut self,
+        hook: impl Fn(&HandlerError) + Send + Sync + 'static,
+    ) -> Self {
         self.on_handler_error = Some(Arc::new(hook));
         self
     }

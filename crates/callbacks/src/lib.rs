@@ -44,6 +44,7 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum_handler;
 mod contact_types;
+mod duplicates;
 pub mod events;
 mod excerpt;
 pub mod mirror;

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::duplicates::{Duplicate, find_duplicate};
 use crate::events::callback::Callback;
 use crate::excerpt::{bound_message, excerpt};
 use crate::verify::VerifiedPayload;
@@ -17,6 +18,10 @@ pub enum ParseErrorKind {
     Data,
     /// The body ends in the middle of a value.
     Eof,
+    /// An object names the same member twice ([`ParseError::duplicate_key`] says which, and
+    /// [`ParseError::path`] where). Refused anywhere in the body: readers disagree on which
+    /// of the two values counts.
+    DuplicateKey,
 }
 
 impl fmt::Display for ParseErrorKind {
@@ -25,6 +30,7 @@ impl fmt::Display for ParseErrorKind {
             Self::Syntax => "not JSON",
             Self::Data => "JSON that does not fit the callback shape",
             Self::Eof => "the body ends in the middle of a value",
+            Self::DuplicateKey => "a duplicated member",
         })
     }
 }
@@ -58,6 +64,7 @@ pub struct ParseError {
     line: usize,
     column: usize,
     message: String,
+    duplicate_key: Option<String>,
 }
 
 impl ParseError {
@@ -98,6 +105,11 @@ impl ParseError {
         &self.message
     }
 
+    /// For [`ParseErrorKind::DuplicateKey`], the duplicated member name, whole and unescaped.
+    pub fn duplicate_key(&self) -> Option<&str> {
+        self.duplicate_key.as_deref()
+    }
+
     /// A one-line description holding no excerpt of the body's values: the path, the position
     /// and the kind of problem. The axum endpoint answers this to the sender.
     pub fn brief(&self) -> String {
@@ -107,6 +119,23 @@ impl ParseError {
         )
     }
 
+    fn duplicate(body: &[u8], duplicate: Duplicate) -> Self {
+        let before = &body[..duplicate.offset];
+        let line = 1 + before.iter().filter(|byte| **byte == b'\n').count();
+        let line_start = before
+            .iter()
+            .rposition(|byte| *byte == b'\n')
+            .map_or(0, |newline| newline + 1);
+        Self {
+            body: body.to_vec(),
+            message: format!("duplicated member `{}`", excerpt(&duplicate.key)),
+            path: duplicate.path,
+            kind: ParseErrorKind::DuplicateKey,
+            line,
+            column: duplicate.offset - line_start + 1,
+            duplicate_key: Some(duplicate.key),
+        }
+    }
 }
 
 impl fmt::Display for ParseError {
@@ -131,6 +160,7 @@ impl fmt::Debug for ParseError {
             .field("line", &self.line)
             .field("column", &self.column)
             .field("message", &self.message)
+            .field("duplicate_key", &self.duplicate_key.as_deref().map(excerpt))
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .finish()
     }
@@ -150,11 +180,15 @@ pub fn parse(payload: &VerifiedPayload<'_>) -> Result<Callback, ParseError> {
 /// were verified elsewhere; a webhook endpoint should call [`crate::Verifier::verify`] first.
 ///
 /// A body with no known notification key parses to [`crate::Event::Unknown`]; unknown fields
-/// and unknown enum values never fail a parse.
+/// and unknown enum values never fail a parse. A member named twice in one object, anywhere
+/// in the body, does ([`ParseErrorKind::DuplicateKey`]).
 ///
 /// # Errors
 /// [`ParseError`] with the body, path and position when the body is not a callback.
 pub fn parse_unverified(body: &[u8]) -> Result<Callback, ParseError> {
+    if let Some(duplicate) = find_duplicate(body) {
+        return Err(ParseError::duplicate(body, duplicate));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let fast = serde::Deserialize::deserialize(&mut deserializer).and_then(|callback| {
         deserializer.end()?;
@@ -199,6 +233,7 @@ fn explain(body: &[u8]) -> ParseError {
         line,
         column,
         message,
+        duplicate_key: None,
     }
 }
 

@@ -117,7 +117,10 @@ async fn a_large_unparseable_signed_body_is_not_echoed() {
         "callback body does not parse at `accepted_time` (line 1, column 921649): \
          JSON that does not fit the callback shape"
     );
-    assert!(!text.contains("xxxx"), "no excerpt of the body in the answer");
+    assert!(
+        !text.contains("xxxx"),
+        "no excerpt of the body in the answer"
+    );
     assert!(seen.lock().unwrap().is_empty());
 }
 

@@ -31,7 +31,10 @@ fn a_huge_wrong_value_gives_a_short_message_with_a_cut_marker() {
     assert!(text.len() < 300);
     let debug = format!("{error:?}");
     assert!(debug.len() < 500, "{debug}");
-    assert!(debug.contains(&format!("<{} bytes>", body.len())), "{debug}");
+    assert!(
+        debug.contains(&format!("<{} bytes>", body.len())),
+        "{debug}"
+    );
     assert_eq!(error.body(), body.as_slice(), "the bytes stay reachable");
     assert_eq!(error.into_body(), body);
 }
@@ -54,7 +57,11 @@ fn a_huge_timestamp_is_quoted_as_an_excerpt() {
     let direct = Timestamp::parse(&value).unwrap_err();
     assert!(direct.to_string().len() < 200);
     assert!(format!("{direct:?}").len() < 300);
-    assert_eq!(direct.input().len(), value.len(), "the input stays reachable");
+    assert_eq!(
+        direct.input().len(),
+        value.len(),
+        "the input stays reachable"
+    );
 }
 
 #[test]
@@ -70,8 +77,9 @@ fn a_huge_member_name_is_cut_in_the_path() {
 
 #[test]
 fn short_values_are_quoted_whole() {
-    let error = parse_unverified(br#"{"app_id":"a","project_id":"p","message":{"injected":"yes"}}"#)
-        .unwrap_err();
+    let error =
+        parse_unverified(br#"{"app_id":"a","project_id":"p","message":{"injected":"yes"}}"#)
+            .unwrap_err();
     assert_eq!(
         error.message(),
         "invalid type: string \"yes\", expected a boolean"

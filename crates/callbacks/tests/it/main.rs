@@ -3,6 +3,7 @@
 #[cfg(feature = "axum")]
 mod axum_endpoint;
 mod conformance;
+mod duplicate_members;
 mod error_text;
 mod mirror;
 mod parse_fixtures;
