@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use crate::excerpt::excerpt;
+use crate::excerpt::{bound_path, excerpt};
 
 /// Objects nested deeper than this are left to the parser (which refuses them).
 const MAX_DEPTH: usize = 128;
@@ -174,7 +174,7 @@ fn path_to(stack: &[Frame<'_>], name: &str) -> String {
             }
         }
     }
-    path
+    bound_path(path)
 }
 
 #[cfg(test)]

@@ -10,6 +10,18 @@ pub(crate) const EXCERPT_CHARS: usize = 64;
 /// The most characters of an error message built from a parser's message.
 const MESSAGE_MAX_CHARS: usize = 512;
 
+/// The most characters of a JSON path in an error (each member name is cut to an excerpt
+/// first; this bounds deep nesting).
+const PATH_MAX_CHARS: usize = 256;
+
+/// Cuts a path after [`PATH_MAX_CHARS`] characters, with a marker.
+pub(crate) fn bound_path(path: String) -> String {
+    match path.char_indices().nth(PATH_MAX_CHARS) {
+        None => path,
+        Some((end, _)) => format!("{}…(path cut)", &path[..end]),
+    }
+}
+
 /// `text` when it has at most [`EXCERPT_CHARS`] characters, else its first [`EXCERPT_CHARS`]
 /// characters followed by `…(cut, N bytes)`.
 pub(crate) fn excerpt(text: &str) -> Cow<'_, str> {
@@ -186,6 +198,16 @@ mod tests {
         assert_eq!(
             bound_message(&quotes),
             format!("string \"{}\"…(cut, 100 chars)", "\\\"".repeat(64))
+        );
+    }
+
+    #[test]
+    fn long_paths_are_cut() {
+        assert_eq!(bound_path("a.b".to_owned()), "a.b");
+        let deep = "[0]".repeat(200);
+        assert_eq!(
+            bound_path(deep),
+            format!("{}[…(path cut)", "[0]".repeat(85))
         );
     }
 

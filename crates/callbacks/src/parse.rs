@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::duplicates::{Duplicate, find_duplicate};
 use crate::events::callback::Callback;
-use crate::excerpt::{bound_message, excerpt};
+use crate::excerpt::{bound_message, bound_path, excerpt};
 use crate::verify::VerifiedPayload;
 
 /// What kind of problem a [`ParseError`] is.
@@ -261,5 +261,5 @@ fn bounded_path(path: &serde_path_to_error::Path) -> String {
     if out.is_empty() {
         out.push('.');
     }
-    out
+    bound_path(out)
 }

@@ -5,6 +5,7 @@ mod axum_endpoint;
 mod conformance;
 mod duplicate_members;
 mod error_text;
+mod hostile_input_properties;
 mod mirror;
 mod parse_fixtures;
 mod parse_properties;
