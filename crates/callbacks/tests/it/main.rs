@@ -2,6 +2,8 @@
 
 #[cfg(feature = "axum")]
 mod axum_endpoint;
+#[cfg(feature = "axum")]
+mod axum_properties;
 mod conformance;
 mod duplicate_members;
 mod error_text;
