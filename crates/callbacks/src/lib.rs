@@ -36,7 +36,8 @@
 //! - `axum_handler` (feature `axum`): a webhook endpoint for axum.
 //!
 //! Features: `http` implements [`HeaderSource`] for `http::HeaderMap`; `axum` (implies `http`)
-//! adds the endpoint. The core API uses no HTTP types.
+//! adds the endpoint; `tracing` makes the endpoint log refused requests and handler failures.
+//! The core API uses no HTTP types.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
