@@ -73,6 +73,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         on_callback(handler_state.clone(), callback)
     })
     .max_body_bytes(256 * 1024)
+    // The sender only sees "callback handler failed"; the detail stays here.
+    .on_handler_error(|error| eprintln!("callback not processed (the API will retry): {error}"))
     .router("/sinch/callbacks");
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;

@@ -44,13 +44,24 @@ where
     }
 }
 
+/// What the endpoint answers with a 500 when the handler failed. Fixed: the handler's error
+/// text (which may name a database URL, a password, a host) never reaches the sender; it goes
+/// to the error hook ([`WebhookReceiver::on_handler_error`]) and, with the `tracing` feature,
+/// to the log.
+pub const HANDLER_FAILED_BODY: &str = "callback handler failed";
+
+type ErrorHook = Arc<dyn Fn(&HandlerError) + Send + Sync>;
+
 /// A webhook endpoint for axum.
 ///
 /// Per request: the body is read up to the limit (else **413**); the signature is verified
-/// (else **401**, before any parsing); the body is parsed (else **400**); the callback goes to
-/// the handler, and the endpoint answers **200** only when the handler returned `Ok`, else
-/// **500** so the API delivers it again (the nonce is then released from the replay guard, so
-/// the redelivery is not refused as a replay).
+/// (else **401**, before any parsing); the body is parsed (else **400**, naming the JSON path
+/// and position but quoting nothing of the body); the callback goes to the handler, and the
+/// endpoint answers **200** only when the handler returned `Ok`, else **500** with the fixed
+/// text [`HANDLER_FAILED_BODY`] so the API delivers it again (the nonce is then released from
+/// the replay guard, so the redelivery is not refused as a replay). The handler's error is
+/// given to the hook set with [`WebhookReceiver::on_handler_error`] and, with the `tracing`
+/// feature, logged at error level.
 ///
 /// ```
 /// use sinch_contacts_callbacks::axum_handler::WebhookReceiver;
@@ -61,14 +72,25 @@ where
 ///     Ok::<(), std::io::Error>(())
 /// })
 /// .max_body_bytes(64 * 1024)
+/// .on_handler_error(|error| eprintln!("callback not processed: {error}"))
 /// .router("/sinch/callbacks");
 /// # let _ = app;
 /// ```
-#[derive(Debug)]
 pub struct WebhookReceiver<H> {
     verifier: Verifier,
     handler: H,
     max_body_bytes: usize,
+    on_handler_error: Option<ErrorHook>,
+}
+
+impl<H> std::fmt::Debug for WebhookReceiver<H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookReceiver")
+            .field("verifier", &self.verifier)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("on_handler_error", &self.on_handler_error.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<H: CallbackHandler> WebhookReceiver<H> {
@@ -78,12 +100,23 @@ impl<H: CallbackHandler> WebhookReceiver<H> {
             verifier,
             handler,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            on_handler_error: None,
         }
     }
 
     /// Sets the body size limit in bytes.
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
         self.max_body_bytes = limit;
+        self
+    }
+
+    /// Calls `hook` with the handler's error whenever the handler fails (the sender only
+    /// gets [`HANDLER_FAILED_BODY`]). Use it to log or count failures.
+    pub fn on_handler_error(
+        mut self,
+        hook: impl Fn(&HandlerError) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_handler_error = Some(Arc::new(hook));
         self
     }
 
@@ -94,6 +127,14 @@ impl<H: CallbackHandler> WebhookReceiver<H> {
             .route(path, post(receive::<H>))
             .layer(DefaultBodyLimit::max(limit))
             .with_state(Arc::new(self))
+    }
+
+    fn report_handler_error(&self, error: &HandlerError) {
+        #[cfg(feature = "tracing")]
+        tracing::error!(error = %error, "callback handler failed; answered 500");
+        if let Some(hook) = &self.on_handler_error {
+            hook(error);
+        }
     }
 }
 
@@ -108,26 +149,29 @@ async fn receive<H: CallbackHandler>(
     };
     let verified = match receiver.verifier.verify(&headers, &body) {
         Ok(verified) => verified,
-        Err(error) => return (StatusCode::UNAUTHORIZED, error.to_string()).into_response(),
+        Err(error) => {
+            #[cfg(feature = "tracing")]
+            tracing::debug!(error = %error, "callback refused: 401");
+            return (StatusCode::UNAUTHORIZED, error.to_string()).into_response();
+        }
     };
     let callback = match parse(&verified) {
         Ok(callback) => callback,
         Err(error) => {
             // The body was authentic but is not processable: release the nonce so a corrected
-            // redelivery is not refused, and say what is wrong without echoing the body.
+            // redelivery is not refused, and say where it is wrong without quoting the body.
             receiver.verifier.release_nonce(verified.nonce());
-            return (StatusCode::BAD_REQUEST, error.to_string()).into_response();
+            #[cfg(feature = "tracing")]
+            tracing::warn!(error = %error, "signed callback does not parse: 400");
+            return (StatusCode::BAD_REQUEST, error.brief()).into_response();
         }
     };
     match receiver.handler.handle(callback).await {
         Ok(()) => StatusCode::OK.into_response(),
         Err(error) => {
             receiver.verifier.release_nonce(verified.nonce());
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("callback handler failed: {error}"),
-            )
-                .into_response()
+            receiver.report_handler_error(&error);
+            (StatusCode::INTERNAL_SERVER_ERROR, HANDLER_FAILED_BODY).into_response()
         }
     }
 }

@@ -36,7 +36,8 @@
 //! - `axum_handler` (feature `axum`): a webhook endpoint for axum.
 //!
 //! Features: `http` implements [`HeaderSource`] for `http::HeaderMap`; `axum` (implies `http`)
-//! adds the endpoint. The core API uses no HTTP types.
+//! adds the endpoint; `tracing` makes the endpoint log refused requests and handler failures.
+//! The core API uses no HTTP types.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -44,7 +45,9 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum_handler;
 mod contact_types;
+mod duplicates;
 pub mod events;
+mod excerpt;
 pub mod mirror;
 pub mod optout;
 mod parse;
@@ -59,6 +62,6 @@ pub use parse::{ParseError, ParseErrorKind, parse, parse_unverified};
 pub use raw_json::{RawJson, RawJsonError};
 pub use timestamp::{Timestamp, TimestampError};
 pub use verify::{
-    HeaderSource, ReplayGuard, SignatureHeader, VerifiedPayload, Verifier, VerifyError, sign,
-    signature_headers,
+    HeaderSource, NonceProblem, ReplayGuard, SignatureHeader, VerifiedPayload, Verifier,
+    VerifyError, sign, signature_headers,
 };

@@ -2,7 +2,9 @@
 
 use std::fmt;
 
+use crate::duplicates::{Duplicate, find_duplicate};
 use crate::events::callback::Callback;
+use crate::excerpt::{bound_message, bound_path, excerpt};
 use crate::verify::VerifiedPayload;
 
 /// What kind of problem a [`ParseError`] is.
@@ -16,10 +18,30 @@ pub enum ParseErrorKind {
     Data,
     /// The body ends in the middle of a value.
     Eof,
+    /// An object names the same member twice ([`ParseError::duplicate_key`] says which, and
+    /// [`ParseError::path`] where). Refused anywhere in the body: readers disagree on which
+    /// of the two values counts.
+    DuplicateKey,
 }
 
-/// A callback body that could not be parsed. Keeps the bytes, the JSON path of the problem
-/// and its position.
+impl fmt::Display for ParseErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Syntax => "not JSON",
+            Self::Data => "JSON that does not fit the callback shape",
+            Self::Eof => "the body ends in the middle of a value",
+            Self::DuplicateKey => "a duplicated member",
+        })
+    }
+}
+
+/// A callback body that could not be parsed: the kind of problem, the JSON path where it is,
+/// its position, a bounded description, and the body itself.
+///
+/// The text of the error never holds more than a short excerpt (at most 64 characters, marked
+/// `…(cut, N bytes)` or `…(cut, N chars)`) of any value of the body, however large the body, and
+/// [`Debug`](fmt::Debug) shows the body's length, not its bytes. The bytes stay reachable
+/// through [`ParseError::body`] / [`ParseError::into_body`].
 ///
 /// ```
 /// use sinch_contacts_callbacks::parse_unverified;
@@ -28,15 +50,21 @@ pub enum ParseErrorKind {
 ///     .unwrap_err();
 /// assert_eq!(error.path(), "accepted_time");
 /// assert_eq!(error.body(), br#"{"app_id": "a", "project_id": "p", "accepted_time": 5}"#);
+///
+/// let huge = format!(r#"{{"app_id": "{}", "project_id": 1}}"#, "x".repeat(1_000_000));
+/// let error = parse_unverified(huge.as_bytes()).unwrap_err();
+/// assert!(error.to_string().len() < 200);
+/// assert!(format!("{error:?}").len() < 400);
+/// assert_eq!(error.body().len(), huge.len());
 /// ```
-#[derive(Debug)]
 pub struct ParseError {
     body: Vec<u8>,
     path: String,
     kind: ParseErrorKind,
     line: usize,
     column: usize,
-    source: serde_json::Error,
+    message: String,
+    duplicate_key: Option<String>,
 }
 
 impl ParseError {
@@ -51,7 +79,8 @@ impl ParseError {
     }
 
     /// Dotted JSON path of the problem, e.g. `message.contact_message.text_message.text`
-    /// (`.` for the top level).
+    /// (`.` for the top level; `[i]` for array items). A member name longer than 64
+    /// characters appears cut, with a marker.
     pub fn path(&self) -> &str {
         &self.path
     }
@@ -66,9 +95,46 @@ impl ParseError {
         self.line
     }
 
-    /// Column (1-based) of the problem in the body.
+    /// Column (1-based, in bytes) of the problem in the body.
     pub fn column(&self) -> usize {
         self.column
+    }
+
+    /// What is wrong, in words (bounded: values of the body appear as short excerpts).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// For [`ParseErrorKind::DuplicateKey`], the duplicated member name, whole and unescaped.
+    pub fn duplicate_key(&self) -> Option<&str> {
+        self.duplicate_key.as_deref()
+    }
+
+    /// A one-line description holding no excerpt of the body's values: the path, the position
+    /// and the kind of problem. The axum endpoint answers this to the sender.
+    pub fn brief(&self) -> String {
+        format!(
+            "callback body does not parse at `{}` (line {}, column {}): {}",
+            self.path, self.line, self.column, self.kind
+        )
+    }
+
+    fn duplicate(body: &[u8], duplicate: Duplicate) -> Self {
+        let before = &body[..duplicate.offset];
+        let line = 1 + before.iter().filter(|byte| **byte == b'\n').count();
+        let line_start = before
+            .iter()
+            .rposition(|byte| *byte == b'\n')
+            .map_or(0, |newline| newline + 1);
+        Self {
+            body: body.to_vec(),
+            message: format!("duplicated member `{}`", excerpt(&duplicate.key)),
+            path: duplicate.path,
+            kind: ParseErrorKind::DuplicateKey,
+            line,
+            column: duplicate.offset - line_start + 1,
+            duplicate_key: Some(duplicate.key),
+        }
     }
 }
 
@@ -77,16 +143,30 @@ impl fmt::Display for ParseError {
         write!(
             f,
             "callback body does not parse at `{}`: {}",
-            self.path, self.source
-        )
+            self.path, self.message
+        )?;
+        if self.line > 0 {
+            write!(f, " at line {} column {}", self.line, self.column)?;
+        }
+        Ok(())
     }
 }
 
-impl std::error::Error for ParseError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+impl fmt::Debug for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ParseError")
+            .field("kind", &self.kind)
+            .field("path", &self.path)
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("message", &self.message)
+            .field("duplicate_key", &self.duplicate_key.as_deref().map(excerpt))
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
     }
 }
+
+impl std::error::Error for ParseError {}
 
 /// Parses a verified callback body.
 ///
@@ -100,11 +180,15 @@ pub fn parse(payload: &VerifiedPayload<'_>) -> Result<Callback, ParseError> {
 /// were verified elsewhere; a webhook endpoint should call [`crate::Verifier::verify`] first.
 ///
 /// A body with no known notification key parses to [`crate::Event::Unknown`]; unknown fields
-/// and unknown enum values never fail a parse.
+/// and unknown enum values never fail a parse. A member named twice in one object, anywhere
+/// in the body, does ([`ParseErrorKind::DuplicateKey`]).
 ///
 /// # Errors
 /// [`ParseError`] with the body, path and position when the body is not a callback.
 pub fn parse_unverified(body: &[u8]) -> Result<Callback, ParseError> {
+    if let Some(duplicate) = find_duplicate(body) {
+        return Err(ParseError::duplicate(body, duplicate));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let fast = serde::Deserialize::deserialize(&mut deserializer).and_then(|callback| {
         deserializer.end()?;
@@ -121,7 +205,7 @@ fn explain(body: &[u8]) -> ParseError {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let result: Result<Callback, _> = serde_path_to_error::deserialize(&mut deserializer);
     let (path, source) = match result {
-        Err(error) => (error.path().to_string(), error.into_inner()),
+        Err(error) => (bounded_path(error.path()), error.into_inner()),
         Ok(_) => match deserializer.end() {
             Err(error) => (".".to_owned(), error),
             Ok(()) => (
@@ -137,12 +221,45 @@ fn explain(body: &[u8]) -> ParseError {
             ParseErrorKind::Syntax
         }
     };
+    let (line, column) = (source.line(), source.column());
+    // serde_json's text is the message plus " at line L column C"; keep the message, bounded.
+    let text = source.to_string();
+    let suffix = format!(" at line {line} column {column}");
+    let message = bound_message(text.strip_suffix(&suffix).unwrap_or(&text));
     ParseError {
         body: body.to_vec(),
         path,
         kind,
-        line: source.line(),
-        column: source.column(),
-        source,
+        line,
+        column,
+        message,
+        duplicate_key: None,
     }
+}
+
+/// The path as `serde_path_to_error` writes it, with member names cut to an excerpt.
+fn bounded_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(&excerpt(key));
+            }
+            Segment::Unknown => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push('?');
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    bound_path(out)
 }

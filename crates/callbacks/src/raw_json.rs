@@ -24,19 +24,19 @@ pub struct RawJson(Box<RawValue>);
 
 /// The text given to [`RawJson::from_text`] is not one JSON value, or a [`RawJson::decode`]
 /// target does not match it.
+///
+/// Its text quotes at most 64 characters of any value (with a marker when cut), like
+/// [`crate::ParseError`]: the value may be a large part of a callback body.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid JSON: {message}")]
 pub struct RawJsonError {
     message: String,
-    #[source]
-    source: serde_json::Error,
 }
 
 impl RawJsonError {
     fn new(source: serde_json::Error) -> Self {
         Self {
-            message: source.to_string(),
-            source,
+            message: crate::excerpt::bound_message(&source.to_string()),
         }
     }
 }
@@ -100,5 +100,21 @@ impl serde::Serialize for RawJson {
 impl<'de> serde::Deserialize<'de> for RawJson {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Box::<RawValue>::deserialize(deserializer).map(Self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_errors_quote_an_excerpt_only() {
+        let long = format!("\"{}\"", "z".repeat(100_000));
+        let raw = RawJson::from_text(&long).unwrap();
+        let error = raw.decode::<u64>().unwrap_err();
+        let text = error.to_string();
+        assert!(text.len() < 300, "{text}");
+        assert!(text.contains("…(cut, 100000 chars)"), "{text}");
+        assert!(format!("{error:?}").len() < 400);
     }
 }

@@ -7,6 +7,8 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::excerpt::Quoted;
+
 /// An instant in UTC, with nanosecond precision.
 ///
 /// Parsing ([`Timestamp::parse`], serde) accepts `YYYY-MM-DDTHH:MM:SS` followed by an optional
@@ -32,11 +34,25 @@ pub struct Timestamp {
 }
 
 /// Why a string is not a timestamp.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid timestamp {input:?}: {reason}")]
+///
+/// Its text quotes at most 64 characters of the input (with a marker when cut) and its
+/// [`Debug`](fmt::Debug) shows the input's length, so a huge value cannot flood a log;
+/// [`TimestampError::input`] keeps the whole input.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid timestamp {}: {reason}", Quoted(input))]
 pub struct TimestampError {
     input: String,
     reason: &'static str,
+}
+
+impl fmt::Debug for TimestampError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TimestampError")
+            .field("input", &format_args!("{}", Quoted(&self.input)))
+            .field("input_len", &self.input.len())
+            .field("reason", &self.reason)
+            .finish()
+    }
 }
 
 impl TimestampError {

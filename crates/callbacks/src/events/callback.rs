@@ -44,8 +44,9 @@ pub struct Callback {
     pub correlation_id: Option<String>,
     /// The typed event.
     pub event: Event,
-    /// Top-level fields this crate does not know, kept verbatim in arrival order. A second
-    /// notification key (never sent by the API) also lands here.
+    /// Top-level fields this crate does not know, kept verbatim in arrival order. A second,
+    /// different notification key (never sent by the API) also lands here; the same key twice
+    /// is a duplicated member, which [`crate::parse`] refuses.
     pub unrecognized_fields: Vec<(String, RawJson)>,
 }
 

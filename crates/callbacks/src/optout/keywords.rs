@@ -6,7 +6,7 @@
 pub enum Keyword {
     /// Stop messaging me (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT).
     OptOut,
-    /// Message me again (START, UNSTOP, YES).
+    /// Message me again (START, UNSTOP by default).
     OptIn,
     /// Tell me what this is (HELP, INFO).
     Help,
@@ -42,8 +42,12 @@ pub struct KeywordClassifier {
 
 /// The default opt-out keywords.
 pub const DEFAULT_OPT_OUT: &[&str] = &["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"];
-/// The default opt-in keywords.
-pub const DEFAULT_OPT_IN: &[&str] = &["START", "UNSTOP", "YES"];
+/// The default opt-in keywords: only the words whose sole common meaning in a reply to a
+/// business is "message me again". `YES` is deliberately absent: it answers any question ("Are
+/// you coming?"), so it would re-subscribe an opted-out number by accident. Add it (or `SUBSCRIBE`,
+/// a local word, ...) with [`KeywordClassifier::with_opt_in_keywords`] when the program's
+/// messages say so, e.g. `with_opt_in_keywords(DEFAULT_OPT_IN.iter().copied().chain(["YES"]))`.
+pub const DEFAULT_OPT_IN: &[&str] = &["START", "UNSTOP"];
 /// The default help keywords.
 pub const DEFAULT_HELP: &[&str] = &["HELP", "INFO"];
 
@@ -124,8 +128,11 @@ mod tests {
         ] {
             assert_eq!(classifier.classify(word), Keyword::OptOut, "{word}");
         }
-        for word in ["START", "unstop", "Yes"] {
+        for word in ["START", "unstop"] {
             assert_eq!(classifier.classify(word), Keyword::OptIn, "{word}");
+        }
+        for word in ["yes", "YES", "Yes!", "subscribe", "ok"] {
+            assert_eq!(classifier.classify(word), Keyword::None, "{word}");
         }
         for word in ["help", "INFO", "help?"] {
             assert_eq!(classifier.classify(word), Keyword::Help, "{word}");
@@ -158,6 +165,15 @@ mod tests {
         ] {
             assert_eq!(classifier.classify(text), Keyword::None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn yes_is_an_opt_in_only_when_configured() {
+        let classifier = KeywordClassifier::default()
+            .with_opt_in_keywords(DEFAULT_OPT_IN.iter().copied().chain(["YES"]));
+        assert_eq!(classifier.classify("Yes"), Keyword::OptIn);
+        assert_eq!(classifier.classify("start"), Keyword::OptIn);
+        assert_eq!(classifier.classify("stop"), Keyword::OptOut);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 mod keywords;
 mod suppression;
 
-pub use keywords::{Keyword, KeywordClassifier};
+pub use keywords::{DEFAULT_HELP, DEFAULT_OPT_IN, DEFAULT_OPT_OUT, Keyword, KeywordClassifier};
 pub use suppression::{
     Consent, ConsentRecord, ConsentSource, IdentityKey, IgnoredReason, SuppressionList,
     SuppressionOutcome,

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::verify::headers::SignatureHeader;
+use crate::verify::nonce::NonceProblem;
 
 /// Why a callback's signature was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -19,10 +20,17 @@ pub enum VerifyError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// The nonce header holds a value the API never sends: empty, longer than
+    /// [`crate::verify::NONCE_MAX_LEN`] bytes, or with a byte outside ASCII letters, digits,
+    /// `-` and `_`. Refused before the MAC is computed, because a nonce holding `.` makes the
+    /// signed text `body.nonce.timestamp` ambiguous.
+    #[error("unacceptable header x-sinch-webhook-signature-nonce: {0}")]
+    UnacceptableNonce(NonceProblem),
     /// The algorithm header names something other than `HmacSHA256`.
     #[error("unsupported signature algorithm {algorithm:?} (only HmacSHA256 is accepted)")]
     UnsupportedAlgorithm {
-        /// The algorithm named by the header.
+        /// The algorithm named by the header (cut to 64 characters, with a marker, when
+        /// longer).
         algorithm: String,
     },
     /// The signed timestamp is older than the tolerance allows.

@@ -7,6 +7,7 @@
 
 mod error;
 mod headers;
+mod nonce;
 mod replay;
 mod sign;
 
@@ -20,6 +21,7 @@ use sha2::Sha256;
 
 pub use error::VerifyError;
 pub use headers::{HeaderSource, SignatureHeader};
+pub use nonce::{NONCE_MAX_LEN, NonceProblem};
 pub use replay::ReplayGuard;
 pub use sign::{sign, signature_headers};
 
@@ -172,7 +174,9 @@ impl Verifier {
     /// Checks the signature headers against the raw `body`, at the clock's current time.
     ///
     /// Steps: the signature, nonce and timestamp headers must each be present exactly once;
-    /// the algorithm header, when present, must be `HmacSHA256`; the timestamp must be Unix
+    /// the algorithm header, when present, must be `HmacSHA256`; the nonce must be 1 to
+    /// [`NONCE_MAX_LEN`] ASCII letters, digits, `-` or `_` (no `.`, so the signed text
+    /// `body.nonce.timestamp` splits one way only); the timestamp must be Unix
     /// seconds within the tolerance; the Base64 signature must match an HMAC-SHA256 made with
     /// one of the secrets (constant-time comparison); finally the replay guard, if any, must
     /// not know the nonce.
@@ -204,16 +208,11 @@ impl Verifier {
             && !algorithm.eq_ignore_ascii_case(ALGORITHM.as_bytes())
         {
             return Err(VerifyError::UnsupportedAlgorithm {
-                algorithm: String::from_utf8_lossy(algorithm).into_owned(),
+                algorithm: crate::excerpt::excerpt(&String::from_utf8_lossy(algorithm))
+                    .into_owned(),
             });
         }
-        let nonce = std::str::from_utf8(nonce)
-            .ok()
-            .filter(|nonce| !nonce.is_empty())
-            .ok_or(VerifyError::MalformedHeader {
-                header: SignatureHeader::Nonce,
-                reason: "expected non-empty UTF-8 text",
-            })?;
+        let nonce = nonce::check_nonce(nonce).map_err(VerifyError::UnacceptableNonce)?;
         let timestamp_seconds = parse_unix_seconds(timestamp_text)?;
         let now = Timestamp::from_system_time(now);
         if let Some(tolerance) = self.tolerance {

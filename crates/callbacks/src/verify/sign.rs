@@ -10,6 +10,9 @@ use crate::verify::headers::SignatureHeader;
 /// The `x-sinch-webhook-signature` value for `body`, `nonce` and `timestamp` (Unix seconds):
 /// standard Base64 of HMAC-SHA256 over `body.nonce.timestamp`, keyed with `secret`.
 ///
+/// Any nonce is signed as given, but [`crate::Verifier`] accepts only 1 to
+/// [`crate::verify::NONCE_MAX_LEN`] ASCII letters, digits, `-` and `_`.
+///
 /// ```
 /// use sinch_contacts_callbacks::sign;
 /// assert_eq!(sign(b"secret", b"{}", "n", 1).len(), 44);

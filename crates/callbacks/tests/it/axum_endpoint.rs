@@ -30,23 +30,34 @@ fn request(body: &[u8], nonce: &str, secret: &[u8]) -> Request<Body> {
 
 type Seen = Arc<Mutex<Vec<Trigger>>>;
 
+/// What the handler fails with: an error text holding a credential.
+const HANDLER_ERROR: &str = "database down: postgres://app:hunter2@db.internal:5432/contacts";
+
 fn app(fail: bool, limit: usize) -> (axum::Router, Seen) {
+    let (router, seen, _) = app_with_hook(fail, limit);
+    (router, seen)
+}
+
+fn app_with_hook(fail: bool, limit: usize) -> (axum::Router, Seen, Arc<Mutex<Vec<String>>>) {
     let seen: Seen = Arc::default();
+    let reported: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = seen.clone();
+    let reports = reported.clone();
     let router = WebhookReceiver::new(verifier(), move |callback: Callback| {
         let sink = sink.clone();
         async move {
             sink.lock().unwrap().push(callback.trigger());
             if fail {
-                Err::<(), _>(std::io::Error::other("database down"))
+                Err::<(), _>(std::io::Error::other(HANDLER_ERROR))
             } else {
                 Ok(())
             }
         }
     })
     .max_body_bytes(limit)
+    .on_handler_error(move |error| reports.lock().unwrap().push(error.to_string()))
     .router("/callbacks");
-    (router, seen)
+    (router, seen, reported)
 }
 
 async fn status_and_text(router: axum::Router, request: Request<Body>) -> (StatusCode, String) {
@@ -94,6 +105,42 @@ async fn an_unparseable_signed_body_gets_400() {
 }
 
 #[tokio::test]
+async fn a_large_unparseable_signed_body_is_not_echoed() {
+    // A 900 KB string where a string is expected elsewhere: serde quotes such values whole.
+    let value = "x".repeat(900 * 1024);
+    let body = format!(r#"{{"app_id":"a","project_id":"p","accepted_time":"{value}"}}"#);
+    let (router, seen) = app(false, 2 << 20);
+    let (status, text) = status_and_text(router, request(body.as_bytes(), "n1", SECRET)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        text,
+        "callback body does not parse at `accepted_time` (line 1, column 921649): \
+         JSON that does not fit the callback shape"
+    );
+    assert!(
+        !text.contains("xxxx"),
+        "no excerpt of the body in the answer"
+    );
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_long_algorithm_header_is_not_echoed_whole() {
+    let (router, _) = app(false, 1 << 20);
+    let body = fixture("seeds/opt_in.json");
+    let mut request = request(&body, "n1", SECRET);
+    let algorithm = "A".repeat(10_000);
+    request.headers_mut().insert(
+        "x-sinch-webhook-signature-algorithm",
+        algorithm.parse().unwrap(),
+    );
+    let (status, text) = status_and_text(router, request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(text.len() < 200, "{} bytes: {text}", text.len());
+    assert!(text.contains("(cut, 10000 bytes)"), "{text}");
+}
+
+#[tokio::test]
 async fn a_body_over_the_limit_gets_413() {
     let (router, seen) = app(false, 256);
     let body = fixture("official/message_inbound_text_stop.json");
@@ -105,11 +152,14 @@ async fn a_body_over_the_limit_gets_413() {
 
 #[tokio::test]
 async fn a_failing_handler_gets_500_and_the_redelivery_is_accepted() {
-    let (router, seen) = app(true, 1 << 20);
+    let (router, seen, reported) = app_with_hook(true, 1 << 20);
     let body = fixture("seeds/opt_out.json");
     let (status, text) = status_and_text(router.clone(), request(&body, "n1", SECRET)).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(text.contains("database down"), "{text}");
+    // The sender gets a fixed text; the error (and its password) goes to the hook only.
+    assert_eq!(text, "callback handler failed");
+    assert!(!text.contains("hunter2"));
+    assert_eq!(*reported.lock().unwrap(), [HANDLER_ERROR]);
     // The same delivery again is handled again (not refused as a replay) ...
     let (status, _) = status_and_text(router.clone(), request(&body, "n1", SECRET)).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);

@@ -2,7 +2,12 @@
 
 #[cfg(feature = "axum")]
 mod axum_endpoint;
+#[cfg(feature = "axum")]
+mod axum_properties;
 mod conformance;
+mod duplicate_members;
+mod error_text;
+mod hostile_input_properties;
 mod mirror;
 mod parse_fixtures;
 mod parse_properties;

@@ -43,7 +43,14 @@ fn create_update_idempotent_and_order_tolerant() {
         reordered.apply(c);
     }
     assert_eq!(name(&reordered, "c1"), Some("Ada L."));
+    // The state is the newest update's, with its time (not merely what the other mirror says).
+    let newest = sinch_contacts_callbacks::Timestamp::parse("2024-01-01T00:00:03Z").unwrap();
+    let entry = reordered.entry("c1").expect("c1 is mirrored");
+    assert_eq!(entry.as_of, Some(newest));
+    assert_eq!(entry.contact.display_name.as_deref(), Some("Ada L."));
     assert_eq!(reordered.entry("c1"), mirror.entry("c1"));
+    assert_eq!((reordered.len(), reordered.is_empty()), (1, false));
+    assert!(ContactMirror::new().is_empty());
 }
 
 #[test]

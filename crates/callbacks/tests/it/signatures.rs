@@ -3,7 +3,7 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use sinch_contacts_callbacks::{
-    SignatureHeader, Verifier, VerifyError, parse, sign, signature_headers,
+    NonceProblem, SignatureHeader, Verifier, VerifyError, parse, sign, signature_headers,
 };
 
 use crate::support::conformance_dir;
@@ -483,11 +483,109 @@ fn maps_are_header_sources() {
             )
         })
         .collect();
-    assert!(matches!(
+    assert_eq!(
         verifier.verify(&non_utf8_nonce, body).unwrap_err(),
-        VerifyError::MalformedHeader {
-            header: SignatureHeader::Nonce,
-            ..
-        }
-    ));
+        VerifyError::UnacceptableNonce(NonceProblem::ForbiddenByte {
+            byte: 0xff,
+            offset: 0
+        })
+    );
+}
+
+/// The signed text is `body.nonce.timestamp`. If nonces could hold a `.`, a captured request
+/// whose body holds a dot could be replayed with the body cut at that dot and the rest moved
+/// into the nonce: the signed text, and so the signature, stay the same.
+#[test]
+fn a_body_cut_at_a_dot_and_moved_into_the_nonce_is_refused() {
+    let secret = b"replay-secret";
+    let body = br#"{"app_id":"a","project_id":"p","accepted_time":"2024-06-15T14:00:00.5Z","opt_out_notification":{}}"#;
+    let nonce = "01FJA8B4A7BM43YGWSG9GBV067";
+    let captured = signature_headers(secret, body, nonce, VECTOR_TIME as i64);
+    let verifier = Verifier::new(secret)
+        .with_replay_guard(16)
+        .with_clock(|| at(VECTOR_TIME));
+    assert!(verifier.verify(&captured, body).is_ok());
+
+    // Build the shifted request by hand: body = text before the first dot, nonce = the rest of
+    // the body, a dot, and the original nonce; same timestamp and signature header.
+    let dot = body.iter().position(|b| *b == b'.').unwrap();
+    let (cut_body, rest) = (&body[..dot], &body[dot + 1..]);
+    let shifted_nonce = format!("{}.{nonce}", std::str::from_utf8(rest).unwrap());
+    // The attack is real: the signed text is byte for byte the same, so is the signature.
+    let mut signed_text = body.to_vec();
+    signed_text.extend_from_slice(format!(".{nonce}.{VECTOR_TIME}").as_bytes());
+    let mut shifted_text = cut_body.to_vec();
+    shifted_text.extend_from_slice(format!(".{shifted_nonce}.{VECTOR_TIME}").as_bytes());
+    assert_eq!(signed_text, shifted_text);
+    assert_eq!(
+        sign(secret, cut_body, &shifted_nonce, VECTOR_TIME as i64),
+        captured[0].1
+    );
+
+    let shifted = [
+        (SignatureHeader::Signature.name(), captured[0].1.clone()),
+        (SignatureHeader::Nonce.name(), shifted_nonce),
+        (SignatureHeader::Timestamp.name(), captured[2].1.clone()),
+        (SignatureHeader::Algorithm.name(), captured[3].1.clone()),
+    ];
+    let error = verifier.verify(&shifted, cut_body).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            VerifyError::UnacceptableNonce(NonceProblem::ForbiddenByte {
+                byte: b'.' | b'"',
+                ..
+            })
+        ),
+        "{error:?}"
+    );
+    // Also for a body whose tail after the dot is plain text (only the `.` is refused).
+    let plain = b"{}.tail";
+    let captured = signature_headers(secret, plain, "n1", VECTOR_TIME as i64);
+    let shifted = [
+        (SignatureHeader::Signature.name(), captured[0].1.clone()),
+        (SignatureHeader::Nonce.name(), "tail.n1".to_owned()),
+        (SignatureHeader::Timestamp.name(), captured[2].1.clone()),
+    ];
+    assert_eq!(
+        verifier.verify(&shifted, b"{}").unwrap_err(),
+        VerifyError::UnacceptableNonce(NonceProblem::ForbiddenByte {
+            byte: b'.',
+            offset: 4
+        })
+    );
+}
+
+#[test]
+fn nonces_outside_the_accepted_form_are_refused_before_the_mac() {
+    let body = b"{}";
+    let verifier = Verifier::new("k").with_clock(|| at(VECTOR_TIME));
+    for (nonce, problem) in [
+        (
+            "a".repeat(129),
+            NonceProblem::TooLong {
+                length: 129,
+                max: 128,
+            },
+        ),
+        (
+            "a b".to_owned(),
+            NonceProblem::ForbiddenByte {
+                byte: b' ',
+                offset: 1,
+            },
+        ),
+        ("   ".to_owned(), NonceProblem::Empty),
+    ] {
+        // Correctly signed with that nonce: the nonce alone is the reason.
+        let headers = signature_headers(b"k", body, &nonce, VECTOR_TIME as i64);
+        assert_eq!(
+            verifier.verify(&headers, body).unwrap_err(),
+            VerifyError::UnacceptableNonce(problem),
+            "{nonce:?}"
+        );
+    }
+    let longest = "Z".repeat(128);
+    let headers = signature_headers(b"k", body, &longest, VECTOR_TIME as i64);
+    assert!(verifier.verify(&headers, body).is_ok());
 }

@@ -226,3 +226,142 @@ fn callbacks_without_accepted_time_apply_in_arrival_order() {
         "the recorded time is still 00:10"
     );
 }
+
+#[test]
+fn yes_does_not_resubscribe_an_opted_out_number_by_default() {
+    let mut list = SuppressionList::default();
+    let key = IdentityKey::new(SMS, "4671");
+    list.apply(&inbound("SMS", "4671", "STOP", "2024-01-01T00:00:01Z"));
+    // "Yes" answers any question; it is no opt-in unless the program configures it.
+    assert_eq!(
+        list.apply(&inbound("SMS", "4671", "Yes!", "2024-01-01T00:00:02Z")),
+        SuppressionOutcome::Ignored(IgnoredReason::NoKeyword)
+    );
+    assert!(!list.may_message(&SMS, "4671"));
+    let mut with_yes = SuppressionList::new(
+        KeywordClassifier::default().with_opt_in_keywords(
+            sinch_contacts_callbacks::optout::DEFAULT_OPT_IN
+                .iter()
+                .copied()
+                .chain(["YES"]),
+        ),
+    );
+    with_yes.apply(&inbound("SMS", "4671", "STOP", "2024-01-01T00:00:01Z"));
+    assert_eq!(
+        with_yes.apply(&inbound("SMS", "4671", "Yes!", "2024-01-01T00:00:02Z")),
+        SuppressionOutcome::OptedIn(key)
+    );
+    assert!(with_yes.may_message(&SMS, "4671"));
+}
+
+#[test]
+fn an_opt_callback_with_an_empty_identity_records_nothing() {
+    let mut list = SuppressionList::default();
+    for kind in ["opt_out", "opt_in"] {
+        let status = if kind == "opt_out" {
+            "OPT_OUT_SUCCEEDED"
+        } else {
+            "OPT_IN_SUCCEEDED"
+        };
+        assert_eq!(
+            list.apply(&opt(kind, status, Some(""), "2024-01-01T00:00:01Z")),
+            SuppressionOutcome::Ignored(IgnoredReason::MissingIdentity),
+            "{kind}"
+        );
+    }
+    let viber = ConversationChannel::Viberbm;
+    assert!(
+        list.record_of(&IdentityKey::new(viber.clone(), ""))
+            .is_none()
+    );
+    assert_eq!(list.opted_out().count(), 0);
+    assert!(list.may_message(&viber, ""));
+}
+
+#[test]
+fn equal_accepted_times_apply_in_arrival_order() {
+    let mut list = SuppressionList::default();
+    let key = IdentityKey::new(SMS, "77");
+    let stop = inbound("SMS", "77", "STOP", "2024-01-01T00:00:05Z");
+    let start = inbound("SMS", "77", "START", "2024-01-01T00:00:05Z");
+    assert_eq!(list.apply(&stop), SuppressionOutcome::OptedOut(key.clone()));
+    assert_eq!(list.apply(&start), SuppressionOutcome::OptedIn(key.clone()));
+    assert!(list.may_message(&SMS, "77"));
+    assert_eq!(list.apply(&stop), SuppressionOutcome::OptedOut(key.clone()));
+    assert!(!list.may_message(&SMS, "77"));
+}
+
+#[test]
+fn records_say_what_set_them_and_when() {
+    use sinch_contacts_callbacks::Timestamp;
+    use sinch_contacts_callbacks::optout::ConsentSource;
+    let mut list = SuppressionList::default();
+    let sms = IdentityKey::new(SMS, "1");
+    list.apply(&inbound("SMS", "1", "stop", "2024-01-01T00:00:03Z"));
+    let record = list.record_of(&sms).unwrap();
+    assert_eq!(record.consent, Consent::OptedOut);
+    assert_eq!(record.source, ConsentSource::Keyword);
+    assert_eq!(
+        record.changed_at,
+        Some(Timestamp::parse("2024-01-01T00:00:03Z").unwrap())
+    );
+    let viber = IdentityKey::new(ConversationChannel::Viberbm, "2");
+    list.apply(&opt(
+        "opt_out",
+        "OPT_OUT_SUCCEEDED",
+        Some("2"),
+        "2024-01-01T00:00:04Z",
+    ));
+    assert_eq!(
+        list.record_of(&viber).unwrap().source,
+        ConsentSource::OptCallback
+    );
+    assert_eq!(
+        list.record(viber.clone(), Consent::OptedIn, None),
+        SuppressionOutcome::OptedIn(viber.clone())
+    );
+    let manual = list.record_of(&viber).unwrap();
+    assert_eq!(manual.source, ConsentSource::Manual);
+    assert_eq!(manual.consent, Consent::OptedIn);
+    assert_eq!(
+        manual.changed_at,
+        Some(Timestamp::parse("2024-01-01T00:00:04Z").unwrap()),
+        "a change without a time keeps the recorded time"
+    );
+    // A first record without a time has none.
+    let fresh = IdentityKey::new(SMS, "3");
+    list.record(fresh.clone(), Consent::OptedOut, None);
+    assert_eq!(list.record_of(&fresh).unwrap().changed_at, None);
+    let mut opted_out: Vec<_> = list.opted_out().cloned().collect();
+    opted_out.sort();
+    assert_eq!(opted_out, [sms, fresh]);
+}
+
+#[test]
+fn callbacks_unrelated_to_consent_and_inbound_without_identity_are_ignored() {
+    let mut list = SuppressionList::default();
+    let create = parse_unverified(&fixture("seeds/contact_create.json")).unwrap();
+    assert_eq!(
+        list.apply(&create),
+        SuppressionOutcome::Ignored(IgnoredReason::NotConsentRelated)
+    );
+    let anonymous = parse_unverified(
+        br#"{"app_id":"a","project_id":"p","message":{"contact_message":{"text_message":{"text":"STOP"}}}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        list.apply(&anonymous),
+        SuppressionOutcome::Ignored(IgnoredReason::MissingIdentity)
+    );
+    let failed_in = opt("opt_in", "OPT_IN_FAILED", Some("5"), "2024-01-01T00:00:01Z");
+    assert_eq!(
+        list.apply(&failed_in),
+        SuppressionOutcome::Ignored(IgnoredReason::NotSucceeded)
+    );
+    let no_identity_in = opt("opt_in", "OPT_IN_SUCCEEDED", None, "2024-01-01T00:00:01Z");
+    assert_eq!(
+        list.apply(&no_identity_in),
+        SuppressionOutcome::Ignored(IgnoredReason::MissingIdentity)
+    );
+    assert_eq!(list.opted_out().count(), 0);
+}

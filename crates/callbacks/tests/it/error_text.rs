@@ -1,0 +1,91 @@
+//! Error texts stay bounded whatever the body holds: a value of megabytes shows as a short
+//! excerpt with a marker, `Debug` shows lengths, and the bytes stay reachable.
+
+use sinch_contacts_callbacks::{ParseErrorKind, Timestamp, parse_unverified};
+
+/// A body whose `message.injected` (a boolean) holds a string of `len` bytes.
+fn body_with_long_string(len: usize) -> Vec<u8> {
+    format!(
+        r#"{{"app_id":"a","project_id":"p","message":{{"injected":"{}"}}}}"#,
+        "v".repeat(len)
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_huge_wrong_value_gives_a_short_message_with_a_cut_marker() {
+    let len = 8 * 1024 * 1024;
+    let body = body_with_long_string(len);
+    let error = parse_unverified(&body).unwrap_err();
+    assert_eq!(error.kind(), ParseErrorKind::Data);
+    assert_eq!(error.path(), "message.injected");
+    let text = error.to_string();
+    // Written out by hand: 64 characters of the value, then the marker with the length of
+    // the quoted (escaped) value in characters.
+    let expected = format!(
+        "callback body does not parse at `message.injected`: invalid type: string \"{}\"…(cut, {len} chars), expected a boolean at line 1 column {}",
+        "v".repeat(64),
+        54 + len + 1
+    );
+    assert_eq!(text, expected);
+    assert!(text.len() < 300);
+    let debug = format!("{error:?}");
+    assert!(debug.len() < 500, "{debug}");
+    assert!(
+        debug.contains(&format!("<{} bytes>", body.len())),
+        "{debug}"
+    );
+    assert_eq!(error.body(), body.as_slice(), "the bytes stay reachable");
+    assert_eq!(error.into_body(), body);
+}
+
+#[test]
+fn a_huge_timestamp_is_quoted_as_an_excerpt() {
+    let value = "9".repeat(2_000_000);
+    let body = format!(r#"{{"app_id":"a","project_id":"p","accepted_time":"{value}"}}"#);
+    let error = parse_unverified(body.as_bytes()).unwrap_err();
+    assert_eq!(error.path(), "accepted_time");
+    assert!(error.to_string().len() < 300, "{error}");
+    assert!(
+        error.message().starts_with(&format!(
+            "invalid timestamp \"{}\"…(cut, 2000000 bytes): ",
+            "9".repeat(64)
+        )),
+        "{}",
+        error.message()
+    );
+    let direct = Timestamp::parse(&value).unwrap_err();
+    assert!(direct.to_string().len() < 200);
+    assert!(format!("{direct:?}").len() < 300);
+    assert_eq!(
+        direct.input().len(),
+        value.len(),
+        "the input stays reachable"
+    );
+}
+
+#[test]
+fn a_huge_member_name_is_cut_in_the_path() {
+    let name = "k".repeat(100_000);
+    let body = format!(r#"{{"app_id":"a","project_id":"p","{name}":[1,}}"#);
+    let error = parse_unverified(body.as_bytes()).unwrap_err();
+    assert!(error.path().len() < 120, "{}", error.path());
+    assert!(error.path().starts_with(&"k".repeat(64)));
+    assert!(error.path().contains("…(cut, 100000 bytes)"));
+    assert!(error.to_string().len() < 300);
+}
+
+#[test]
+fn short_values_are_quoted_whole() {
+    let error =
+        parse_unverified(br#"{"app_id":"a","project_id":"p","message":{"injected":"yes"}}"#)
+            .unwrap_err();
+    assert_eq!(
+        error.message(),
+        "invalid type: string \"yes\", expected a boolean"
+    );
+    assert_eq!(
+        error.brief(),
+        "callback body does not parse at `message.injected` (line 1, column 58): JSON that does not fit the callback shape"
+    );
+}
