@@ -386,6 +386,15 @@ async fn emulator_routes_seed_report_and_reset() {
     .await
     .unwrap();
     assert_eq!(fields(&invalid), ["contacts[1].channel_identities"]);
+    let incomplete = http(
+        Method::POST,
+        &format!("{base}/_emulator/contacts"),
+        &[],
+        r#"[{"channel_identities":[{"channel":"SMS","identity":"+4"}]}]"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(fields(&incomplete), ["contacts[0].language"]);
     let status = http(Method::GET, &format!("{base}/_emulator/status"), &[], "")
         .await
         .unwrap();
