@@ -41,12 +41,18 @@ impl ContactStore {
         self.by_id.get(id)
     }
 
-    /// Stores `contact` (which must carry its id), replacing the one with the same id.
+    /// Stores `contact` (which must carry its id), replacing the one with the same id. A
+    /// replacement keeps its place in the id order untouched.
     pub(crate) fn put(&mut self, contact: Contact) {
         let Some(id) = contact.id.clone() else {
             return;
         };
-        self.remove(&id);
+        match self.by_id.remove(&id) {
+            Some(old) => self.unindex(&id, &old),
+            None => {
+                self.in_order.insert(id.clone());
+            }
+        }
         if let Some(external_id) = contact
             .external_id
             .as_ref()
@@ -60,7 +66,6 @@ impl ContactStore {
         for key in identity_keys(&contact) {
             self.by_identity.entry(key).or_default().insert(id.clone());
         }
-        self.in_order.insert(id.clone());
         self.by_id.insert(id, contact);
     }
 
@@ -68,6 +73,12 @@ impl ContactStore {
     pub(crate) fn remove(&mut self, id: &str) -> Option<Contact> {
         let contact = self.by_id.remove(id)?;
         self.in_order.remove(id);
+        self.unindex(id, &contact);
+        Some(contact)
+    }
+
+    /// Removes `contact` from the external-id and identity indexes.
+    fn unindex(&mut self, id: &str, contact: &Contact) {
         if let Some(external_id) = contact.external_id.as_ref()
             && let Some(ids) = self.by_external_id.get_mut(external_id)
         {
@@ -76,7 +87,7 @@ impl ContactStore {
                 self.by_external_id.remove(external_id);
             }
         }
-        for key in identity_keys(&contact) {
+        for key in identity_keys(contact) {
             if let Some(ids) = self.by_identity.get_mut(&key) {
                 ids.remove(id);
                 if ids.is_empty() {
@@ -84,7 +95,6 @@ impl ContactStore {
                 }
             }
         }
-        Some(contact)
     }
 
     /// The ids of the contacts with this identity on this channel, in id order.
