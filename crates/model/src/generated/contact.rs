@@ -69,8 +69,18 @@ impl<'de> serde::Deserialize<'de> for Contact {
                 > = Default::default();
                 while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => __id = Some(__map.next_value::<Option<String>>()?),
+                        "id" => {
+                            if __id.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            __id = Some(__map.next_value::<Option<String>>()?);
+                        }
                         "channel_identities" => {
+                            if __channel_identities.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("channel_identities"),
+                                );
+                            }
                             __channel_identities = Some(
                                 __map
                                     .next_value::<Option<Vec<ChannelIdentity>>>()?
@@ -78,6 +88,11 @@ impl<'de> serde::Deserialize<'de> for Contact {
                             );
                         }
                         "channel_priority" => {
+                            if __channel_priority.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("channel_priority"),
+                                );
+                            }
                             __channel_priority = Some(
                                 __map
                                     .next_value::<Option<Vec<ConversationChannel>>>()?
@@ -85,21 +100,49 @@ impl<'de> serde::Deserialize<'de> for Contact {
                             );
                         }
                         "display_name" => {
+                            if __display_name.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("display_name"),
+                                );
+                            }
                             __display_name = Some(__map.next_value::<Option<String>>()?);
                         }
-                        "email" => __email = Some(__map.next_value::<Option<String>>()?),
+                        "email" => {
+                            if __email.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email"));
+                            }
+                            __email = Some(__map.next_value::<Option<String>>()?);
+                        }
                         "external_id" => {
+                            if __external_id.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("external_id"),
+                                );
+                            }
                             __external_id = Some(__map.next_value::<Option<String>>()?);
                         }
                         "language" => {
+                            if __language.is_some() {
+                                return Err(serde::de::Error::duplicate_field("language"));
+                            }
                             __language = Some(
                                 __map.next_value::<Option<ContactLanguage>>()?,
                             );
                         }
                         "metadata" => {
+                            if __metadata.is_some() {
+                                return Err(serde::de::Error::duplicate_field("metadata"));
+                            }
                             __metadata = Some(__map.next_value::<Option<String>>()?);
                         }
                         _ => {
+                            if __additional_properties.contains_key(__key.as_str()) {
+                                return Err(
+                                    serde::de::Error::custom(
+                                        format_args!("duplicate field `{}`", __key.as_str()),
+                                    ),
+                                );
+                            }
                             __additional_properties
                                 .insert(__key.into_string(), __map.next_value()?);
                         }

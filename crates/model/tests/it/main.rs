@@ -2,6 +2,7 @@
 //! the source documents, and the wording of validation errors.
 
 mod conflict_laws;
+mod duplicate_members;
 mod enum_laws;
 mod error_shapes;
 mod json_laws;

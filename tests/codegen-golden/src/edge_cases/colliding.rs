@@ -66,24 +66,65 @@ impl<'de> serde::Deserialize<'de> for Colliding {
                 while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
                     match __key.as_str() {
                         "fooBar" => {
+                            if __foo_bar.is_some() {
+                                return Err(serde::de::Error::duplicate_field("fooBar"));
+                            }
                             __foo_bar = Some(__map.next_value::<Option<String>>()?);
                         }
                         "foo_bar" => {
+                            if __foo_bar2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("foo_bar"));
+                            }
                             __foo_bar2 = Some(__map.next_value::<Option<i64>>()?);
                         }
                         "additional_properties" => {
+                            if __additional_properties.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("additional_properties"),
+                                );
+                            }
                             __additional_properties = Some(
                                 __map.next_value::<Option<bool>>()?,
                             );
                         }
-                        "self" => __self_ = Some(__map.next_value::<Option<String>>()?),
-                        "type" => __type = Some(__map.next_value::<Option<String>>()?),
-                        "@type" => __type2 = Some(__map.next_value::<Option<String>>()?),
+                        "self" => {
+                            if __self_.is_some() {
+                                return Err(serde::de::Error::duplicate_field("self"));
+                            }
+                            __self_ = Some(__map.next_value::<Option<String>>()?);
+                        }
+                        "type" => {
+                            if __type.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            __type = Some(__map.next_value::<Option<String>>()?);
+                        }
+                        "@type" => {
+                            if __type2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("@type"));
+                            }
+                            __type2 = Some(__map.next_value::<Option<String>>()?);
+                        }
                         "1st" => {
+                            if __field_1st.is_some() {
+                                return Err(serde::de::Error::duplicate_field("1st"));
+                            }
                             __field_1st = Some(__map.next_value::<Option<String>>()?);
                         }
-                        "" => __field = Some(__map.next_value::<Option<String>>()?),
+                        "" => {
+                            if __field.is_some() {
+                                return Err(serde::de::Error::duplicate_field(""));
+                            }
+                            __field = Some(__map.next_value::<Option<String>>()?);
+                        }
                         _ => {
+                            if __additional_properties2.contains_key(__key.as_str()) {
+                                return Err(
+                                    serde::de::Error::custom(
+                                        format_args!("duplicate field `{}`", __key.as_str()),
+                                    ),
+                                );
+                            }
                             __additional_properties2
                                 .insert(__key.into_string(), __map.next_value()?);
                         }

@@ -47,9 +47,24 @@ impl<'de> serde::Deserialize<'de> for GoogleRpcDetail {
                 > = Default::default();
                 while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
                     match __key.as_str() {
-                        "@type" => __type = Some(__map.next_value::<Option<String>>()?),
-                        "type" => __type2 = Some(__map.next_value::<Option<String>>()?),
+                        "@type" => {
+                            if __type.is_some() {
+                                return Err(serde::de::Error::duplicate_field("@type"));
+                            }
+                            __type = Some(__map.next_value::<Option<String>>()?);
+                        }
+                        "type" => {
+                            if __type2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            __type2 = Some(__map.next_value::<Option<String>>()?);
+                        }
                         "field_violations" => {
+                            if __field_violations.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("field_violations"),
+                                );
+                            }
                             __field_violations = Some(
                                 __map
                                     .next_value::<
@@ -59,6 +74,13 @@ impl<'de> serde::Deserialize<'de> for GoogleRpcDetail {
                             );
                         }
                         _ => {
+                            if __additional_properties.contains_key(__key.as_str()) {
+                                return Err(
+                                    serde::de::Error::custom(
+                                        format_args!("duplicate field `{}`", __key.as_str()),
+                                    ),
+                                );
+                            }
                             __additional_properties
                                 .insert(__key.into_string(), __map.next_value()?);
                         }

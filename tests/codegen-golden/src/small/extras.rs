@@ -38,9 +38,19 @@ impl<'de> serde::Deserialize<'de> for Extras {
                 while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
                     match __key.as_str() {
                         "origin" => {
+                            if __origin.is_some() {
+                                return Err(serde::de::Error::duplicate_field("origin"));
+                            }
                             __origin = Some(__map.next_value::<Option<String>>()?);
                         }
                         _ => {
+                            if __additional_properties.contains_key(__key.as_str()) {
+                                return Err(
+                                    serde::de::Error::custom(
+                                        format_args!("duplicate field `{}`", __key.as_str()),
+                                    ),
+                                );
+                            }
                             __additional_properties
                                 .insert(__key.into_string(), __map.next_value()?);
                         }
