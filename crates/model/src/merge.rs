@@ -35,9 +35,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
-
-use crate::{ChannelIdentity, Contact, ContactLanguage, ConversationChannel};
+use crate::{ChannelIdentity, Contact, ContactLanguage, ConversationChannel, RawJson};
 
 /// The result of a merge.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,8 +136,8 @@ pub fn merge_contacts(destination: Contact, source: Contact) -> Result<MergeOutc
         let target_empty = merged
             .additional_properties
             .get(&name)
-            .is_none_or(json_is_empty);
-        if target_empty && !json_is_empty(&value) {
+            .is_none_or(raw_json_is_empty);
+        if target_empty && !raw_json_is_empty(&value) {
             merged.additional_properties.insert(name.clone(), value);
             copied_fields.push(name);
         }
@@ -158,13 +156,10 @@ fn language_is_empty(language: Option<&ContactLanguage>) -> bool {
     language.is_none_or(|language| *language == ContactLanguage::Unspecified)
 }
 
-/// A member this crate does not know is empty when `null` or `""`.
-fn json_is_empty(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::String(text) => text.is_empty(),
-        _ => false,
-    }
+/// A member this crate does not know is empty when `null` or `""` (the only texts of those
+/// values: a raw value holds no surrounding whitespace).
+fn raw_json_is_empty(value: &RawJson) -> bool {
+    matches!(value.as_str(), "null" | "\"\"")
 }
 
 fn without_duplicates(channels: Vec<ConversationChannel>) -> Vec<ConversationChannel> {

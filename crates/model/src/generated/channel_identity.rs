@@ -20,7 +20,7 @@ pub struct ChannelIdentity {
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: std::collections::BTreeMap<String, RawJson>,
 }
 
 impl ChannelIdentity {
@@ -55,9 +55,9 @@ impl<'de> serde::Deserialize<'de> for ChannelIdentity {
                 let mut __channel: Option<ConversationChannel> = None;
                 let mut __identity: Option<String> = None;
                 let mut __app_id: Option<Option<String>> = None;
-                let mut __additional_properties: serde_json::Map<
+                let mut __additional_properties: std::collections::BTreeMap<
                     String,
-                    serde_json::Value,
+                    RawJson,
                 > = Default::default();
                 while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
                     match __key.as_str() {

@@ -38,7 +38,7 @@ pub struct Contact {
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: std::collections::BTreeMap<String, RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for Contact {
@@ -63,9 +63,9 @@ impl<'de> serde::Deserialize<'de> for Contact {
                 let mut __external_id: Option<Option<String>> = None;
                 let mut __language: Option<Option<ContactLanguage>> = None;
                 let mut __metadata: Option<Option<String>> = None;
-                let mut __additional_properties: serde_json::Map<
+                let mut __additional_properties: std::collections::BTreeMap<
                     String,
-                    serde_json::Value,
+                    RawJson,
                 > = Default::default();
                 while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
                     match __key.as_str() {

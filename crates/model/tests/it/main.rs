@@ -11,5 +11,6 @@ mod merge_laws;
 mod patch_laws;
 mod seed_examples;
 mod strategies;
+mod unknown_member_text;
 mod validation_laws;
 mod validation_messages;

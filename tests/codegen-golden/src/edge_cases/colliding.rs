@@ -34,7 +34,7 @@ pub struct Colliding {
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
     #[serde(flatten)]
-    pub additional_properties2: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties2: std::collections::BTreeMap<String, RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for Colliding {
@@ -59,9 +59,9 @@ impl<'de> serde::Deserialize<'de> for Colliding {
                 let mut __type2: Option<Option<String>> = None;
                 let mut __field_1st: Option<Option<String>> = None;
                 let mut __field: Option<Option<String>> = None;
-                let mut __additional_properties2: serde_json::Map<
+                let mut __additional_properties2: std::collections::BTreeMap<
                     String,
-                    serde_json::Value,
+                    RawJson,
                 > = Default::default();
                 while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
                     match __key.as_str() {

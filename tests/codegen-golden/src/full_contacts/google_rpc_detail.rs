@@ -19,7 +19,7 @@ pub struct GoogleRpcDetail {
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: std::collections::BTreeMap<String, RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for GoogleRpcDetail {
@@ -41,9 +41,9 @@ impl<'de> serde::Deserialize<'de> for GoogleRpcDetail {
                 let mut __field_violations: Option<
                     Vec<GoogleRpcDetailFieldViolationsItem>,
                 > = None;
-                let mut __additional_properties: serde_json::Map<
+                let mut __additional_properties: std::collections::BTreeMap<
                     String,
-                    serde_json::Value,
+                    RawJson,
                 > = Default::default();
                 while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
                     match __key.as_str() {

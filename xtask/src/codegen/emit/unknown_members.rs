@@ -16,6 +16,14 @@ pub(crate) fn applies_to(def: &StructDef) -> bool {
     def.additional.is_some() && def.fields.iter().all(|field| !field.flatten)
 }
 
+/// Whether the struct keeps untyped unknown members as `RawJson` text: those with the
+/// written-out `Deserialize`. A struct read by serde's derive (it has a flattened `oneOf` field)
+/// keeps `serde_json::Value`s, because serde buffers its members and a raw value cannot be read
+/// back from serde's buffer.
+pub(crate) fn keeps_raw_json(def: &StructDef) -> bool {
+    applies_to(def) && matches!(def.additional, Some((_, TypeRef::Json)))
+}
+
 /// The variable holding a member while the object is read: never a name the visitor itself uses.
 fn slot(field: &Field) -> Ident {
     Ident::new(&format!("__{}", field.rust_name), Span::call_site())
