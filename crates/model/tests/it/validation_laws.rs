@@ -4,8 +4,10 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use sinch_contacts_model::{
     ChannelIdentity, Contact, ContactCreateRequest, ContactField, ContactLanguage, ContactPatch,
-    ConversationChannel, ListContactsQuery, METADATA_MAX_CHARS, UpdateMask, ValidationError,
-    ViolationKind, validate_contact, validate_create, validate_page_size, validate_patch,
+    ConversationChannel, GetChannelProfileRequest, ListContactsQuery, METADATA_MAX_CHARS,
+    QueryCapabilityRequest, Recipient, UpdateMask, ValidationError, ViolationKind,
+    validate_capability_query, validate_channel_profile_request, validate_contact, validate_create,
+    validate_page_size, validate_patch,
 };
 
 use crate::strategies::{app_scoped_channel, channel_identity, identity_value, unscoped_channel};
@@ -353,6 +355,108 @@ fn a_patch_masking_channel_identities_without_a_value_is_refused() {
         validate_patch(
             &ContactPatch::new().with_mask(UpdateMask::new().with(ContactField::DisplayName))
         )
+        .is_ok()
+    );
+}
+
+#[test]
+fn a_stored_contact_is_checked_by_the_create_rules() {
+    let mut contact = Contact::default();
+    contact.metadata = Some("x".repeat(METADATA_MAX_CHARS + 1));
+    assert_eq!(
+        violations(validate_contact(&contact)),
+        [
+            (
+                "channel_identities".to_owned(),
+                ViolationKind::NoChannelIdentities
+            ),
+            (
+                "metadata".to_owned(),
+                ViolationKind::TooLong {
+                    max: METADATA_MAX_CHARS,
+                    actual: METADATA_MAX_CHARS + 1
+                }
+            ),
+        ]
+    );
+    contact.metadata = None;
+    contact.channel_identities = vec![ChannelIdentity::new(ConversationChannel::Sms, "+1")];
+    assert!(validate_contact(&contact).is_ok());
+}
+
+#[test]
+fn a_channel_profile_request_needs_an_app_and_a_well_formed_recipient() {
+    use sinch_contacts_model::GetChannelProfileConversationChannel as Channel;
+    assert!(
+        validate_channel_profile_request(&GetChannelProfileRequest::for_contact(
+            "app",
+            Channel::Messenger,
+            "c"
+        ))
+        .is_ok()
+    );
+    assert_eq!(
+        violations(validate_channel_profile_request(
+            &GetChannelProfileRequest::for_contact("", Channel::Messenger, "")
+        )),
+        [
+            ("app_id".to_owned(), ViolationKind::Empty),
+            ("recipient.contact_id".to_owned(), ViolationKind::Empty),
+        ]
+    );
+    assert_eq!(
+        violations(validate_channel_profile_request(
+            &GetChannelProfileRequest::for_channel_identity("app", Channel::Line, "")
+        )),
+        [(
+            "recipient.identified_by.channel_identities[0].identity".to_owned(),
+            ViolationKind::Empty
+        )]
+    );
+    assert!(
+        validate_channel_profile_request(&GetChannelProfileRequest::for_channel_identity(
+            "app",
+            Channel::Line,
+            "u1"
+        ))
+        .is_ok()
+    );
+}
+
+#[test]
+fn a_capability_query_needs_an_app_and_a_well_formed_recipient() {
+    assert!(validate_capability_query(&QueryCapabilityRequest::for_contact("app", "c")).is_ok());
+    assert_eq!(
+        violations(validate_capability_query(
+            &QueryCapabilityRequest::for_contact("", "c")
+        )),
+        [("app_id".to_owned(), ViolationKind::Empty)]
+    );
+    assert_eq!(
+        violations(validate_capability_query(&QueryCapabilityRequest::new(
+            "app",
+            Recipient::channel_identities([])
+        ))),
+        [(
+            "recipient.identified_by.channel_identities".to_owned(),
+            ViolationKind::Empty
+        )]
+    );
+    assert_eq!(
+        violations(validate_capability_query(&QueryCapabilityRequest::new(
+            "app",
+            Recipient::channel_identity(ConversationChannel::Sms, "")
+        ))),
+        [(
+            "recipient.identified_by.channel_identities[0].identity".to_owned(),
+            ViolationKind::Empty
+        )]
+    );
+    assert!(
+        validate_capability_query(&QueryCapabilityRequest::new(
+            "app",
+            Recipient::channel_identity(ConversationChannel::Sms, "+1")
+        ))
         .is_ok()
     );
 }
