@@ -279,6 +279,7 @@ proptest! {
             .filter(|name| changes.names(name))
             .collect();
         prop_assert_eq!(patch.mask().to_query_value(), expected.join(","));
+        prop_assert_eq!(UpdateMask::parse([expected.join(",").as_str()]).unwrap(), patch.mask());
         prop_assert_eq!(patch.mask().is_empty(), expected.is_empty());
         prop_assert_eq!(patch.mask().iter().count(), expected.len());
         prop_assert_eq!(patch.has_mask_override(), changes.mask.is_some());
