@@ -10,7 +10,8 @@
 //!   `openapi/contacts.yaml` by `cargo xtask codegen`. Enums the API sends are open: a value
 //!   this version does not know is kept (`Unrecognized`), never an error. Optional fields
 //!   tolerate absence and `null`. [`Contact`] and [`ChannelIdentity`] keep members this crate
-//!   does not know in `additional_properties`, so a contact read and written back loses nothing.
+//!   does not know in `additional_properties`, each as its exact JSON text ([`RawJson`]), so a
+//!   contact read and written back loses nothing and an unknown member never fails a parse.
 //! - [`merge_contacts`] and [`plan_conversation_merge`]: the documented merge rules.
 //! - [`ContactPatch`], [`UpdateMask`], [`apply_patch`]: partial updates with a tri-state per
 //!   field and a mask derived from what was set.

@@ -6,7 +6,8 @@
 //! 2. when both had a conversation in the same app, the source's messages are folded into the
 //!    destination's active conversation: [`plan_conversation_merge`];
 //! 3. a channel identity moves only for a channel the destination has no identity on,
-//! 4. moved identities go to the end of the channel priority list, in source order,
+//! 4. moved identities go to the end of the channel priority list, in source order (the
+//!    destination's own list is otherwise kept as it is),
 //! 5. each optional field is copied only when the destination's is empty, and
 //! 6. the source is gone afterwards: [`merge_contacts`], which consumes the source.
 //!
@@ -28,16 +29,13 @@
 //!
 //! let merged = merge_contacts(destination, source).unwrap();
 //! assert_eq!(merged.contact.channel_identities.len(), 2); // SMS stays the destination's
-//! assert_eq!(merged.contact.channel_priority, [ConversationChannel::Sms, ConversationChannel::Whatsapp]);
+//! // WhatsApp moved: it is appended to the destination's (empty) priority list.
+//! assert_eq!(merged.contact.channel_priority, [ConversationChannel::Whatsapp]);
 //! assert_eq!(merged.contact.display_name.as_deref(), Some("Ada"));
 //! assert_eq!(merged.removed_source_id.as_deref(), Some("src"));
 //! ```
 
-use std::collections::BTreeSet;
-
-use serde_json::Value;
-
-use crate::{ChannelIdentity, Contact, ContactLanguage, ConversationChannel};
+use crate::{ChannelIdentity, Contact, ContactLanguage, ConversationChannel, RawJson};
 
 /// The result of a merge.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +45,9 @@ pub struct MergeOutcome {
     pub contact: Contact,
     /// The source's identities that moved, in source order.
     pub moved_identities: Vec<ChannelIdentity>,
-    /// The fields copied from the source because the destination's were empty (JSON names).
+    /// The fields copied from the source because the destination's were empty (JSON names):
+    /// `display_name`, `email`, `external_id`, `metadata`, `language` in that order, then
+    /// unknown members by name.
     pub copied_fields: Vec<String>,
     /// The id of the source, which no longer exists.
     pub removed_source_id: Option<String>,
@@ -92,23 +92,14 @@ pub fn merge_contacts(destination: Contact, source: Contact) -> Result<MergeOutc
         .cloned()
         .collect();
 
-    let mut priority = without_duplicates(std::mem::take(&mut merged.channel_priority));
-    if !moved_identities.is_empty() {
-        // Moved channels go to the bottom, strictly below every channel the destination already
-        // had: a moved channel its list already named leaves its old place, and the destination's
-        // own channels that its list leaves out are listed first.
-        let moved_channels: Vec<&ConversationChannel> = moved_identities
-            .iter()
-            .map(|identity| &identity.channel)
-            .collect();
-        priority.retain(|channel| !moved_channels.contains(&channel));
-        for channel in own_channels.iter().chain(moved_channels.iter().copied()) {
-            if !priority.contains(channel) {
-                priority.push(channel.clone());
-            }
+    // Rule 4: moved channels are appended to the destination's list, once each, in source
+    // order. The destination's own list is kept as it is: a channel it already names keeps its
+    // place, and nothing else is added or removed (docs/merge-rules.md, decision d).
+    for identity in &moved_identities {
+        if !merged.channel_priority.contains(&identity.channel) {
+            merged.channel_priority.push(identity.channel.clone());
         }
     }
-    merged.channel_priority = priority;
     merged
         .channel_identities
         .extend(moved_identities.iter().cloned());
@@ -138,8 +129,8 @@ pub fn merge_contacts(destination: Contact, source: Contact) -> Result<MergeOutc
         let target_empty = merged
             .additional_properties
             .get(&name)
-            .is_none_or(json_is_empty);
-        if target_empty && !json_is_empty(&value) {
+            .is_none_or(raw_json_is_empty);
+        if target_empty && !raw_json_is_empty(&value) {
             merged.additional_properties.insert(name.clone(), value);
             copied_fields.push(name);
         }
@@ -158,21 +149,10 @@ fn language_is_empty(language: Option<&ContactLanguage>) -> bool {
     language.is_none_or(|language| *language == ContactLanguage::Unspecified)
 }
 
-/// A member this crate does not know is empty when `null` or `""`.
-fn json_is_empty(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::String(text) => text.is_empty(),
-        _ => false,
-    }
-}
-
-fn without_duplicates(channels: Vec<ConversationChannel>) -> Vec<ConversationChannel> {
-    let mut seen = BTreeSet::new();
-    channels
-        .into_iter()
-        .filter(|channel| seen.insert(channel.clone()))
-        .collect()
+/// A member this crate does not know is empty when `null` or `""` (the only texts of those
+/// values: a raw value holds no surrounding whitespace).
+fn raw_json_is_empty(value: &RawJson) -> bool {
+    matches!(value.as_str(), "null" | "\"\"")
 }
 
 /// A conversation as far as merging is concerned.
@@ -266,7 +246,7 @@ mod tests {
     }
 
     #[test]
-    fn moved_channels_land_below_the_destinations_own_channels() {
+    fn moved_channels_are_appended_to_the_destinations_list_as_it_is() {
         let mut destination = contact(
             "d",
             &[
@@ -279,11 +259,7 @@ mod tests {
         let outcome = merge_contacts(destination, source).unwrap();
         assert_eq!(
             outcome.contact.channel_priority,
-            [
-                ConversationChannel::Whatsapp,
-                ConversationChannel::Sms,
-                ConversationChannel::Rcs
-            ]
+            [ConversationChannel::Whatsapp, ConversationChannel::Rcs]
         );
     }
 

@@ -217,7 +217,8 @@ impl FromIterator<ContactField> for UpdateMask {
 /// A partial update of a contact: one [`Patch`] per field.
 ///
 /// The update mask is derived from the fields that are not [`Patch::Keep`]; [`Self::with_mask`]
-/// overrides it (a masked field the patch does not set is cleared, as the API does).
+/// overrides it. By this SDK's rule a masked field the patch does not set is cleared; no API
+/// document states what the server does in that case (see `docs/merge-rules.md`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactPatch {
     /// `channel_identities` (replaced whole).
@@ -393,7 +394,10 @@ impl PatchBodyError {
 
 /// Applies `patch` to `contact`: every masked field takes the patch's value, or is emptied when
 /// the patch does not set it; fields outside the mask and `id` are untouched. Pure: the emulator
-/// and callers predicting the server's answer use the same function.
+/// and callers predicting an update's result use the same function.
+///
+/// Emptying a masked field the patch does not set is this SDK's rule (and the emulator's), not a
+/// documented API behaviour: the API documents neither that case nor an update without mask.
 pub fn apply_patch(contact: &Contact, patch: &ContactPatch) -> Contact {
     let mut updated = contact.clone();
     for field in patch.mask().iter() {

@@ -19,8 +19,8 @@
 use std::fmt;
 
 use crate::{
-    ChannelIdentity, Contact, ContactCreateRequest, ContactPatch, GetChannelProfileRequest, Patch,
-    QueryCapabilityRequest, Recipient,
+    ChannelIdentity, Contact, ContactCreateRequest, ContactField, ContactLanguage, ContactPatch,
+    ConversationChannel, GetChannelProfileRequest, Patch, QueryCapabilityRequest, Recipient,
 };
 
 /// The most characters `metadata` may hold.
@@ -38,6 +38,19 @@ pub enum ViolationKind {
     Missing,
     /// A value that must not be empty is empty.
     Empty,
+    /// A value that must not be blank holds only whitespace.
+    Blank,
+    /// An enum value that means "none" (`CHANNEL_UNSPECIFIED`, `UNSPECIFIED`, or an empty
+    /// string) where a real value is required.
+    Unspecified,
+    /// Named in the update mask without a value, which would empty a field that must not be
+    /// empty.
+    MaskedWithoutValue,
+    /// The same channel identity as an earlier entry of the list.
+    DuplicateIdentity {
+        /// The path of the earlier entry, for example `channel_identities[0]`.
+        first: String,
+    },
     /// A contact needs at least one channel identity.
     NoChannelIdentities,
     /// The channel's identities are per app, so `app_id` is required.
@@ -80,6 +93,14 @@ impl fmt::Display for ViolationKind {
         match self {
             Self::Missing => f.write_str("required"),
             Self::Empty => f.write_str("must not be empty"),
+            Self::Blank => f.write_str("must not be blank (it holds only whitespace)"),
+            Self::Unspecified => f.write_str("must name a value, not the unspecified one"),
+            Self::MaskedWithoutValue => f.write_str(
+                "named in the update mask without a value, which would remove every channel identity",
+            ),
+            Self::DuplicateIdentity { first } => {
+                write!(f, "the same channel identity as {first}")
+            }
             Self::NoChannelIdentities => f.write_str("at least one channel identity is required"),
             Self::AppIdRequired { channel } => {
                 write!(f, "required for the app-scoped channel {channel}")
@@ -193,10 +214,21 @@ fn check_identities(identities: &[ChannelIdentity], found: &mut Violations) {
         found.push("channel_identities", ViolationKind::NoChannelIdentities);
     }
     for (index, identity) in identities.iter().enumerate() {
+        if channel_is_unspecified(&identity.channel) {
+            found.push(
+                format!("channel_identities[{index}].channel"),
+                ViolationKind::Unspecified,
+            );
+        }
         if identity.identity.is_empty() {
             found.push(
                 format!("channel_identities[{index}].identity"),
                 ViolationKind::Empty,
+            );
+        } else if identity.identity.trim().is_empty() {
+            found.push(
+                format!("channel_identities[{index}].identity"),
+                ViolationKind::Blank,
             );
         }
         if identity.channel.is_app_scoped() && identity.app_id.as_deref().is_none_or(str::is_empty)
@@ -208,7 +240,36 @@ fn check_identities(identities: &[ChannelIdentity], found: &mut Violations) {
                 },
             );
         }
+        if let Some(first) = identities[..index]
+            .iter()
+            .position(|earlier| same_identity(earlier, identity))
+        {
+            found.push(
+                format!("channel_identities[{index}].identity"),
+                ViolationKind::DuplicateIdentity {
+                    first: format!("channel_identities[{first}]"),
+                },
+            );
+        }
     }
+}
+
+/// `CHANNEL_UNSPECIFIED`, or a channel string that is empty or blank.
+fn channel_is_unspecified(channel: &ConversationChannel) -> bool {
+    *channel == ConversationChannel::ChannelUnspecified || channel.as_str().trim().is_empty()
+}
+
+/// `UNSPECIFIED`, or a language string that is empty or blank.
+fn language_is_unspecified(language: &ContactLanguage) -> bool {
+    *language == ContactLanguage::Unspecified || language.as_str().trim().is_empty()
+}
+
+/// The same channel and identity (compared exactly) and, on app-scoped channels, the same app:
+/// the identity `find_duplicated_identities` would report twice.
+fn same_identity(a: &ChannelIdentity, b: &ChannelIdentity) -> bool {
+    a.channel == b.channel
+        && a.identity == b.identity
+        && (!a.channel.is_app_scoped() || a.app_id == b.app_id)
 }
 
 fn check_metadata(metadata: Option<&str>, found: &mut Violations) {
@@ -226,8 +287,11 @@ fn check_metadata(metadata: Option<&str>, found: &mut Violations) {
     }
 }
 
-/// Checks a create request: at least one channel identity, each with a non-empty identity and
-/// an `app_id` on app-scoped channels; metadata of at most 1024 characters.
+/// Checks a create request: at least one channel identity; each with a channel that is not
+/// `CHANNEL_UNSPECIFIED` (nor empty), an identity that is not empty or blank, an `app_id` on
+/// app-scoped channels, and no two the same (channel, identity and, on app-scoped channels,
+/// `app_id`); a language that is not `UNSPECIFIED` (nor empty); metadata of at most 1024
+/// characters.
 ///
 /// # Errors
 ///
@@ -235,11 +299,15 @@ fn check_metadata(metadata: Option<&str>, found: &mut Violations) {
 pub fn validate_create(request: &ContactCreateRequest) -> Result<(), ValidationError> {
     let mut found = Violations::default();
     check_identities(&request.channel_identities, &mut found);
+    if language_is_unspecified(&request.language) {
+        found.push("language", ViolationKind::Unspecified);
+    }
     check_metadata(request.metadata.as_deref(), &mut found);
     found.finish()
 }
 
-/// Checks a whole contact by the rules of [`validate_create`] (what a stored contact must hold).
+/// Checks a whole contact by the rules of [`validate_create`] (what a stored contact must hold),
+/// except the language: stored contacts do carry `UNSPECIFIED`.
 ///
 /// # Errors
 ///
@@ -251,8 +319,10 @@ pub fn validate_contact(contact: &Contact) -> Result<(), ValidationError> {
     found.finish()
 }
 
-/// Checks a patch: identities it sets follow the create rules, it may not clear them all, and
-/// metadata it sets is at most 1024 characters.
+/// Checks a patch: identities it sets follow the create rules; it may not empty them, neither by
+/// clearing them nor by a mask that names `channel_identities` without a value (a masked field
+/// without a value is emptied, see [`crate::apply_patch`]); metadata it sets is at most 1024
+/// characters.
 ///
 /// # Errors
 ///
@@ -262,7 +332,11 @@ pub fn validate_patch(patch: &ContactPatch) -> Result<(), ValidationError> {
     match &patch.channel_identities {
         Patch::Set(identities) => check_identities(identities, &mut found),
         Patch::Clear => found.push("channel_identities", ViolationKind::NoChannelIdentities),
-        Patch::Keep => {}
+        Patch::Keep => {
+            if patch.mask().contains(ContactField::ChannelIdentities) {
+                found.push("channel_identities", ViolationKind::MaskedWithoutValue);
+            }
+        }
     }
     check_metadata(patch.metadata.value().map(String::as_str), &mut found);
     found.finish()

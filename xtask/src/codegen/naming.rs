@@ -31,6 +31,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Default",
     "Self",
     "UnrecognizedValue",
+    "RawJson",
     "Infallible",
     "FromStr",
 ];

@@ -21,6 +21,7 @@ const NAMES: &[&str] = &[
     "mod",
     "support",
     "UnrecognizedValue",
+    "RawJson",
     "a b",
     "1abc",
     "",

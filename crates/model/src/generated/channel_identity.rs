@@ -20,7 +20,7 @@ pub struct ChannelIdentity {
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: std::collections::BTreeMap<String, RawJson>,
 }
 
 impl ChannelIdentity {
@@ -55,20 +55,38 @@ impl<'de> serde::Deserialize<'de> for ChannelIdentity {
                 let mut __channel: Option<ConversationChannel> = None;
                 let mut __identity: Option<String> = None;
                 let mut __app_id: Option<Option<String>> = None;
-                let mut __additional_properties: serde_json::Map<
+                let mut __additional_properties: std::collections::BTreeMap<
                     String,
-                    serde_json::Value,
+                    RawJson,
                 > = Default::default();
                 while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
                     match __key.as_str() {
                         "channel" => {
+                            if __channel.is_some() {
+                                return Err(serde::de::Error::duplicate_field("channel"));
+                            }
                             __channel = Some(__map.next_value::<ConversationChannel>()?);
                         }
-                        "identity" => __identity = Some(__map.next_value::<String>()?),
+                        "identity" => {
+                            if __identity.is_some() {
+                                return Err(serde::de::Error::duplicate_field("identity"));
+                            }
+                            __identity = Some(__map.next_value::<String>()?);
+                        }
                         "app_id" => {
+                            if __app_id.is_some() {
+                                return Err(serde::de::Error::duplicate_field("app_id"));
+                            }
                             __app_id = Some(__map.next_value::<Option<String>>()?);
                         }
                         _ => {
+                            if __additional_properties.contains_key(__key.as_str()) {
+                                return Err(
+                                    serde::de::Error::custom(
+                                        format_args!("duplicate field `{}`", __key.as_str()),
+                                    ),
+                                );
+                            }
                             __additional_properties
                                 .insert(__key.into_string(), __map.next_value()?);
                         }

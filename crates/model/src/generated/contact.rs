@@ -38,7 +38,7 @@ pub struct Contact {
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: std::collections::BTreeMap<String, RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for Contact {
@@ -63,14 +63,24 @@ impl<'de> serde::Deserialize<'de> for Contact {
                 let mut __external_id: Option<Option<String>> = None;
                 let mut __language: Option<Option<ContactLanguage>> = None;
                 let mut __metadata: Option<Option<String>> = None;
-                let mut __additional_properties: serde_json::Map<
+                let mut __additional_properties: std::collections::BTreeMap<
                     String,
-                    serde_json::Value,
+                    RawJson,
                 > = Default::default();
                 while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => __id = Some(__map.next_value::<Option<String>>()?),
+                        "id" => {
+                            if __id.is_some() {
+                                return Err(serde::de::Error::duplicate_field("id"));
+                            }
+                            __id = Some(__map.next_value::<Option<String>>()?);
+                        }
                         "channel_identities" => {
+                            if __channel_identities.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("channel_identities"),
+                                );
+                            }
                             __channel_identities = Some(
                                 __map
                                     .next_value::<Option<Vec<ChannelIdentity>>>()?
@@ -78,6 +88,11 @@ impl<'de> serde::Deserialize<'de> for Contact {
                             );
                         }
                         "channel_priority" => {
+                            if __channel_priority.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("channel_priority"),
+                                );
+                            }
                             __channel_priority = Some(
                                 __map
                                     .next_value::<Option<Vec<ConversationChannel>>>()?
@@ -85,21 +100,49 @@ impl<'de> serde::Deserialize<'de> for Contact {
                             );
                         }
                         "display_name" => {
+                            if __display_name.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("display_name"),
+                                );
+                            }
                             __display_name = Some(__map.next_value::<Option<String>>()?);
                         }
-                        "email" => __email = Some(__map.next_value::<Option<String>>()?),
+                        "email" => {
+                            if __email.is_some() {
+                                return Err(serde::de::Error::duplicate_field("email"));
+                            }
+                            __email = Some(__map.next_value::<Option<String>>()?);
+                        }
                         "external_id" => {
+                            if __external_id.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("external_id"),
+                                );
+                            }
                             __external_id = Some(__map.next_value::<Option<String>>()?);
                         }
                         "language" => {
+                            if __language.is_some() {
+                                return Err(serde::de::Error::duplicate_field("language"));
+                            }
                             __language = Some(
                                 __map.next_value::<Option<ContactLanguage>>()?,
                             );
                         }
                         "metadata" => {
+                            if __metadata.is_some() {
+                                return Err(serde::de::Error::duplicate_field("metadata"));
+                            }
                             __metadata = Some(__map.next_value::<Option<String>>()?);
                         }
                         _ => {
+                            if __additional_properties.contains_key(__key.as_str()) {
+                                return Err(
+                                    serde::de::Error::custom(
+                                        format_args!("duplicate field `{}`", __key.as_str()),
+                                    ),
+                                );
+                            }
                             __additional_properties
                                 .insert(__key.into_string(), __map.next_value()?);
                         }

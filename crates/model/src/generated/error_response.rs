@@ -4,7 +4,7 @@
 use super::*;
 
 /// The body of an error response, in either documented shape.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ErrorResponse {
@@ -14,6 +14,23 @@ pub enum ErrorResponse {
     FlatError(FlatError),
     /// A shape this version does not know, kept as JSON.
     Unrecognized(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(inner) = <WrappedError as serde::Deserialize>::deserialize(&value) {
+            return Ok(Self::WrappedError(inner));
+        }
+        if let Ok(inner) = <FlatError as serde::Deserialize>::deserialize(&value) {
+            return Ok(Self::FlatError(inner));
+        }
+        Ok(Self::Unrecognized(value))
+    }
 }
 
 impl From<WrappedError> for ErrorResponse {

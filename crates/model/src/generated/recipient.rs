@@ -5,7 +5,7 @@ use super::*;
 
 /// The recipient: either a contact id or channel identities. (The older description models it
 /// as one object with both properties required, a defect the SDKs do not follow.)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Recipient {
@@ -15,6 +15,27 @@ pub enum Recipient {
     IdentifiedBy(RecipientIdentifiedBy),
     /// A shape this version does not know, kept as JSON.
     Unrecognized(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for Recipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(inner) = <RecipientContactId as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ContactId(inner));
+        }
+        if let Ok(inner) = <RecipientIdentifiedBy as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::IdentifiedBy(inner));
+        }
+        Ok(Self::Unrecognized(value))
+    }
 }
 
 impl From<RecipientContactId> for Recipient {

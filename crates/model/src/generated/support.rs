@@ -105,3 +105,84 @@ where
         Ok(T::from(value))
     }
 }
+
+/// A JSON value kept as its exact text: the value of a member this version does not
+/// declare. Reading it builds no tree, so it cannot fail on nesting depth or on a number
+/// that no Rust type holds (`1e400`), and writing it back reproduces the text exactly.
+/// Two values are equal when their texts are (`[1,2]` and `[1, 2]` differ).
+#[derive(Clone)]
+pub struct RawJson(Box<serde_json::value::RawValue>);
+
+impl RawJson {
+    /// Keeps `text` after checking that it is exactly one JSON value (surrounding
+    /// whitespace is dropped).
+    ///
+    /// # Errors
+    ///
+    /// The parser's error when `text` is not one JSON value.
+    pub fn from_text(text: impl Into<String>) -> Result<Self, serde_json::Error> {
+        serde_json::value::RawValue::from_string(text.into()).map(Self)
+    }
+    /// The JSON text of `value`.
+    ///
+    /// # Errors
+    ///
+    /// serde_json's error when `value` cannot be written as JSON.
+    pub fn from_value<T: serde::Serialize + ?Sized>(
+        value: &T,
+    ) -> Result<Self, serde_json::Error> {
+        serde_json::value::to_raw_value(value).map(Self)
+    }
+    /// The JSON text, exactly as received.
+    pub fn as_str(&self) -> &str {
+        self.0.get()
+    }
+    /// Decodes the text into a type of the caller's choice, for example
+    /// `serde_json::Value` (whose limits then apply: nesting depth 128, numbers within
+    /// `f64`).
+    ///
+    /// # Errors
+    ///
+    /// serde_json's error when the value does not fit `T`.
+    pub fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for RawJson {}
+impl fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RawJson({})", self.as_str())
+    }
+}
+
+impl fmt::Display for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RawJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RawJson {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <Box<
+            serde_json::value::RawValue,
+        > as serde::Deserialize>::deserialize(deserializer)
+            .map(Self)
+    }
+}

@@ -2,6 +2,7 @@
 //! the source documents, and the wording of validation errors.
 
 mod conflict_laws;
+mod duplicate_members;
 mod enum_laws;
 mod error_shapes;
 mod json_laws;
@@ -10,5 +11,6 @@ mod merge_laws;
 mod patch_laws;
 mod seed_examples;
 mod strategies;
+mod unknown_member_text;
 mod validation_laws;
 mod validation_messages;

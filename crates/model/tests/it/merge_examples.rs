@@ -3,7 +3,7 @@
 use serde_json::json;
 use sinch_contacts_model::{
     ChannelIdentity, Contact, ContactLanguage, ConversationChannel, ConversationMove,
-    ConversationRef, merge_contacts, plan_conversation_merge,
+    ConversationRef, RawJson, merge_contacts, plan_conversation_merge,
 };
 
 fn contact(id: Option<&str>, identities: &[(ConversationChannel, &str, Option<&str>)]) -> Contact {
@@ -66,7 +66,7 @@ fn unknown_members_follow_the_empty_field_rule() {
     ] {
         destination
             .additional_properties
-            .insert(name.to_owned(), value);
+            .insert(name.to_owned(), RawJson::from_value(&value).unwrap());
     }
     for (name, value) in [
         ("a", json!("x")),
@@ -76,11 +76,13 @@ fn unknown_members_follow_the_empty_field_rule() {
         ("e", json!(false)),
         ("f", json!(null)),
     ] {
-        source.additional_properties.insert(name.to_owned(), value);
+        source
+            .additional_properties
+            .insert(name.to_owned(), RawJson::from_value(&value).unwrap());
     }
     let merged = merge_contacts(destination, source).unwrap();
     assert_eq!(
-        serde_json::Value::Object(merged.contact.additional_properties),
+        serde_json::to_value(&merged.contact.additional_properties).unwrap(),
         json!({"a": "x", "b": [], "c": 0, "d": "kept", "e": false})
     );
     assert_eq!(merged.copied_fields, ["a", "b", "e"]);
@@ -104,9 +106,10 @@ fn every_source_identity_on_a_lacking_channel_moves_even_several_per_channel() {
         .map(|identity| identity.identity.as_str())
         .collect();
     assert_eq!(moved, ["psid-1", "psid-2"]);
+    // The moved channel is appended once; the destination's unlisted SMS is not added.
     assert_eq!(
         merged.contact.channel_priority,
-        [ConversationChannel::Sms, ConversationChannel::Messenger]
+        [ConversationChannel::Messenger]
     );
 }
 
@@ -121,7 +124,7 @@ fn identities_and_priority_never_follow_the_empty_field_rule() {
 }
 
 #[test]
-fn the_priority_list_is_only_deduplicated_when_nothing_moves() {
+fn the_priority_list_is_kept_as_it_is_when_nothing_moves() {
     let mut destination = contact(
         Some("d"),
         &[
@@ -138,12 +141,16 @@ fn the_priority_list_is_only_deduplicated_when_nothing_moves() {
     let merged = merge_contacts(destination, source).unwrap();
     assert_eq!(
         merged.contact.channel_priority,
-        [ConversationChannel::Whatsapp, ConversationChannel::Telegram]
+        [
+            ConversationChannel::Whatsapp,
+            ConversationChannel::Telegram,
+            ConversationChannel::Whatsapp
+        ]
     );
 }
 
 #[test]
-fn when_something_moves_unlisted_own_channels_come_first_in_identity_order() {
+fn moved_channels_are_appended_in_source_order_and_unlisted_own_channels_are_not_added() {
     let mut destination = contact(
         Some("d"),
         &[
@@ -152,12 +159,13 @@ fn when_something_moves_unlisted_own_channels_come_first_in_identity_order() {
             (ConversationChannel::Whatsapp, "+1", None),
         ],
     );
-    destination.channel_priority = vec![ConversationChannel::Whatsapp];
+    destination.channel_priority = vec![ConversationChannel::Whatsapp, ConversationChannel::Sms];
     let source = contact(
         Some("s"),
         &[
             (ConversationChannel::Telegram, "t", None),
             (ConversationChannel::Viber, "+2", None),
+            (ConversationChannel::Telegram, "t2", None),
         ],
     );
     let merged = merge_contacts(destination, source).unwrap();
@@ -166,25 +174,32 @@ fn when_something_moves_unlisted_own_channels_come_first_in_identity_order() {
         [
             ConversationChannel::Whatsapp,
             ConversationChannel::Sms,
-            ConversationChannel::Rcs,
             ConversationChannel::Telegram,
             ConversationChannel::Viber,
         ]
     );
 }
 
-/// Current behaviour: a moved channel that the destination's priority list already named (a
-/// channel it had no identity on) keeps its listed place instead of going to the bottom.
 #[test]
-fn a_moved_channel_already_in_the_priority_list_moves_to_the_bottom() {
+fn a_moved_channel_already_in_the_priority_list_keeps_its_place() {
     let mut destination = contact(Some("d"), &[(ConversationChannel::Sms, "+1", None)]);
     destination.channel_priority = vec![ConversationChannel::Rcs, ConversationChannel::Sms];
-    let source = contact(Some("s"), &[(ConversationChannel::Rcs, "+2", None)]);
+    let source = contact(
+        Some("s"),
+        &[
+            (ConversationChannel::Rcs, "+2", None),
+            (ConversationChannel::Mms, "+2", None),
+        ],
+    );
     let merged = merge_contacts(destination, source).unwrap();
-    assert_eq!(merged.moved_identities.len(), 1);
+    assert_eq!(merged.moved_identities.len(), 2);
     assert_eq!(
         merged.contact.channel_priority,
-        [ConversationChannel::Sms, ConversationChannel::Rcs]
+        [
+            ConversationChannel::Rcs,
+            ConversationChannel::Sms,
+            ConversationChannel::Mms
+        ]
     );
 }
 

@@ -2,10 +2,14 @@
 //! collisions (the interesting cases of merges and duplicates) happen often; open enums also
 //! produce values this version does not know.
 
+use std::collections::BTreeMap;
+
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use sinch_contacts_model::{ChannelIdentity, Contact, ContactLanguage, ConversationChannel};
+use sinch_contacts_model::{
+    ChannelIdentity, Contact, ContactLanguage, ConversationChannel, RawJson,
+};
 
 /// Known channels (with app-scoped and SIM-based ones) plus a few values this version does not know.
 pub fn channel() -> impl Strategy<Value = ConversationChannel> {
@@ -82,6 +86,17 @@ pub fn extra_members(
     .prop_map(|members| members.into_iter().collect())
 }
 
+/// Unknown members as a model type keeps them: the JSON text of each value.
+pub fn raw_members(members: Map<String, Value>) -> BTreeMap<String, RawJson> {
+    members
+        .into_iter()
+        .map(|(name, value)| {
+            let raw = RawJson::from_text(value.to_string()).expect("a Value writes valid JSON");
+            (name, raw)
+        })
+        .collect()
+}
+
 /// The declared members of a contact.
 pub const CONTACT_MEMBERS: &[&str] = &[
     "id",
@@ -108,7 +123,7 @@ pub fn channel_identity() -> impl Strategy<Value = ChannelIdentity> {
         .prop_map(|(channel, identity, app_id, extra)| {
             let mut channel_identity = ChannelIdentity::new(channel, identity);
             channel_identity.app_id = app_id;
-            channel_identity.additional_properties = extra;
+            channel_identity.additional_properties = raw_members(extra);
             channel_identity
         })
 }
@@ -164,7 +179,7 @@ pub fn contact() -> impl Strategy<Value = Contact> {
                 contact.external_id = external_id;
                 contact.metadata = metadata;
                 contact.language = language;
-                contact.additional_properties = extra;
+                contact.additional_properties = raw_members(extra);
                 contact
             },
         )

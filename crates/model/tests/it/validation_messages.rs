@@ -1,8 +1,9 @@
 //! The wording of validation errors, as users read them.
 
 use sinch_contacts_model::{
-    ChannelIdentity, ContactCreateRequest, ContactLanguage, ContactPatch, ConversationChannel,
-    ListContactsQuery, validate_create, validate_merge, validate_patch,
+    ChannelIdentity, ContactCreateRequest, ContactField, ContactLanguage, ContactPatch,
+    ConversationChannel, ListContactsQuery, UpdateMask, validate_create, validate_merge,
+    validate_patch,
 };
 
 fn messages() -> String {
@@ -28,6 +29,24 @@ fn messages() -> String {
         (
             "create with empty identity and long metadata",
             validate_create(&too_long),
+        ),
+        (
+            "create with a duplicate, an unspecified channel, a blank identity and no language",
+            validate_create(&ContactCreateRequest::new(
+                vec![
+                    ChannelIdentity::new(ConversationChannel::Sms, "+1"),
+                    ChannelIdentity::new(ConversationChannel::Sms, "+1"),
+                    ChannelIdentity::new(ConversationChannel::ChannelUnspecified, " "),
+                ],
+                ContactLanguage::Unspecified,
+            )),
+        ),
+        (
+            "patch masking identities without a value",
+            validate_patch(
+                &ContactPatch::new()
+                    .with_mask(UpdateMask::new().with(ContactField::ChannelIdentities)),
+            ),
         ),
         (
             "patch clearing identities",

@@ -34,7 +34,7 @@ pub struct Colliding {
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
     #[serde(flatten)]
-    pub additional_properties2: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties2: std::collections::BTreeMap<String, RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for Colliding {
@@ -59,31 +59,72 @@ impl<'de> serde::Deserialize<'de> for Colliding {
                 let mut __type2: Option<Option<String>> = None;
                 let mut __field_1st: Option<Option<String>> = None;
                 let mut __field: Option<Option<String>> = None;
-                let mut __additional_properties2: serde_json::Map<
+                let mut __additional_properties2: std::collections::BTreeMap<
                     String,
-                    serde_json::Value,
+                    RawJson,
                 > = Default::default();
                 while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
                     match __key.as_str() {
                         "fooBar" => {
+                            if __foo_bar.is_some() {
+                                return Err(serde::de::Error::duplicate_field("fooBar"));
+                            }
                             __foo_bar = Some(__map.next_value::<Option<String>>()?);
                         }
                         "foo_bar" => {
+                            if __foo_bar2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("foo_bar"));
+                            }
                             __foo_bar2 = Some(__map.next_value::<Option<i64>>()?);
                         }
                         "additional_properties" => {
+                            if __additional_properties.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("additional_properties"),
+                                );
+                            }
                             __additional_properties = Some(
                                 __map.next_value::<Option<bool>>()?,
                             );
                         }
-                        "self" => __self_ = Some(__map.next_value::<Option<String>>()?),
-                        "type" => __type = Some(__map.next_value::<Option<String>>()?),
-                        "@type" => __type2 = Some(__map.next_value::<Option<String>>()?),
+                        "self" => {
+                            if __self_.is_some() {
+                                return Err(serde::de::Error::duplicate_field("self"));
+                            }
+                            __self_ = Some(__map.next_value::<Option<String>>()?);
+                        }
+                        "type" => {
+                            if __type.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            __type = Some(__map.next_value::<Option<String>>()?);
+                        }
+                        "@type" => {
+                            if __type2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("@type"));
+                            }
+                            __type2 = Some(__map.next_value::<Option<String>>()?);
+                        }
                         "1st" => {
+                            if __field_1st.is_some() {
+                                return Err(serde::de::Error::duplicate_field("1st"));
+                            }
                             __field_1st = Some(__map.next_value::<Option<String>>()?);
                         }
-                        "" => __field = Some(__map.next_value::<Option<String>>()?),
+                        "" => {
+                            if __field.is_some() {
+                                return Err(serde::de::Error::duplicate_field(""));
+                            }
+                            __field = Some(__map.next_value::<Option<String>>()?);
+                        }
                         _ => {
+                            if __additional_properties2.contains_key(__key.as_str()) {
+                                return Err(
+                                    serde::de::Error::custom(
+                                        format_args!("duplicate field `{}`", __key.as_str()),
+                                    ),
+                                );
+                            }
                             __additional_properties2
                                 .insert(__key.into_string(), __map.next_value()?);
                         }

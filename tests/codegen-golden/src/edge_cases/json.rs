@@ -4,7 +4,7 @@
 use super::*;
 
 /// A union with itself as an alternative (no `From<Json> for Json`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Json {
@@ -16,6 +16,26 @@ pub enum Json {
     Alias(Box<JsonAlias>),
     /// A shape this version does not know, kept as JSON.
     Unrecognized(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for Json {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(inner) = <String as serde::Deserialize>::deserialize(&value) {
+            return Ok(Self::String(inner));
+        }
+        if let Ok(inner) = <Vec<Json> as serde::Deserialize>::deserialize(&value) {
+            return Ok(Self::Array(inner));
+        }
+        if let Ok(inner) = <Box<JsonAlias> as serde::Deserialize>::deserialize(&value) {
+            return Ok(Self::Alias(inner));
+        }
+        Ok(Self::Unrecognized(value))
+    }
 }
 
 impl From<String> for Json {

@@ -65,7 +65,7 @@ impl AppMessage {
 }
 
 /// An inline type of the `AppMessage` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum AppMessageOneOf {
@@ -89,6 +89,62 @@ pub enum AppMessageOneOf {
     ContactInfoMessageField(ContactInfoMessageField),
     /// A shape this version does not know, kept as JSON.
     Unrecognized(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AppMessageOneOf {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(inner) = <CardMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::CardMessageField(inner));
+        }
+        if let Ok(inner) = <CarouselMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::CarouselMessageField(inner));
+        }
+        if let Ok(inner) = <ChoiceMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ChoiceMessageField(inner));
+        }
+        if let Ok(inner) = <LocationMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::LocationMessageField(inner));
+        }
+        if let Ok(inner) = <MediaMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::MediaMessageField(inner));
+        }
+        if let Ok(inner) = <TemplateMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::TemplateMessageField(inner));
+        }
+        if let Ok(inner) = <TextMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::TextMessageField(inner));
+        }
+        if let Ok(inner) = <ListMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ListMessageField(inner));
+        }
+        if let Ok(inner) = <ContactInfoMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ContactInfoMessageField(inner));
+        }
+        Ok(Self::Unrecognized(value))
+    }
 }
 
 impl From<CardMessageField> for AppMessageOneOf {

@@ -5,7 +5,7 @@ use super::*;
 
 /// Any callback. There is no discriminator: the variant is identified by which notification key
 /// is present, for example `contact_create_notification`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CallbackEvent {
@@ -55,6 +55,114 @@ pub enum CallbackEvent {
     RecordNotificationEvent(RecordNotificationEvent),
     /// A shape this version does not know, kept as JSON.
     Unrecognized(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for CallbackEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(inner) = <MessageInboundEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::MessageInboundEvent(inner));
+        }
+        if let Ok(inner) = <MessageInboundSmartConversationRedactionEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::MessageInboundSmartConversationRedactionEvent(inner));
+        }
+        if let Ok(inner) = <MessageDeliveryReceiptEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::MessageDeliveryReceiptEvent(inner));
+        }
+        if let Ok(inner) = <MessageSubmitEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::MessageSubmitEvent(inner));
+        }
+        if let Ok(inner) = <EventInboundEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::EventInboundEvent(inner));
+        }
+        if let Ok(inner) = <EventDeliveryReceiptEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::EventDeliveryReceiptEvent(inner));
+        }
+        if let Ok(inner) = <ConversationStartEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ConversationStartEvent(inner));
+        }
+        if let Ok(inner) = <ConversationStopEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ConversationStopEvent(inner));
+        }
+        if let Ok(inner) = <ConversationDeleteEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ConversationDeleteEvent(inner));
+        }
+        if let Ok(inner) = <ContactCreateEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ContactCreateEvent(inner));
+        }
+        if let Ok(inner) = <ContactUpdateEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ContactUpdateEvent(inner));
+        }
+        if let Ok(inner) = <ContactDeleteEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ContactDeleteEvent(inner));
+        }
+        if let Ok(inner) = <ContactMergeEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ContactMergeEvent(inner));
+        }
+        if let Ok(inner) = <ContactIdentitiesDuplicationEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ContactIdentitiesDuplicationEvent(inner));
+        }
+        if let Ok(inner) = <OptInEvent as serde::Deserialize>::deserialize(&value) {
+            return Ok(Self::OptInEvent(inner));
+        }
+        if let Ok(inner) = <OptOutEvent as serde::Deserialize>::deserialize(&value) {
+            return Ok(Self::OptOutEvent(inner));
+        }
+        if let Ok(inner) = <CapabilityEvent as serde::Deserialize>::deserialize(&value) {
+            return Ok(Self::CapabilityEvent(inner));
+        }
+        if let Ok(inner) = <ChannelEvent as serde::Deserialize>::deserialize(&value) {
+            return Ok(Self::ChannelEvent(inner));
+        }
+        if let Ok(inner) = <UnsupportedCallbackEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::UnsupportedCallbackEvent(inner));
+        }
+        if let Ok(inner) = <SmartConversationsEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::SmartConversationsEvent(inner));
+        }
+        if let Ok(inner) = <RecordNotificationEvent as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::RecordNotificationEvent(inner));
+        }
+        Ok(Self::Unrecognized(value))
+    }
 }
 
 impl From<MessageInboundEvent> for CallbackEvent {

@@ -118,7 +118,7 @@ impl<'de> serde::Deserialize<'de> for ChannelSpecificMessageMessageType {
 }
 
 /// An inline type of the `ChannelSpecificMessage` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ChannelSpecificMessageMessage {
@@ -128,6 +128,27 @@ pub enum ChannelSpecificMessageMessage {
     WhatsAppOrderStatusMessage(WhatsAppOrderStatusMessage),
     /// A shape this version does not know, kept as JSON.
     Unrecognized(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelSpecificMessageMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(inner) = <WhatsAppFlowMessage as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::WhatsAppFlowMessage(inner));
+        }
+        if let Ok(inner) = <WhatsAppOrderStatusMessage as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::WhatsAppOrderStatusMessage(inner));
+        }
+        Ok(Self::Unrecognized(value))
+    }
 }
 
 impl From<WhatsAppFlowMessage> for ChannelSpecificMessageMessage {

@@ -29,7 +29,7 @@ impl ContactMessage {
 }
 
 /// An inline type of the `ContactMessage` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactMessageOneOf {
@@ -49,6 +49,52 @@ pub enum ContactMessageOneOf {
     ProductResponseMessageField(ProductResponseMessageField),
     /// A shape this version does not know, kept as JSON.
     Unrecognized(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for ContactMessageOneOf {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(inner) = <ChoiceResponseMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ChoiceResponseMessageField(inner));
+        }
+        if let Ok(inner) = <FallbackMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::FallbackMessageField(inner));
+        }
+        if let Ok(inner) = <LocationMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::LocationMessageField(inner));
+        }
+        if let Ok(inner) = <MediaCardMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::MediaCardMessageField(inner));
+        }
+        if let Ok(inner) = <MediaMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::MediaMessageField(inner));
+        }
+        if let Ok(inner) = <TextMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::TextMessageField(inner));
+        }
+        if let Ok(inner) = <ProductResponseMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ProductResponseMessageField(inner));
+        }
+        Ok(Self::Unrecognized(value))
+    }
 }
 
 impl From<ChoiceResponseMessageField> for ContactMessageOneOf {

@@ -4,7 +4,7 @@
 use super::*;
 
 /// The `ListItem` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ListItem {
@@ -14,6 +14,27 @@ pub enum ListItem {
     ListItemProduct(ListItemListItemProduct),
     /// A shape this version does not know, kept as JSON.
     Unrecognized(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(inner) = <ListItemListItemChoice as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ListItemChoice(inner));
+        }
+        if let Ok(inner) = <ListItemListItemProduct as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ListItemProduct(inner));
+        }
+        Ok(Self::Unrecognized(value))
+    }
 }
 
 impl From<ListItemListItemChoice> for ListItem {

@@ -4,7 +4,7 @@
 use super::*;
 
 /// Callback metadata may be a plain string or a JSON object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum MessageMetadataValue {
@@ -14,6 +14,23 @@ pub enum MessageMetadataValue {
     Struct(Struct),
     /// A shape this version does not know, kept as JSON.
     Unrecognized(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for MessageMetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(inner) = <String as serde::Deserialize>::deserialize(&value) {
+            return Ok(Self::String(inner));
+        }
+        if let Ok(inner) = <Struct as serde::Deserialize>::deserialize(&value) {
+            return Ok(Self::Struct(inner));
+        }
+        Ok(Self::Unrecognized(value))
+    }
 }
 
 impl From<String> for MessageMetadataValue {

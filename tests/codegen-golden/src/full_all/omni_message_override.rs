@@ -4,7 +4,7 @@
 use super::*;
 
 /// A message kind replacing the generic message on one channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum OmniMessageOverride {
@@ -28,6 +28,62 @@ pub enum OmniMessageOverride {
     ContactInfoMessageField(ContactInfoMessageField),
     /// A shape this version does not know, kept as JSON.
     Unrecognized(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for OmniMessageOverride {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(inner) = <TextMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::TextMessageField(inner));
+        }
+        if let Ok(inner) = <MediaMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::MediaMessageField(inner));
+        }
+        if let Ok(inner) = <TemplateReferenceField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::TemplateReferenceField(inner));
+        }
+        if let Ok(inner) = <ChoiceMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ChoiceMessageField(inner));
+        }
+        if let Ok(inner) = <CardMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::CardMessageField(inner));
+        }
+        if let Ok(inner) = <CarouselMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::CarouselMessageField(inner));
+        }
+        if let Ok(inner) = <LocationMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::LocationMessageField(inner));
+        }
+        if let Ok(inner) = <ListMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ListMessageField(inner));
+        }
+        if let Ok(inner) = <ContactInfoMessageField as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ContactInfoMessageField(inner));
+        }
+        Ok(Self::Unrecognized(value))
+    }
 }
 
 impl From<TextMessageField> for OmniMessageOverride {

@@ -6,7 +6,7 @@ use super::*;
 /// Recipient
 ///
 /// Identifies the recipient. Exactly one of `contact_id` or `identified_by` is set.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Recipient {
@@ -16,6 +16,27 @@ pub enum Recipient {
     IdentifiedByRecipient(IdentifiedByRecipient),
     /// A shape this version does not know, kept as JSON.
     Unrecognized(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for Recipient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(inner) = <ContactRecipient as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::ContactRecipient(inner));
+        }
+        if let Ok(inner) = <IdentifiedByRecipient as serde::Deserialize>::deserialize(
+            &value,
+        ) {
+            return Ok(Self::IdentifiedByRecipient(inner));
+        }
+        Ok(Self::Unrecognized(value))
+    }
 }
 
 impl From<ContactRecipient> for Recipient {

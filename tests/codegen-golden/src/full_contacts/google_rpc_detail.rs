@@ -19,7 +19,7 @@ pub struct GoogleRpcDetail {
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: std::collections::BTreeMap<String, RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for GoogleRpcDetail {
@@ -41,15 +41,30 @@ impl<'de> serde::Deserialize<'de> for GoogleRpcDetail {
                 let mut __field_violations: Option<
                     Vec<GoogleRpcDetailFieldViolationsItem>,
                 > = None;
-                let mut __additional_properties: serde_json::Map<
+                let mut __additional_properties: std::collections::BTreeMap<
                     String,
-                    serde_json::Value,
+                    RawJson,
                 > = Default::default();
                 while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
                     match __key.as_str() {
-                        "@type" => __type = Some(__map.next_value::<Option<String>>()?),
-                        "type" => __type2 = Some(__map.next_value::<Option<String>>()?),
+                        "@type" => {
+                            if __type.is_some() {
+                                return Err(serde::de::Error::duplicate_field("@type"));
+                            }
+                            __type = Some(__map.next_value::<Option<String>>()?);
+                        }
+                        "type" => {
+                            if __type2.is_some() {
+                                return Err(serde::de::Error::duplicate_field("type"));
+                            }
+                            __type2 = Some(__map.next_value::<Option<String>>()?);
+                        }
                         "field_violations" => {
+                            if __field_violations.is_some() {
+                                return Err(
+                                    serde::de::Error::duplicate_field("field_violations"),
+                                );
+                            }
                             __field_violations = Some(
                                 __map
                                     .next_value::<
@@ -59,6 +74,13 @@ impl<'de> serde::Deserialize<'de> for GoogleRpcDetail {
                             );
                         }
                         _ => {
+                            if __additional_properties.contains_key(__key.as_str()) {
+                                return Err(
+                                    serde::de::Error::custom(
+                                        format_args!("duplicate field `{}`", __key.as_str()),
+                                    ),
+                                );
+                            }
                             __additional_properties
                                 .insert(__key.into_string(), __map.next_value()?);
                         }

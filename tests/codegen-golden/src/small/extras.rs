@@ -13,7 +13,7 @@ pub struct Extras {
     /// Members not declared by the description, kept as received so that a value read and
     /// written back loses nothing.
     #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: std::collections::BTreeMap<String, RawJson>,
 }
 
 impl<'de> serde::Deserialize<'de> for Extras {
@@ -31,16 +31,26 @@ impl<'de> serde::Deserialize<'de> for Extras {
                 mut __map: A,
             ) -> Result<Extras, A::Error> {
                 let mut __origin: Option<Option<String>> = None;
-                let mut __additional_properties: serde_json::Map<
+                let mut __additional_properties: std::collections::BTreeMap<
                     String,
-                    serde_json::Value,
+                    RawJson,
                 > = Default::default();
                 while let Some(__key) = __map.next_key::<super::support::Key<'de>>()? {
                     match __key.as_str() {
                         "origin" => {
+                            if __origin.is_some() {
+                                return Err(serde::de::Error::duplicate_field("origin"));
+                            }
                             __origin = Some(__map.next_value::<Option<String>>()?);
                         }
                         _ => {
+                            if __additional_properties.contains_key(__key.as_str()) {
+                                return Err(
+                                    serde::de::Error::custom(
+                                        format_args!("duplicate field `{}`", __key.as_str()),
+                                    ),
+                                );
+                            }
                             __additional_properties
                                 .insert(__key.into_string(), __map.next_value()?);
                         }

@@ -4,7 +4,7 @@
 use super::*;
 
 /// Where the widget points; exactly one variant.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Target {
@@ -14,6 +14,23 @@ pub enum Target {
     UrlTarget(UrlTarget),
     /// A shape this version does not know, kept as JSON.
     Unrecognized(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(inner) = <ContactTarget as serde::Deserialize>::deserialize(&value) {
+            return Ok(Self::ContactTarget(inner));
+        }
+        if let Ok(inner) = <UrlTarget as serde::Deserialize>::deserialize(&value) {
+            return Ok(Self::UrlTarget(inner));
+        }
+        Ok(Self::Unrecognized(value))
+    }
 }
 
 impl From<ContactTarget> for Target {

@@ -9,11 +9,17 @@ use super::*;
 pub struct UrlTarget {
     /// The `url` member.
     pub url: String,
+    /// Free-form extras; unknown fields are kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extras: Option<Extras>,
 }
 
 impl UrlTarget {
     /// Creates a `UrlTarget` from its required members; the optional ones start empty.
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into() }
+        Self {
+            url: url.into(),
+            extras: Default::default(),
+        }
     }
 }

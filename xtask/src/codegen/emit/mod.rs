@@ -84,7 +84,10 @@ pub(crate) fn emit(defs: &[TypeDef], spec_label: &str) -> Result<Vec<OutputFile>
     }
     files.push(OutputFile {
         name: "support.rs".to_owned(),
-        contents: format!("{preamble}{}", unparse("support", support_tokens())?),
+        contents: format!(
+            "{preamble}{}",
+            unparse("support", support_tokens(keeps_raw_json(defs)))?
+        ),
     });
     files.push(OutputFile {
         name: "mod.rs".to_owned(),
@@ -95,6 +98,14 @@ pub(crate) fn emit(defs: &[TypeDef], spec_label: &str) -> Result<Vec<OutputFile>
     });
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)
+}
+
+/// Whether any struct keeps unknown members as `RawJson`.
+fn keeps_raw_json(defs: &[TypeDef]) -> bool {
+    defs.iter().any(|def| match &def.kind {
+        TypeKind::Struct(def) => unknown_members::keeps_raw_json(def),
+        _ => false,
+    })
 }
 
 fn unparse(module: &str, tokens: TokenStream) -> Result<String, CodegenError> {

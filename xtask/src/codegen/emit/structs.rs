@@ -73,6 +73,9 @@ pub(super) fn struct_tokens(
         }
     });
     let additional_type = def.additional.as_ref().map(|(_, value)| match value {
+        TypeRef::Json if unknown_members::keeps_raw_json(def) => {
+            quote! { std::collections::BTreeMap<String, RawJson> }
+        }
         TypeRef::Json => quote! { serde_json::Map<String, serde_json::Value> },
         other => {
             let value = type_ref(other);

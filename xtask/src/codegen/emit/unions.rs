@@ -31,18 +31,14 @@ pub(super) fn union_tokens(
             #variant_ident(#ty),
         }
     });
-    let derive_deserialize = def
-        .discriminator
-        .is_none()
-        .then(|| quote! { serde::Deserialize, });
-    let discriminated = def
-        .discriminator
-        .as_ref()
-        .map(|(property, mapping)| discriminated_deserialize(name, def, property, mapping));
+    let deserialize = match &def.discriminator {
+        Some((property, mapping)) => discriminated_deserialize(name, def, property, mapping),
+        None => untagged_deserialize(name, def),
+    };
     let from_impls = union_from_impls(name, union_name, def, context);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {
@@ -50,7 +46,7 @@ pub(super) fn union_tokens(
             /// A shape this version does not know, kept as JSON.
             #catch_all(serde_json::Value),
         }
-        #discriminated
+        #deserialize
         #(#from_impls)*
     }
 }
@@ -91,6 +87,38 @@ pub(super) fn union_from_impls(
             }
         })
         .collect()
+}
+
+/// A union without discriminator: the value is read once as JSON, then each alternative is tried
+/// in order and the first that reads it wins (what serde's `untagged` does). Written out rather
+/// than derived because serde's derive buffers the value in its own form, from which a
+/// `RawJson` (the unknown members of an alternative) cannot be read back; a `serde_json::Value`
+/// can.
+pub(super) fn untagged_deserialize(name: &Ident, def: &UnionDef) -> TokenStream {
+    let catch_all = ident(&def.catch_all);
+    let attempts = def.variants.iter().map(|variant| {
+        let variant_ident = ident(&variant.rust_name);
+        let ty = type_ref(&variant.ty);
+        let ty = if variant.boxed {
+            quote! { Box<#ty> }
+        } else {
+            ty
+        };
+        quote! {
+            if let Ok(inner) = <#ty as serde::Deserialize>::deserialize(&value) {
+                return Ok(Self::#variant_ident(inner));
+            }
+        }
+    });
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #(#attempts)*
+                Ok(Self::#catch_all(value))
+            }
+        }
+    }
 }
 
 pub(super) fn discriminated_deserialize(

@@ -2,7 +2,8 @@
 //! instead of derived with `#[serde(flatten)]`: the derived form buffers every member it does not
 //! recognize into serde's internal `Content` before handing it to the map, which costs on every
 //! read. This visitor reads each declared member straight into its field and only the undeclared
-//! ones into the map.
+//! ones into the map. A member that appears twice, declared or not, is refused with serde's
+//! "duplicate field" error instead of letting the last value win silently.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -13,6 +14,14 @@ use crate::codegen::ir::{Field, StructDef, TypeRef};
 /// flattened `oneOf` field, which only the derived form can handle).
 pub(crate) fn applies_to(def: &StructDef) -> bool {
     def.additional.is_some() && def.fields.iter().all(|field| !field.flatten)
+}
+
+/// Whether the struct keeps untyped unknown members as `RawJson` text: those with the
+/// written-out `Deserialize`. A struct read by serde's derive (it has a flattened `oneOf` field)
+/// keeps `serde_json::Value`s, because serde buffers its members and a raw value cannot be read
+/// back from serde's buffer.
+pub(crate) fn keeps_raw_json(def: &StructDef) -> bool {
+    applies_to(def) && matches!(def.additional, Some((_, TypeRef::Json)))
 }
 
 /// The variable holding a member while the object is read: never a name the visitor itself uses.
@@ -44,11 +53,20 @@ pub(crate) fn deserialize_tokens(
         let slot = slot(field);
         let json_name = &field.json_name;
         let ty = field_type(field);
-        if !field.required && is_collection(&field.ty) {
+        let read = if !field.required && is_collection(&field.ty) {
             // Absent and `null` both read as empty.
-            quote! { #json_name => #slot = Some(__map.next_value::<Option<#ty>>()?.unwrap_or_default()), }
+            quote! { __map.next_value::<Option<#ty>>()?.unwrap_or_default() }
         } else {
-            quote! { #json_name => #slot = Some(__map.next_value::<#ty>()?), }
+            quote! { __map.next_value::<#ty>()? }
+        };
+        // A member given twice is refused rather than "last wins": the two values may disagree.
+        quote! {
+            #json_name => {
+                if #slot.is_some() {
+                    return Err(serde::de::Error::duplicate_field(#json_name));
+                }
+                #slot = Some(#read);
+            }
         }
     });
     let inits = def.fields.iter().map(|field| {
@@ -80,6 +98,12 @@ pub(crate) fn deserialize_tokens(
                             match __key.as_str() {
                                 #(#arms)*
                                 _ => {
+                                    if #additional.contains_key(__key.as_str()) {
+                                        return Err(serde::de::Error::custom(format_args!(
+                                            "duplicate field `{}`",
+                                            __key.as_str()
+                                        )));
+                                    }
                                     #additional.insert(__key.into_string(), __map.next_value()?);
                                 }
                             }
