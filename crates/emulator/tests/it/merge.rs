@@ -45,12 +45,12 @@ async fn merge_moves_identities_for_missing_channels_and_fills_empty_fields() {
             messenger,
         ]
     );
-    // Rule 4: the destination's list [WHATSAPP], its unlisted own channel SMS, then the moved ones.
+    // Rule 4: the destination's list [WHATSAPP] untouched, then the moved channels in source
+    // order (the unlisted own channel SMS is not added: the sources say only moved channels are).
     assert_eq!(
         merged.channel_priority,
         [
             ConversationChannel::Whatsapp,
-            ConversationChannel::Sms,
             ConversationChannel::Rcs,
             ConversationChannel::Messenger,
         ]
