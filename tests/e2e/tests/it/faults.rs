@@ -1,0 +1,210 @@
+//! The fault run: 2,000 safe creates with bounded concurrency through the reqwest adapter while
+//! the emulator answers 10% 503, 5% 429, drops 1% of connections before and 1% after applying
+//! the request; then a listing with the faults still on finds every contact exactly once.
+//!
+//! The seed is printed at the start; `SINCH_E2E_SEED=<seed>` replays the same fault draws (the
+//! order requests reach the emulator still varies with scheduling).
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use futures_util::{StreamExt, TryStreamExt, stream};
+use serde_json::json;
+use sinch_contacts_e2e::loopback::{Loopback, fast_retries};
+use sinch_contacts_e2e::seed::seed_from_env;
+use sinch_contacts_emulator::{Emulator, FaultSpec};
+use sinch_contacts_model::{Contact, ContactCreateRequest, ListContactsQuery};
+use sinch_contacts_port::{
+    ContactsClient, Error, SafeCreateOptions, SafeCreateOutcome, SafeCreated,
+};
+
+use crate::support::create_request;
+
+const CONTACTS: usize = 2_000;
+const IN_FLIGHT: usize = 16;
+const FAULTS: &str = "5xx=0.10,429=0.05,drop-before=0.01,drop-after=0.01";
+/// Application-level passes over creates that still failed (each one a lookup, then a safe
+/// create only if the lookup found nothing).
+const APPLICATION_PASSES: usize = 3;
+
+fn request(index: usize) -> ContactCreateRequest {
+    create_request(json!({
+        "channel_identities": [{"channel": "SMS", "identity": format!("+4671{index:07}")}],
+        "language": "EN_US",
+        "external_id": external_id(index),
+    }))
+}
+
+fn external_id(index: usize) -> String {
+    format!("fault-run-{index:04}")
+}
+
+/// A label per kind of error the caller saw.
+fn error_kind(error: &Error) -> String {
+    match error {
+        Error::Api(api) => format!("api {}", api.status().as_u16()),
+        Error::Transport(transport) => format!("transport {:?}", transport.kind()),
+        Error::Auth(_) => "auth".to_owned(),
+        Error::Decode(_) => "decode".to_owned(),
+        Error::Validation(_) => "validation".to_owned(),
+        Error::Pagination(_) => "pagination".to_owned(),
+        other => format!("other: {other}"),
+    }
+}
+
+/// One pass of safe creates, `IN_FLIGHT` at a time.
+async fn create_all(
+    client: &ContactsClient,
+    indexes: Vec<usize>,
+    options: &SafeCreateOptions,
+) -> Vec<(usize, Result<SafeCreated, Error>)> {
+    stream::iter(indexes)
+        .map(|index| {
+            let client = client.clone();
+            let options = options.clone();
+            async move {
+                let result = client.create_safe_with(&request(index), options).await;
+                (index, result)
+            }
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await
+}
+
+/// The application-level retry of a failed safe create. A failed `create_safe` may have
+/// created the contact (its create was ambiguous and then its lookup failed), and
+/// `create_safe` always starts by creating; so look up first and create only when absent.
+async fn retry_one(
+    client: &ContactsClient,
+    index: usize,
+    options: &SafeCreateOptions,
+) -> Result<SafeCreated, Error> {
+    match client.find_by_external_id(&external_id(index)).await? {
+        Some(contact) => Ok(SafeCreated {
+            contact,
+            outcome: SafeCreateOutcome::Recovered,
+        }),
+        None => {
+            client
+                .create_safe_with(&request(index), options.clone())
+                .await
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn safe_creates_under_faults_store_every_contact_exactly_once() {
+    let (seed, source) = seed_from_env().expect("a usable SINCH_E2E_SEED");
+    println!("fault run: seed {seed} ({source:?}); replay with SINCH_E2E_SEED={seed}");
+    let faults: FaultSpec = FAULTS.parse().expect("the fault spec");
+    let emulator = Emulator::builder().faults(faults).seed(seed).build();
+    let loopback = Loopback::start(emulator).await.expect("serving");
+    // Eight attempts per request: a GET or a throttled POST fails only after eight faults in a
+    // row; short back-off keeps the run to seconds (a 429's Retry-After of 0 or 1 s is obeyed).
+    let client = loopback
+        .client(loopback.basic_auth(), fast_retries(8))
+        .expect("client");
+    let options = SafeCreateOptions::new()
+        .with_max_rounds(8)
+        .with_initial_backoff(Duration::from_millis(1))
+        .with_max_backoff(Duration::from_millis(20));
+
+    let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut errors: BTreeMap<String, usize> = BTreeMap::new();
+    let mut created: HashMap<usize, Contact> = HashMap::new();
+    let mut unactionable = Vec::new();
+    let mut failed = Vec::new();
+    for (index, result) in create_all(&client, (0..CONTACTS).collect(), &options).await {
+        match result {
+            Ok(safe) => {
+                *outcomes.entry(format!("{:?}", safe.outcome)).or_default() += 1;
+                created.insert(index, safe.contact);
+            }
+            Err(error) => {
+                *errors.entry(error_kind(&error)).or_default() += 1;
+                if error.is_retryable() {
+                    failed.push(index);
+                } else {
+                    unactionable.push(format!("{}: {error}", external_id(index)));
+                }
+            }
+        }
+    }
+    for pass in 1..=APPLICATION_PASSES {
+        if failed.is_empty() {
+            break;
+        }
+        println!("application pass {pass}: retrying {} creates", failed.len());
+        let mut still_failed = Vec::new();
+        for index in failed {
+            match retry_one(&client, index, &options).await {
+                Ok(safe) => {
+                    *outcomes
+                        .entry(format!("{:?} (application retry)", safe.outcome))
+                        .or_default() += 1;
+                    created.insert(index, safe.contact);
+                }
+                Err(error) => {
+                    *errors.entry(error_kind(&error)).or_default() += 1;
+                    if error.is_retryable() {
+                        still_failed.push(index);
+                    } else {
+                        unactionable.push(format!("{}: {error}", external_id(index)));
+                    }
+                }
+            }
+        }
+        failed = still_failed;
+    }
+
+    // Listing with the faults still on.
+    let listed: Vec<Contact> = client
+        .list_all(ListContactsQuery::new().page_size(20))
+        .try_collect()
+        .await
+        .expect("listing every contact with faults on");
+
+    let counts = loopback.emulator().fault_counts();
+    println!(
+        "faults injected: 503 {}, 429 {}, drop-before {}, drop-after {} (total {})",
+        counts.server_error,
+        counts.too_many_requests,
+        counts.drop_before,
+        counts.drop_after,
+        counts.total()
+    );
+    println!("outcomes: {outcomes:?}");
+    println!("errors seen by the caller, by kind: {errors:?}");
+
+    assert!(unactionable.is_empty(), "errors the caller cannot act on: {unactionable:#?}");
+    assert!(failed.is_empty(), "still failing after {APPLICATION_PASSES} passes: {failed:?}");
+    assert_eq!(created.len(), CONTACTS);
+
+    // Exactly one contact per external id, none missing, none twice.
+    let mut per_external_id: BTreeMap<String, Vec<&Contact>> = BTreeMap::new();
+    for contact in &listed {
+        let key = contact.external_id.clone().unwrap_or_default();
+        per_external_id.entry(key).or_default().push(contact);
+    }
+    let duplicated: Vec<_> = per_external_id
+        .iter()
+        .filter(|(_, contacts)| contacts.len() > 1)
+        .map(|(key, contacts)| (key.clone(), contacts.len()))
+        .collect();
+    assert!(duplicated.is_empty(), "created twice: {duplicated:?}");
+    let expected_ids: Vec<String> = (0..CONTACTS).map(external_id).collect();
+    let listed_ids: Vec<String> = per_external_id.keys().cloned().collect();
+    assert_eq!(listed_ids, expected_ids);
+    assert_eq!(listed.len(), CONTACTS);
+    assert_eq!(loopback.emulator().contact_count(), CONTACTS);
+    // What each create returned is what is stored.
+    for (index, contact) in &created {
+        let stored = per_external_id[&external_id(*index)][0];
+        assert_eq!(contact, stored, "{}", external_id(*index));
+    }
+    // The run met every kind of fault it was meant to survive.
+    assert!(counts.server_error > 0 && counts.too_many_requests > 0);
+    assert!(counts.drop_before > 0 && counts.drop_after > 0, "{counts:?}");
+    loopback.shutdown().await;
+}

@@ -1,0 +1,257 @@
+//! Every contacts operation through the client and the reqwest adapter against the emulator on
+//! loopback, with expected values worked out by hand from the documented rules.
+
+use serde_json::json;
+use sinch_contacts_e2e::loopback::Loopback;
+use sinch_contacts_emulator::Emulator;
+use sinch_contacts_model::{
+    GetChannelProfileConversationChannel, GetChannelProfileRequest, IdentityConflictsQuery,
+    ListContactsQuery, QueryCapabilityRequest, UpdateMask,
+};
+use sinch_contacts_port::ContactsClient;
+
+use crate::support::{api_status, create_request, id_of, list_everything, without_id};
+
+async fn start() -> (Loopback, ContactsClient) {
+    let loopback = Loopback::start(Emulator::new()).await.expect("serving");
+    let client = loopback.basic_client().expect("a client");
+    (loopback, client)
+}
+
+#[tokio::test]
+async fn create_get_list_update_and_delete() {
+    let (loopback, client) = start().await;
+    let ada = client
+        .create(&create_request(json!({
+            "channel_identities": [{"channel": "SMS", "identity": "+46700000001"}],
+            "language": "EN_US",
+            "display_name": "Ada Lovelace",
+            "email": "ada@example.com",
+            "external_id": "crm-1",
+        })))
+        .await
+        .expect("create");
+    assert_eq!(
+        without_id(&ada),
+        json!({
+            "channel_identities": [{"channel": "SMS", "identity": "+46700000001"}],
+            "language": "EN_US",
+            "display_name": "Ada Lovelace",
+            "email": "ada@example.com",
+            "external_id": "crm-1",
+        })
+    );
+    let ada_id = id_of(&ada);
+    assert_eq!(client.get(&ada_id).await.expect("get"), ada);
+
+    let grace = client
+        .create(&create_request(json!({
+            "channel_identities": [{"channel": "WHATSAPP", "identity": "+46700000002"}],
+            "language": "EN_GB",
+            "display_name": "Grace Hopper",
+        })))
+        .await
+        .expect("create");
+
+    // One contact per page: the first page names a next page, the listing finds both.
+    let page = client
+        .list(ListContactsQuery::new().page_size(1))
+        .await
+        .expect("first page");
+    assert_eq!(page.contacts.len(), 1);
+    assert!(page.next_page_token.as_deref().is_some_and(|t| !t.is_empty()));
+    let mut expected = vec![ada.clone(), grace.clone()];
+    expected.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(list_everything(&client).await, expected);
+
+    // Mask display_name, metadata and email; the patch sets only the first two, so the masked
+    // email is cleared and everything outside the mask is kept.
+    let patch = sinch_contacts_model::ContactPatch::new()
+        .display_name("Ada King")
+        .metadata("vip")
+        .with_mask(UpdateMask::parse(["display_name,metadata", "email"]).expect("a mask"));
+    let updated = client.update(&ada_id, &patch).await.expect("update");
+    let expected_update = json!({
+        "channel_identities": [{"channel": "SMS", "identity": "+46700000001"}],
+        "language": "EN_US",
+        "display_name": "Ada King",
+        "external_id": "crm-1",
+        "metadata": "vip",
+    });
+    assert_eq!(without_id(&updated), expected_update);
+    assert_eq!(without_id(&client.get(&ada_id).await.expect("get")), expected_update);
+
+    client.delete(&ada_id).await.expect("delete");
+    let gone = client.get(&ada_id).await.expect_err("deleted");
+    assert_eq!(api_status(&gone), Some(404), "{gone}");
+    assert_eq!(list_everything(&client).await, vec![grace]);
+    loopback.shutdown().await;
+}
+
+#[tokio::test]
+async fn merge_moves_identities_on_missing_channels_and_fills_empty_fields() {
+    let (loopback, client) = start().await;
+    let destination = client
+        .create(&create_request(json!({
+            "channel_identities": [{"channel": "SMS", "identity": "+46700000010"}],
+            "channel_priority": ["SMS"],
+            "language": "EN_US",
+            "display_name": "Destination",
+            "external_id": "dest-1",
+        })))
+        .await
+        .expect("create destination");
+    let source = client
+        .create(&create_request(json!({
+            "channel_identities": [
+                {"channel": "SMS", "identity": "+46700000099"},
+                {"channel": "WHATSAPP", "identity": "+46700000011"},
+                {"channel": "MESSENGER", "identity": "psid-11", "app_id": "emulator-app"},
+            ],
+            "language": "DE_DE",
+            "display_name": "Source",
+            "email": "source@example.com",
+            "external_id": "source-1",
+            "metadata": "from the source",
+        })))
+        .await
+        .expect("create source");
+    let destination_id = id_of(&destination);
+    let merged = client
+        .merge(&destination_id, &id_of(&source))
+        .await
+        .expect("merge");
+    // Worked by hand: the SMS identity stays behind (the destination has SMS); WhatsApp and
+    // Messenger move, in source order, to the bottom of the priority list; email and metadata
+    // were empty on the destination and come from the source; the rest is the destination's.
+    let expected = json!({
+        "id": destination_id,
+        "channel_identities": [
+            {"channel": "SMS", "identity": "+46700000010"},
+            {"channel": "WHATSAPP", "identity": "+46700000011"},
+            {"channel": "MESSENGER", "identity": "psid-11", "app_id": "emulator-app"},
+        ],
+        "channel_priority": ["SMS", "WHATSAPP", "MESSENGER"],
+        "language": "EN_US",
+        "display_name": "Destination",
+        "email": "source@example.com",
+        "external_id": "dest-1",
+        "metadata": "from the source",
+    });
+    assert_eq!(serde_json::to_value(&merged).unwrap(), expected);
+    let source_gone = client.get(&id_of(&source)).await.expect_err("merged away");
+    assert_eq!(api_status(&source_gone), Some(404), "{source_gone}");
+    assert_eq!(list_everything(&client).await, vec![merged]);
+    loopback.shutdown().await;
+}
+
+#[tokio::test]
+async fn channel_profile_is_the_contacts_name_on_a_channel_it_has() {
+    let (loopback, client) = start().await;
+    let contact = client
+        .create(&create_request(json!({
+            "channel_identities": [
+                {"channel": "MESSENGER", "identity": "psid-7", "app_id": "emulator-app"},
+            ],
+            "language": "EN_US",
+            "display_name": "Katherine Johnson",
+        })))
+        .await
+        .expect("create");
+    let by_id = GetChannelProfileRequest::for_contact(
+        "emulator-app",
+        GetChannelProfileConversationChannel::Messenger,
+        id_of(&contact),
+    );
+    let profile = client.get_channel_profile(&by_id).await.expect("profile");
+    assert_eq!(profile.profile_name.as_deref(), Some("Katherine Johnson"));
+
+    let by_identity = GetChannelProfileRequest::for_channel_identity(
+        "emulator-app",
+        GetChannelProfileConversationChannel::Messenger,
+        "psid-7",
+    );
+    let profile = client.get_channel_profile(&by_identity).await.expect("profile");
+    assert_eq!(profile.profile_name.as_deref(), Some("Katherine Johnson"));
+
+    let on_viber = GetChannelProfileRequest::for_contact(
+        "emulator-app",
+        GetChannelProfileConversationChannel::Viber,
+        id_of(&contact),
+    );
+    let error = client.get_channel_profile(&on_viber).await.expect_err("no Viber identity");
+    assert_eq!(api_status(&error), Some(404), "{error}");
+    loopback.shutdown().await;
+}
+
+#[tokio::test]
+async fn identity_conflicts_name_a_number_shared_across_sms_and_mms() {
+    let (loopback, client) = start().await;
+    let create = |channel: &str, identity: &str| {
+        create_request(json!({
+            "channel_identities": [{"channel": channel, "identity": identity}],
+            "language": "EN_US",
+        }))
+    };
+    let first = client.create(&create("SMS", "+46700000020")).await.expect("create");
+    let second = client.create(&create("MMS", "+46700000020")).await.expect("create");
+    client.create(&create("SMS", "+46700000021")).await.expect("create");
+    client.create(&create("WHATSAPP", "+46700000021")).await.expect("create");
+
+    let conflicts = client
+        .list_identity_conflicts(IdentityConflictsQuery::new())
+        .await
+        .expect("conflicts");
+    // Only +46700000020 is shared across SMS/MMS/RCS; WhatsApp is not one of them.
+    let mut ids = [id_of(&first), id_of(&second)];
+    ids.sort();
+    let listed: Vec<_> = conflicts
+        .conflicts
+        .iter()
+        .map(|conflict| {
+            let mut value = serde_json::to_value(conflict).unwrap();
+            if let Some(contact_ids) = value["contact_ids"].as_array_mut() {
+                contact_ids.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            }
+            if let Some(channels) = value["channels"].as_array_mut() {
+                channels.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            }
+            value
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        vec![json!({
+            "identity": "+46700000020",
+            "channels": ["MMS", "SMS"],
+            "contact_ids": ids,
+        })]
+    );
+    loopback.shutdown().await;
+}
+
+#[tokio::test]
+async fn capability_query_is_accepted_for_a_contact() {
+    let (loopback, client) = start().await;
+    let contact = client
+        .create(&create_request(json!({
+            "channel_identities": [{"channel": "SMS", "identity": "+46700000030"}],
+            "language": "EN_US",
+        })))
+        .await
+        .expect("create");
+    let mut request = QueryCapabilityRequest::for_contact("emulator-app", id_of(&contact));
+    request.request_id = Some("capability-1".to_owned());
+    let accepted = client.query_capability(&request).await.expect("query");
+    assert_eq!(accepted.app_id.as_deref(), Some("emulator-app"));
+    assert_eq!(accepted.request_id.as_deref(), Some("capability-1"));
+    assert_eq!(
+        serde_json::to_value(&accepted.recipient).unwrap(),
+        json!({"contact_id": id_of(&contact)})
+    );
+
+    let unknown_app = QueryCapabilityRequest::for_contact("another-app", id_of(&contact));
+    let error = client.query_capability(&unknown_app).await.expect_err("unknown app");
+    assert_eq!(api_status(&error), Some(404), "{error}");
+    loopback.shutdown().await;
+}
