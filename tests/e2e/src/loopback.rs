@@ -68,7 +68,11 @@ impl Loopback {
     /// # Errors
     ///
     /// Building the transport or the client failed.
-    pub fn client(&self, auth: Auth, retry_policy: RetryPolicy) -> Result<ContactsClient, BoxError> {
+    pub fn client(
+        &self,
+        auth: Auth,
+        retry_policy: RetryPolicy,
+    ) -> Result<ContactsClient, BoxError> {
         let transport = ReqwestTransport::new()?;
         let client = ContactsClient::builder(transport, self.emulator.project_id())
             .base_url(self.base_url())

@@ -55,7 +55,10 @@ pub fn seed_from(lookup: impl Fn(&str) -> Option<String>) -> Result<(u64, SeedSo
             .parse()
             .map(|seed| (seed, SeedSource::Environment))
             .map_err(|_| SeedError { value }),
-        _ => Ok((RandomState::new().hash_one(std::time::SystemTime::now()), SeedSource::Random)),
+        _ => Ok((
+            RandomState::new().hash_one(std::time::SystemTime::now()),
+            SeedSource::Random,
+        )),
     }
 }
 

@@ -20,12 +20,18 @@ fn a_contact(number: &str) -> sinch_contacts_model::ContactCreateRequest {
 async fn basic_auth_needs_no_token_and_a_wrong_secret_is_refused() {
     let loopback = Loopback::start(Emulator::new()).await.expect("serving");
     let client = loopback.basic_client().expect("client");
-    let created = client.create(&a_contact("+46700000100")).await.expect("create");
+    let created = client
+        .create(&a_contact("+46700000100"))
+        .await
+        .expect("create");
     assert_eq!(client.get(&id_of(&created)).await.expect("get"), created);
     assert_eq!(loopback.emulator().tokens_issued(), 0);
 
     let wrong = loopback
-        .client(Auth::basic("emulator-key", "not-the-secret"), fast_retries(3))
+        .client(
+            Auth::basic("emulator-key", "not-the-secret"),
+            fast_retries(3),
+        )
         .expect("client");
     let error = wrong.get(&id_of(&created)).await.expect_err("refused");
     assert_eq!(api_status(&error), Some(401), "{error}");
@@ -38,7 +44,10 @@ async fn oauth2_fetches_one_token_for_many_calls() {
     let client = loopback
         .client(loopback.oauth2_auth(), fast_retries(3))
         .expect("client");
-    let created = client.create(&a_contact("+46700000101")).await.expect("create");
+    let created = client
+        .create(&a_contact("+46700000101"))
+        .await
+        .expect("create");
     for _ in 0..5 {
         assert_eq!(client.get(&id_of(&created)).await.expect("get"), created);
     }
@@ -51,7 +60,10 @@ async fn oauth2_fetches_one_token_for_many_calls() {
         )
         .expect("client");
     let error = wrong.get(&id_of(&created)).await.expect_err("refused");
-    assert!(matches!(&error, Error::Auth(auth) if auth.status().map(|s| s.as_u16()) == Some(401)), "{error:?}");
+    assert!(
+        matches!(&error, Error::Auth(auth) if auth.status().map(|s| s.as_u16()) == Some(401)),
+        "{error:?}"
+    );
     assert_eq!(loopback.emulator().tokens_issued(), 1);
     loopback.shutdown().await;
 }
@@ -62,7 +74,10 @@ async fn a_token_the_server_expired_is_replaced_once_and_the_call_succeeds() {
     let client = loopback
         .client(loopback.oauth2_auth(), fast_retries(1))
         .expect("client");
-    let created = client.create(&a_contact("+46700000102")).await.expect("create");
+    let created = client
+        .create(&a_contact("+46700000102"))
+        .await
+        .expect("create");
     assert_eq!(loopback.emulator().tokens_issued(), 1);
     loopback.emulator().expire_tokens();
     // Even with retries disabled the expired-token answer leads to one new token and one resend.
@@ -85,7 +100,10 @@ async fn tokens_living_one_second_are_renewed_while_calls_go_on() {
             fast_retries(1),
         )
         .expect("client");
-    let created = client.create(&a_contact("+46700000103")).await.expect("create");
+    let created = client
+        .create(&a_contact("+46700000103"))
+        .await
+        .expect("create");
     let started = Instant::now();
     let mut calls = 0;
     while started.elapsed() < Duration::from_millis(2_500) {

@@ -71,7 +71,10 @@ async fn callbacks_rebuild_the_contacts_and_a_stop_suppresses_the_sender() {
         .expect("create");
     next_millisecond().await;
     client
-        .update(&id_of(&ada), &ContactPatch::new().display_name("Ada Lovelace"))
+        .update(
+            &id_of(&ada),
+            &ContactPatch::new().display_name("Ada Lovelace"),
+        )
         .await
         .expect("update");
     next_millisecond().await;
@@ -82,7 +85,10 @@ async fn callbacks_rebuild_the_contacts_and_a_stop_suppresses_the_sender() {
     client.delete(&id_of(&temporary)).await.expect("delete");
     let mut capability = QueryCapabilityRequest::for_contact("emulator-app", id_of(&ada));
     capability.request_id = Some("capability-7".to_owned());
-    client.query_capability(&capability).await.expect("capability");
+    client
+        .query_capability(&capability)
+        .await
+        .expect("capability");
     let stop = emulator.inject_inbound(InboundMessage::text(
         sinch_contacts_model::ConversationChannel::Sms,
         "+46700000399",
@@ -104,7 +110,9 @@ async fn callbacks_rebuild_the_contacts_and_a_stop_suppresses_the_sender() {
     // 1 delete, 1 capability per identity of the merged contact (SMS, WhatsApp), 2 inbound.
     let mut per_trigger: BTreeMap<String, usize> = BTreeMap::new();
     for delivery in &deliveries {
-        *per_trigger.entry(delivery.trigger.as_str().to_owned()).or_default() += 1;
+        *per_trigger
+            .entry(delivery.trigger.as_str().to_owned())
+            .or_default() += 1;
     }
     let expected: BTreeMap<String, usize> = [
         ("CAPABILITY", 2),
@@ -143,7 +151,9 @@ async fn callbacks_rebuild_the_contacts_and_a_stop_suppresses_the_sender() {
             "email": "ada@example.com",
         })
     );
-    let sender = mirror.get(&stop.contact_id).expect("the STOP sender is mirrored");
+    let sender = mirror
+        .get(&stop.contact_id)
+        .expect("the STOP sender is mirrored");
     assert_eq!(
         serde_json::to_value(&sender.channel_identities).unwrap(),
         json!([{"channel": "SMS", "identity": "+46700000399"}])
@@ -180,8 +190,16 @@ async fn callbacks_rebuild_the_contacts_and_a_stop_suppresses_the_sender() {
     assert_eq!(
         capabilities,
         vec![
-            (Some("capability-7".to_owned()), ada_id.clone(), Some("+46700000301".to_owned())),
-            (Some("capability-7".to_owned()), ada_id, Some("+46700000302".to_owned())),
+            (
+                Some("capability-7".to_owned()),
+                ada_id.clone(),
+                Some("+46700000301".to_owned())
+            ),
+            (
+                Some("capability-7".to_owned()),
+                ada_id,
+                Some("+46700000302".to_owned())
+            ),
         ]
     );
     loopback.shutdown().await;

@@ -177,8 +177,14 @@ async fn safe_creates_under_faults_store_every_contact_exactly_once() {
     println!("outcomes: {outcomes:?}");
     println!("errors seen by the caller, by kind: {errors:?}");
 
-    assert!(unactionable.is_empty(), "errors the caller cannot act on: {unactionable:#?}");
-    assert!(failed.is_empty(), "still failing after {APPLICATION_PASSES} passes: {failed:?}");
+    assert!(
+        unactionable.is_empty(),
+        "errors the caller cannot act on: {unactionable:#?}"
+    );
+    assert!(
+        failed.is_empty(),
+        "still failing after {APPLICATION_PASSES} passes: {failed:?}"
+    );
     assert_eq!(created.len(), CONTACTS);
 
     // Exactly one contact per external id, none missing, none twice.
@@ -205,6 +211,9 @@ async fn safe_creates_under_faults_store_every_contact_exactly_once() {
     }
     // The run met every kind of fault it was meant to survive.
     assert!(counts.server_error > 0 && counts.too_many_requests > 0);
-    assert!(counts.drop_before > 0 && counts.drop_after > 0, "{counts:?}");
+    assert!(
+        counts.drop_before > 0 && counts.drop_after > 0,
+        "{counts:?}"
+    );
     loopback.shutdown().await;
 }

@@ -59,7 +59,11 @@ async fn create_get_list_update_and_delete() {
         .await
         .expect("first page");
     assert_eq!(page.contacts.len(), 1);
-    assert!(page.next_page_token.as_deref().is_some_and(|t| !t.is_empty()));
+    assert!(
+        page.next_page_token
+            .as_deref()
+            .is_some_and(|t| !t.is_empty())
+    );
     let mut expected = vec![ada.clone(), grace.clone()];
     expected.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(list_everything(&client).await, expected);
@@ -79,7 +83,10 @@ async fn create_get_list_update_and_delete() {
         "metadata": "vip",
     });
     assert_eq!(without_id(&updated), expected_update);
-    assert_eq!(without_id(&client.get(&ada_id).await.expect("get")), expected_update);
+    assert_eq!(
+        without_id(&client.get(&ada_id).await.expect("get")),
+        expected_update
+    );
 
     client.delete(&ada_id).await.expect("delete");
     let gone = client.get(&ada_id).await.expect_err("deleted");
@@ -171,7 +178,10 @@ async fn channel_profile_is_the_contacts_name_on_a_channel_it_has() {
         GetChannelProfileConversationChannel::Messenger,
         "psid-7",
     );
-    let profile = client.get_channel_profile(&by_identity).await.expect("profile");
+    let profile = client
+        .get_channel_profile(&by_identity)
+        .await
+        .expect("profile");
     assert_eq!(profile.profile_name.as_deref(), Some("Katherine Johnson"));
 
     let on_viber = GetChannelProfileRequest::for_contact(
@@ -179,7 +189,10 @@ async fn channel_profile_is_the_contacts_name_on_a_channel_it_has() {
         GetChannelProfileConversationChannel::Viber,
         id_of(&contact),
     );
-    let error = client.get_channel_profile(&on_viber).await.expect_err("no Viber identity");
+    let error = client
+        .get_channel_profile(&on_viber)
+        .await
+        .expect_err("no Viber identity");
     assert_eq!(api_status(&error), Some(404), "{error}");
     loopback.shutdown().await;
 }
@@ -193,10 +206,22 @@ async fn identity_conflicts_name_a_number_shared_across_sms_and_mms() {
             "language": "EN_US",
         }))
     };
-    let first = client.create(&create("SMS", "+46700000020")).await.expect("create");
-    let second = client.create(&create("MMS", "+46700000020")).await.expect("create");
-    client.create(&create("SMS", "+46700000021")).await.expect("create");
-    client.create(&create("WHATSAPP", "+46700000021")).await.expect("create");
+    let first = client
+        .create(&create("SMS", "+46700000020"))
+        .await
+        .expect("create");
+    let second = client
+        .create(&create("MMS", "+46700000020"))
+        .await
+        .expect("create");
+    client
+        .create(&create("SMS", "+46700000021"))
+        .await
+        .expect("create");
+    client
+        .create(&create("WHATSAPP", "+46700000021"))
+        .await
+        .expect("create");
 
     let conflicts = client
         .list_identity_conflicts(IdentityConflictsQuery::new())
@@ -251,7 +276,10 @@ async fn capability_query_is_accepted_for_a_contact() {
     );
 
     let unknown_app = QueryCapabilityRequest::for_contact("another-app", id_of(&contact));
-    let error = client.query_capability(&unknown_app).await.expect_err("unknown app");
+    let error = client
+        .query_capability(&unknown_app)
+        .await
+        .expect_err("unknown app");
     assert_eq!(api_status(&error), Some(404), "{error}");
     loopback.shutdown().await;
 }
