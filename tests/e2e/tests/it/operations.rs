@@ -2,7 +2,7 @@
 //! loopback, with expected values worked out by hand from the documented rules.
 
 use serde_json::json;
-use sinch_contacts_e2e::loopback::Loopback;
+use sinch_contacts_e2e::loopback::{Loopback, fast_retries};
 use sinch_contacts_emulator::Emulator;
 use sinch_contacts_model::{
     GetChannelProfileConversationChannel, GetChannelProfileRequest, IdentityConflictsQuery,
@@ -12,15 +12,60 @@ use sinch_contacts_port::ContactsClient;
 
 use crate::support::{api_status, create_request, id_of, list_everything, without_id};
 
-async fn start() -> (Loopback, ContactsClient) {
-    let loopback = Loopback::start(Emulator::new()).await.expect("serving");
-    let client = loopback.basic_client().expect("a client");
-    (loopback, client)
+/// The authentication schemes every scenario runs with.
+#[derive(Debug, Clone, Copy)]
+enum Scheme {
+    Basic,
+    OAuth2,
 }
 
-#[tokio::test]
-async fn create_get_list_update_and_delete() {
-    let (loopback, client) = start().await;
+/// Runs `scenario` with a client of `scheme` against a fresh emulator on loopback, then checks
+/// the token requests: none for Basic, exactly one for the whole scenario with OAuth2.
+async fn run<F, Fut>(scheme: Scheme, scenario: F)
+where
+    F: FnOnce(ContactsClient) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let loopback = Loopback::start(Emulator::new()).await.expect("serving");
+    let auth = match scheme {
+        Scheme::Basic => loopback.basic_auth(),
+        Scheme::OAuth2 => loopback.oauth2_auth(),
+    };
+    let client = loopback.client(auth, fast_retries(3)).expect("a client");
+    scenario(client).await;
+    let expected_tokens = match scheme {
+        Scheme::Basic => 0,
+        Scheme::OAuth2 => 1,
+    };
+    assert_eq!(loopback.emulator().tokens_issued(), expected_tokens);
+}
+
+/// One test per scenario and scheme: `<scenario>::basic` and `<scenario>::oauth2`.
+macro_rules! with_both_schemes {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            #[tokio::test]
+            async fn basic() {
+                super::run(super::Scheme::Basic, super::$scenario).await;
+            }
+
+            #[tokio::test]
+            async fn oauth2() {
+                super::run(super::Scheme::OAuth2, super::$scenario).await;
+            }
+        }
+    )*};
+}
+
+with_both_schemes!(
+    create_get_list_update_and_delete,
+    merge_moves_identities_on_missing_channels_and_fills_empty_fields,
+    channel_profile_is_the_contacts_name_on_a_channel_it_has,
+    identity_conflicts_name_a_number_shared_across_sms_and_mms,
+    capability_query_is_accepted_for_a_contact,
+);
+
+async fn create_get_list_update_and_delete(client: ContactsClient) {
     let ada = client
         .create(&create_request(json!({
             "channel_identities": [{"channel": "SMS", "identity": "+46700000001"}],
@@ -92,12 +137,9 @@ async fn create_get_list_update_and_delete() {
     let gone = client.get(&ada_id).await.expect_err("deleted");
     assert_eq!(api_status(&gone), Some(404), "{gone}");
     assert_eq!(list_everything(&client).await, vec![grace]);
-    loopback.shutdown().await;
 }
 
-#[tokio::test]
-async fn merge_moves_identities_on_missing_channels_and_fills_empty_fields() {
-    let (loopback, client) = start().await;
+async fn merge_moves_identities_on_missing_channels_and_fills_empty_fields(client: ContactsClient) {
     let destination = client
         .create(&create_request(json!({
             "channel_identities": [{"channel": "SMS", "identity": "+46700000010"}],
@@ -149,12 +191,9 @@ async fn merge_moves_identities_on_missing_channels_and_fills_empty_fields() {
     let source_gone = client.get(&id_of(&source)).await.expect_err("merged away");
     assert_eq!(api_status(&source_gone), Some(404), "{source_gone}");
     assert_eq!(list_everything(&client).await, vec![merged]);
-    loopback.shutdown().await;
 }
 
-#[tokio::test]
-async fn channel_profile_is_the_contacts_name_on_a_channel_it_has() {
-    let (loopback, client) = start().await;
+async fn channel_profile_is_the_contacts_name_on_a_channel_it_has(client: ContactsClient) {
     let contact = client
         .create(&create_request(json!({
             "channel_identities": [
@@ -194,12 +233,9 @@ async fn channel_profile_is_the_contacts_name_on_a_channel_it_has() {
         .await
         .expect_err("no Viber identity");
     assert_eq!(api_status(&error), Some(404), "{error}");
-    loopback.shutdown().await;
 }
 
-#[tokio::test]
-async fn identity_conflicts_name_a_number_shared_across_sms_and_mms() {
-    let (loopback, client) = start().await;
+async fn identity_conflicts_name_a_number_shared_across_sms_and_mms(client: ContactsClient) {
     let create = |channel: &str, identity: &str| {
         create_request(json!({
             "channel_identities": [{"channel": channel, "identity": identity}],
@@ -252,12 +288,9 @@ async fn identity_conflicts_name_a_number_shared_across_sms_and_mms() {
             "contact_ids": ids,
         })]
     );
-    loopback.shutdown().await;
 }
 
-#[tokio::test]
-async fn capability_query_is_accepted_for_a_contact() {
-    let (loopback, client) = start().await;
+async fn capability_query_is_accepted_for_a_contact(client: ContactsClient) {
     let contact = client
         .create(&create_request(json!({
             "channel_identities": [{"channel": "SMS", "identity": "+46700000030"}],
@@ -281,5 +314,4 @@ async fn capability_query_is_accepted_for_a_contact() {
         .await
         .expect_err("unknown app");
     assert_eq!(api_status(&error), Some(404), "{error}");
-    loopback.shutdown().await;
 }
