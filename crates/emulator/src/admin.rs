@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use sinch_contacts_model::ContactCreateRequest;
 
-use crate::api::json_body;
+use crate::api::{json_body, missing_field};
 use crate::emulator::Shared;
 use crate::failure::{Failure, json_response, ok_json};
 use crate::faults::FaultSpec;
@@ -145,15 +145,27 @@ fn read_fault_spec(body: &[u8]) -> Result<FaultSpec, Failure> {
 }
 
 fn seed(shared: &Shared, request: &Request<Bytes>) -> Result<Response<Bytes>, Failure> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Seed {
-        List(Vec<ContactCreateRequest>),
-        Wrapped { contacts: Vec<ContactCreateRequest> },
-    }
-    let requests = match json_body::<Seed>(request)? {
-        Seed::List(requests) | Seed::Wrapped { contacts: requests } => requests,
+    let list = match json_body::<Value>(request)? {
+        list @ Value::Array(_) => list,
+        Value::Object(mut wrapped) => wrapped.remove("contacts").unwrap_or(Value::Null),
+        _ => Value::Null,
     };
+    if !list.is_array() {
+        return Err(Failure::invalid(
+            "contacts",
+            "expected a JSON array of create requests, or {\"contacts\": [...]}",
+        ));
+    }
+    let requests: Vec<ContactCreateRequest> =
+        serde_path_to_error::deserialize(list).map_err(|error| {
+            let path = error.path().to_string();
+            let message = error.inner().to_string();
+            let field = match missing_field(&message) {
+                Some(missing) => format!("contacts{path}.{missing}"),
+                None => format!("contacts{path}"),
+            };
+            Failure::invalid(field, message)
+        })?;
     match shared.seed(requests) {
         Ok(contacts) => Ok(json_response(
             StatusCode::OK,

@@ -59,7 +59,13 @@ impl Tokens {
             self.rng.next_u64(),
             self.rng.next_u64()
         );
-        self.expiry.insert(token.clone(), Instant::now() + lifetime);
+        // A lifetime too long to represent never expires in practice: a century.
+        let now = Instant::now();
+        let expiry = now
+            .checked_add(lifetime)
+            .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+            .unwrap_or(now);
+        self.expiry.insert(token.clone(), expiry);
         self.issued += 1;
         // Drop tokens that expired long ago so the map does not grow without bound.
         let now = Instant::now();

@@ -31,7 +31,8 @@ pub(crate) fn json_object(request: &Request<Bytes>) -> Result<Map<String, Value>
     }
 }
 
-fn missing_field(message: &str) -> Option<&str> {
+/// The member a serde "missing field" message names.
+pub(crate) fn missing_field(message: &str) -> Option<&str> {
     let rest = message.strip_prefix("missing field `")?;
     rest.split('`').next()
 }

@@ -7,7 +7,7 @@ pub(crate) mod contacts;
 mod merge;
 mod recipients;
 
-pub(crate) use body::json as json_body;
+pub(crate) use body::{json as json_body, missing_field};
 
 use bytes::Bytes;
 use http::{Method, Request, Response};

@@ -176,14 +176,16 @@ impl Dispatcher {
 
     /// Waits until no delivery is running, at most `timeout`; whether that happened.
     pub(crate) async fn wait_idle(&self, timeout: Duration) -> bool {
-        let deadline = tokio::time::Instant::now() + timeout;
+        let sleep = tokio::time::sleep(timeout);
+        tokio::pin!(sleep);
         loop {
             let notified = self.idle.notified();
             if self.pending.load(Ordering::SeqCst) == 0 {
                 return true;
             }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                return self.pending.load(Ordering::SeqCst) == 0;
+            tokio::select! {
+                () = notified => {}
+                () = &mut sleep => return self.pending.load(Ordering::SeqCst) == 0,
             }
         }
     }

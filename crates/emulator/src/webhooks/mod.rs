@@ -25,7 +25,7 @@ use sinch_contacts_model::WebhookTrigger;
 /// });
 /// assert_eq!(emulator.webhooks()[0].0, id);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Webhook {
     /// The URL callbacks are posted to (`http://` only: the emulator has no TLS client).
     pub target: String,
@@ -33,4 +33,32 @@ pub struct Webhook {
     pub secret: String,
     /// The triggers whose callbacks this webhook receives.
     pub triggers: Vec<WebhookTrigger>,
+}
+
+impl std::fmt::Debug for Webhook {
+    /// Prints the target and triggers; the secret is redacted.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field("target", &self.target)
+            .field("secret", &"[REDACTED]")
+            .field("triggers", &self.triggers)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_the_secret() {
+        let webhook = Webhook {
+            target: "http://127.0.0.1:1/".to_owned(),
+            secret: "hunter2".to_owned(),
+            triggers: vec![WebhookTrigger::ContactCreate],
+        };
+        let printed = format!("{webhook:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("REDACTED"));
+    }
 }

@@ -386,6 +386,15 @@ async fn emulator_routes_seed_report_and_reset() {
     .await
     .unwrap();
     assert_eq!(fields(&invalid), ["contacts[1].channel_identities"]);
+    let incomplete = http(
+        Method::POST,
+        &format!("{base}/_emulator/contacts"),
+        &[],
+        r#"[{"channel_identities":[{"channel":"SMS","identity":"+4"}]}]"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(fields(&incomplete), ["contacts[0].language"]);
     let status = http(Method::GET, &format!("{base}/_emulator/status"), &[], "")
         .await
         .unwrap();
@@ -415,5 +424,129 @@ async fn emulator_routes_seed_report_and_reset() {
         .await
         .unwrap();
     assert_eq!(missing.status, 404);
+    wire.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn webhooks_and_deliveries_through_the_emulator_routes() {
+    let emulator = Emulator::new();
+    let wire = Wire::start(&emulator).await;
+    let base = wire.server.base_url();
+    let receiver = crate::support::Receiver::start(&[]).await;
+    let registered = http(
+        Method::POST,
+        &format!("{base}/_emulator/webhooks"),
+        &[],
+        &json!({"target": receiver.url(), "secret": "s3cret", "triggers": ["CONTACT_CREATE"]})
+            .to_string(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(registered.status, 200);
+    let webhook_id = registered.json()["id"].as_str().unwrap().to_owned();
+    let listed = http(Method::GET, &format!("{base}/_emulator/webhooks"), &[], "")
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.json(),
+        json!({"webhooks": [{"id": webhook_id, "target": receiver.url(), "triggers": ["CONTACT_CREATE"]}]})
+    );
+
+    let contact_id = wire.create(sms("+91001")).await;
+    crate::support::settle(&emulator).await;
+    let log = http(
+        Method::GET,
+        &format!("{base}/_emulator/deliveries"),
+        &[],
+        "",
+    )
+    .await
+    .unwrap()
+    .json();
+    let delivery = &log["deliveries"][0];
+    assert_eq!(delivery["trigger"], "CONTACT_CREATE");
+    assert_eq!(delivery["webhook_id"], webhook_id.as_str());
+    assert_eq!(delivery["attempts"], 1);
+    assert_eq!(delivery["last_status"], 200);
+    assert_eq!(delivery["delivered"], true);
+    let sent: Value = serde_json::from_str(delivery["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        sent["contact_create_notification"]["contact"]["id"],
+        contact_id.as_str()
+    );
+
+    let removed = http(
+        Method::DELETE,
+        &format!("{base}/_emulator/webhooks/{webhook_id}"),
+        &[],
+        "",
+    )
+    .await
+    .unwrap();
+    assert_eq!(removed.status, 200);
+    let again = http(
+        Method::DELETE,
+        &format!("{base}/_emulator/webhooks/{webhook_id}"),
+        &[],
+        "",
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.status, 404);
+    wire.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_expire_route_expires_issued_tokens() {
+    let emulator = Emulator::new();
+    let wire = Wire::start(&emulator).await;
+    let base = wire.server.base_url();
+    let token = http(
+        Method::POST,
+        &format!("{base}/oauth2/token"),
+        &[
+            ("authorization", &wire.basic),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        "grant_type=client_credentials",
+    )
+    .await
+    .unwrap()
+    .json();
+    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    assert_eq!(token["expires_in"], 3600);
+    let before = http(
+        Method::GET,
+        &wire.url("/contacts"),
+        &[("authorization", &bearer)],
+        "",
+    )
+    .await
+    .unwrap();
+    assert_eq!(before.status, 200);
+    let expired = http(
+        Method::POST,
+        &format!("{base}/_emulator/tokens:expire"),
+        &[],
+        "",
+    )
+    .await
+    .unwrap();
+    assert_eq!(expired.status, 200);
+    let after = http(
+        Method::GET,
+        &wire.url("/contacts"),
+        &[("authorization", &bearer)],
+        "",
+    )
+    .await
+    .unwrap();
+    assert_eq!(after.status, 401);
+    assert!(
+        after.headers["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .contains("expired")
+    );
     wire.server.shutdown().await;
 }
