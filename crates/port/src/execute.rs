@@ -63,6 +63,15 @@ impl Engine {
         }
     }
 
+    /// Waits a jittered delay drawn from `0..=ceiling` with the client's
+    /// sleeper; without a sleeper (no `tokio` feature and none given) it
+    /// returns at once.
+    pub(crate) async fn pause(&self, ceiling: std::time::Duration) {
+        if let Some(sleep) = &self.sleep {
+            sleep.sleep(self.jitter.sample(ceiling)).await;
+        }
+    }
+
     async fn credential(&self) -> Result<HeaderValue, Error> {
         match self.auth.scheme() {
             Scheme::Basic => Ok(self.basic_header.clone()),
@@ -81,9 +90,10 @@ impl Engine {
                                 tracing::Instrument::instrument(fetch, span.clone()).await;
                             #[cfg(not(feature = "tracing"))]
                             let response = fetch.await;
+                            let token = response.and_then(parse_token_response);
                             #[cfg(feature = "tracing")]
-                            crate::trace::record(&span, &log, response.as_ref().err());
-                            parse_token_response(response?)
+                            crate::trace::record(&span, &log, token.as_ref().err());
+                            token
                         },
                     )
                     .await
@@ -138,17 +148,6 @@ impl Engine {
                 }
                 None => return outcome.map_err(Error::from),
             }
-        }
-    }
-}
-
-impl Engine {
-    /// Waits a jittered delay drawn from `0..=ceiling` with the client's
-    /// sleeper; without a sleeper (no `tokio` feature and none given) it
-    /// returns at once.
-    pub(crate) async fn pause(&self, ceiling: std::time::Duration) {
-        if let Some(sleep) = &self.sleep {
-            sleep.sleep(self.jitter.sample(ceiling)).await;
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use tracing::field::Empty;
 
+use crate::client::{SafeCreateOutcome, SafeCreated};
 use crate::error::Error;
 use crate::execute::SendLog;
 
@@ -63,5 +64,38 @@ fn kind(error: &Error) -> &'static str {
         Error::Decode(_) => "decode",
         Error::Auth(_) => "auth",
         Error::Pagination(_) => "pagination",
+    }
+}
+
+/// The span around a whole `create_safe` call: `project_id`, then `rounds`
+/// (creates sent) and `outcome` (`created`, `recovered`) or `error`.
+pub(crate) fn create_safe_span(project_id: &str) -> tracing::Span {
+    tracing::info_span!(
+        "sinch_contacts.create_safe",
+        project_id,
+        rounds = Empty,
+        outcome = Empty,
+        error = Empty,
+    )
+}
+
+/// Fills the `create_safe` span's outcome fields.
+pub(crate) fn record_create_safe(
+    span: &tracing::Span,
+    rounds: u32,
+    result: &Result<SafeCreated, Error>,
+) {
+    span.record("rounds", rounds);
+    match result {
+        Ok(created) => {
+            let outcome = match created.outcome {
+                SafeCreateOutcome::Created => "created",
+                SafeCreateOutcome::Recovered => "recovered",
+            };
+            span.record("outcome", outcome);
+        }
+        Err(error) => {
+            span.record("error", kind(error));
+        }
     }
 }

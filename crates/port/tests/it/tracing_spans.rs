@@ -24,6 +24,8 @@ use crate::support::{
 #[derive(Debug, Clone, Default)]
 struct Captured {
     name: String,
+    /// The name of the span this one was created in, if any.
+    parent: Option<String>,
     fields: BTreeMap<String, String>,
 }
 
@@ -32,6 +34,8 @@ struct Recorder {
     next_id: Arc<AtomicU64>,
     spans: Arc<Mutex<BTreeMap<u64, Captured>>>,
     events: Arc<Mutex<Vec<Captured>>>,
+    /// The spans entered and not yet exited, innermost last.
+    entered: Arc<Mutex<Vec<u64>>>,
 }
 
 struct Fields<'a>(&'a mut BTreeMap<String, String>);
@@ -53,8 +57,18 @@ impl Subscriber for Recorder {
 
     fn new_span(&self, attributes: &Attributes<'_>) -> Id {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let parent = match attributes.parent() {
+            Some(parent) => Some(parent.into_u64()),
+            None if attributes.is_contextual() => self.entered.lock().unwrap().last().copied(),
+            None => None,
+        };
+        let parent = parent.and_then(|parent| {
+            let spans = self.spans.lock().unwrap();
+            spans.get(&parent).map(|span| span.name.clone())
+        });
         let mut captured = Captured {
             name: attributes.metadata().name().to_owned(),
+            parent,
             fields: BTreeMap::new(),
         };
         attributes.record(&mut Fields(&mut captured.fields));
@@ -73,15 +87,23 @@ impl Subscriber for Recorder {
     fn event(&self, event: &Event<'_>) {
         let mut captured = Captured {
             name: event.metadata().name().to_owned(),
+            parent: None,
             fields: BTreeMap::new(),
         };
         event.record(&mut Fields(&mut captured.fields));
         self.events.lock().unwrap().push(captured);
     }
 
-    fn enter(&self, _: &Id) {}
+    fn enter(&self, span: &Id) {
+        self.entered.lock().unwrap().push(span.into_u64());
+    }
 
-    fn exit(&self, _: &Id) {}
+    fn exit(&self, span: &Id) {
+        let mut entered = self.entered.lock().unwrap();
+        if let Some(position) = entered.iter().rposition(|id| *id == span.into_u64()) {
+            entered.remove(position);
+        }
+    }
 }
 
 impl Recorder {
@@ -92,6 +114,17 @@ impl Recorder {
             .values()
             .filter(|span| span.name == name)
             .map(|span| span.fields.clone())
+            .collect()
+    }
+
+    /// The parent's name of every span called `name`.
+    fn parents(&self, name: &str) -> Vec<Option<String>> {
+        self.spans
+            .lock()
+            .unwrap()
+            .values()
+            .filter(|span| span.name == name)
+            .map(|span| span.parent.clone())
             .collect()
     }
 
@@ -205,6 +238,13 @@ async fn token_requests_and_refreshes_are_traced_without_secrets() {
             .iter()
             .all(|token| token["attempts"] == "1" && token["http.status"] == "200")
     );
+    let inside = Some("sinch_contacts.operation".to_owned());
+    assert_eq!(
+        recorder.parents("sinch_contacts.token"),
+        [inside.clone(), inside],
+        "token requests are traced inside the operation that needed them"
+    );
+    assert_eq!(recorder.parents("sinch_contacts.operation"), [None]);
 
     let everything = recorder.dump();
     for secret in [
@@ -235,4 +275,79 @@ async fn no_body_of_an_error_reaches_a_span() {
     let everything = recorder.dump();
     assert!(everything.contains("\"400\""), "{everything}");
     assert!(!everything.contains("+46700000000"), "{everything}");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_token_answer_that_is_not_a_token_is_an_auth_error_on_the_token_span() {
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    let fake = FakeTransport::new();
+    fake.push_json(
+        200,
+        r#"{"access_token":"tok-SECRET-3","expires_in":"soon"}"#,
+    );
+    let client = oauth_client(&fake, &Time::new());
+    assert!(matches!(client.get("c1").await, Err(Error::Auth(_))));
+    let tokens = recorder.spans("sinch_contacts.token");
+    assert_eq!(
+        tokens,
+        [fields(&[
+            ("attempts", "1"),
+            ("http.status", "200"),
+            ("error", "auth")
+        ])]
+    );
+    let operations = recorder.spans("sinch_contacts.operation");
+    assert_eq!(operations[0]["error"], "auth");
+    assert_eq!(
+        operations[0]["attempts"], "0",
+        "the API itself was never called"
+    );
+    assert!(!recorder.dump().contains("tok-SECRET"));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn create_safe_is_one_span_around_its_creates_and_lookups() {
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    let fake = FakeTransport::new();
+    fake.push_error(TransportError::io("reset after the request was written"));
+    fake.push_json(
+        200,
+        r#"{"contacts":[{"id":"c1","external_id":"ext-1"}],"next_page_token":""}"#,
+    );
+    let mut request = ContactCreateRequest::new(
+        vec![ChannelIdentity::new(
+            ConversationChannel::Sms,
+            "+46701234567",
+        )],
+        ContactLanguage::EnUs,
+    );
+    request.external_id = Some("ext-1".to_owned());
+    let created = basic_client(&fake).create_safe(&request).await.unwrap();
+    assert_eq!(created.contact.id.as_deref(), Some("c1"));
+
+    assert_eq!(
+        recorder.spans("sinch_contacts.create_safe"),
+        [fields(&[
+            ("project_id", "project-1"),
+            ("rounds", "1"),
+            ("outcome", "recovered"),
+        ])]
+    );
+    let operations: Vec<String> = recorder
+        .spans("sinch_contacts.operation")
+        .iter()
+        .map(|span| span["operation"].clone())
+        .collect();
+    assert_eq!(operations, ["create_contact", "list_contacts"]);
+    let inside = Some("sinch_contacts.create_safe".to_owned());
+    assert_eq!(
+        recorder.parents("sinch_contacts.operation"),
+        [inside.clone(), inside]
+    );
+    assert!(
+        !recorder.dump().contains("ext-1"),
+        "no external id in a span"
+    );
 }
