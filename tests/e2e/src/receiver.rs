@@ -1,6 +1,5 @@
-//! A webhook endpoint on 127.0.0.1 built on
-//! [`WebhookReceiver`](sinch_contacts_callbacks::axum_handler::WebhookReceiver): every callback
-//! it accepts (signature verified, body parsed) is applied to a [`ContactMirror`] and a
+//! A webhook endpoint on 127.0.0.1 built on the callbacks crate's [`WebhookReceiver`]: every
+//! callback it accepts (signature verified, body parsed) is applied to a [`ContactMirror`] and a
 //! [`SuppressionList`] and kept for inspection.
 
 use std::net::SocketAddr;
