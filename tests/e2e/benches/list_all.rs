@@ -1,8 +1,9 @@
 //! List-all of 10,000 contacts (page size 20) against the emulator over HTTP on 127.0.0.1:
 //! the client with the reqwest adapter, divided by a hand-written reqwest + serde_json loop
 //! making the same requests (same base URL, same Basic credentials, same page size, decoding
-//! into the model's `ListContactsResponse`). The two alternate in one run; the ratio of their
-//! medians is printed.
+//! into the model's `ListContactsResponse`). The two alternate in one run; it prints the median
+//! of the per-round wall-time ratios, the ratio of the fastest rounds, and the ratio of process
+//! CPU time.
 //!
 //! `cargo bench -p sinch-contacts-e2e` (figures in `docs/e2e.md`).
 
