@@ -25,7 +25,22 @@ struct Received {
     mirror: ContactMirror,
     suppression: SuppressionList,
     callbacks: Vec<Callback>,
+    /// Callbacks still to refuse (answered 500) before accepting any.
+    to_refuse: usize,
+    refused: usize,
 }
+
+/// The handler's refusal of a callback, to make the sender deliver it again.
+#[derive(Debug)]
+struct Refused;
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("refused on purpose, to be delivered again")
+    }
+}
+
+impl std::error::Error for Refused {}
 
 /// A running webhook endpoint and what it received.
 #[derive(Debug)]
@@ -43,16 +58,34 @@ impl CallbackReceiver {
     ///
     /// The I/O error of binding the socket.
     pub async fn start(secret: &str) -> std::io::Result<Self> {
-        let received = Arc::new(Mutex::new(Received::default()));
+        Self::start_refusing(secret, 0).await
+    }
+
+    /// Like [`start`](Self::start), but the handler refuses the first `refusals` verified
+    /// callbacks (the endpoint answers 500) before accepting every callback.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error of binding the socket.
+    pub async fn start_refusing(secret: &str, refusals: usize) -> std::io::Result<Self> {
+        let received = Arc::new(Mutex::new(Received {
+            to_refuse: refusals,
+            ..Received::default()
+        }));
         let sink = received.clone();
         let router = WebhookReceiver::new(Verifier::new(secret), move |callback: Callback| {
             let sink = sink.clone();
             async move {
                 let mut received = lock(&sink);
+                if received.to_refuse > 0 {
+                    received.to_refuse -= 1;
+                    received.refused += 1;
+                    return Err(Refused);
+                }
                 received.mirror.apply(&callback);
                 received.suppression.apply(&callback);
                 received.callbacks.push(callback);
-                Ok::<(), std::convert::Infallible>(())
+                Ok(())
             }
         })
         .router(CALLBACK_PATH);
@@ -92,6 +125,11 @@ impl CallbackReceiver {
     /// The callbacks accepted so far, in arrival order.
     pub fn callbacks(&self) -> Vec<Callback> {
         lock(&self.received).callbacks.clone()
+    }
+
+    /// How many verified callbacks the handler refused.
+    pub fn refused(&self) -> usize {
+        lock(&self.received).refused
     }
 
     /// Stops serving and waits for the server task.

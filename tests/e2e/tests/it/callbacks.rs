@@ -205,3 +205,86 @@ async fn callbacks_rebuild_the_contacts_and_a_stop_suppresses_the_sender() {
     loopback.shutdown().await;
     receiver.shutdown().await;
 }
+
+fn contact_triggers() -> Vec<WebhookTrigger> {
+    vec![
+        WebhookTrigger::ContactCreate,
+        WebhookTrigger::ContactUpdate,
+        WebhookTrigger::ContactDelete,
+        WebhookTrigger::ContactMerge,
+    ]
+}
+
+#[tokio::test]
+async fn refused_callbacks_are_delivered_again_and_the_mirror_still_matches() {
+    // The first three verified callbacks are answered 500; the emulator retries them.
+    let receiver = CallbackReceiver::start_refusing(SECRET, 3)
+        .await
+        .expect("receiver");
+    let emulator = Emulator::builder()
+        .delivery_policy(DeliveryPolicy::new(6, Duration::from_millis(10)))
+        .build();
+    let loopback = Loopback::start(emulator).await.expect("serving");
+    let emulator = loopback.emulator().clone();
+    emulator.register_webhook(Webhook {
+        target: receiver.url(),
+        secret: SECRET.to_owned(),
+        triggers: contact_triggers(),
+    });
+    let client = loopback.basic_client().expect("client");
+    for number in ["+46700000401", "+46700000402", "+46700000403"] {
+        client
+            .create(&create_request(json!({
+                "channel_identities": [{"channel": "SMS", "identity": number}],
+                "language": "EN_US",
+            })))
+            .await
+            .expect("create");
+    }
+    assert!(emulator.wait_for_deliveries(Duration::from_secs(20)).await);
+    let deliveries = emulator.deliveries();
+    assert_eq!(deliveries.len(), 3);
+    assert!(deliveries.iter().all(|delivery| delivery.delivered));
+    // Three refusals spread over three deliveries: six attempts in all.
+    let attempts: u32 = deliveries.iter().map(|delivery| delivery.attempts).sum();
+    assert_eq!(attempts, 6);
+    assert_eq!(receiver.refused(), 3);
+    let mut mirrored: Vec<_> = receiver.mirror().contacts().cloned().collect();
+    mirrored.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(mirrored, list_everything(&client).await);
+    loopback.shutdown().await;
+    receiver.shutdown().await;
+}
+
+#[tokio::test]
+async fn callbacks_signed_with_another_secret_are_refused_and_change_nothing() {
+    let receiver = CallbackReceiver::start(SECRET).await.expect("receiver");
+    let emulator = Emulator::builder()
+        .delivery_policy(DeliveryPolicy::new(2, Duration::from_millis(10)))
+        .build();
+    let loopback = Loopback::start(emulator).await.expect("serving");
+    let emulator = loopback.emulator().clone();
+    emulator.register_webhook(Webhook {
+        target: receiver.url(),
+        secret: "not-the-receivers-secret".to_owned(),
+        triggers: contact_triggers(),
+    });
+    let client = loopback.basic_client().expect("client");
+    client
+        .create(&create_request(json!({
+            "channel_identities": [{"channel": "SMS", "identity": "+46700000404"}],
+            "language": "EN_US",
+        })))
+        .await
+        .expect("create");
+    assert!(emulator.wait_for_deliveries(Duration::from_secs(20)).await);
+    let deliveries = emulator.deliveries();
+    assert_eq!(deliveries.len(), 1);
+    assert!(!deliveries[0].delivered);
+    assert_eq!(deliveries[0].attempts, 2);
+    assert_eq!(deliveries[0].last_status, Some(401));
+    assert!(receiver.callbacks().is_empty());
+    assert!(receiver.mirror().is_empty());
+    loopback.shutdown().await;
+    receiver.shutdown().await;
+}

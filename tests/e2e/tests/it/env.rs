@@ -64,3 +64,21 @@ async fn from_env_with_basic_auth_needs_no_token() {
     assert_eq!(loopback.emulator().tokens_issued(), 0);
     loopback.shutdown().await;
 }
+
+#[tokio::test]
+async fn from_env_with_a_trailing_slash_on_the_base_url_reaches_the_same_paths() {
+    let loopback = Loopback::start(Emulator::new()).await.expect("serving");
+    let variables = variables(&format!("{}/", loopback.base_url()), None);
+    let client = sinch_contacts_reqwest::from_env_with(|name| variables.get(name).cloned())
+        .expect("configured from the variables");
+    let created = client
+        .create(&create_request(json!({
+            "channel_identities": [{"channel": "SMS", "identity": "+46700000202"}],
+            "language": "EN_US",
+        })))
+        .await
+        .expect("create");
+    assert_eq!(loopback.emulator().contact(&id_of(&created)), Some(created));
+    assert_eq!(loopback.emulator().tokens_issued(), 1);
+    loopback.shutdown().await;
+}
