@@ -5,10 +5,10 @@ use serde_json::json;
 use sinch_contacts_e2e::loopback::{Loopback, fast_retries};
 use sinch_contacts_emulator::Emulator;
 use sinch_contacts_model::{
-    GetChannelProfileConversationChannel, GetChannelProfileRequest, IdentityConflictsQuery,
-    ListContactsQuery, QueryCapabilityRequest, UpdateMask,
+    ContactFilter, GetChannelProfileConversationChannel, GetChannelProfileRequest,
+    IdentityConflictsQuery, ListContactsQuery, QueryCapabilityRequest, UpdateMask,
 };
-use sinch_contacts_port::ContactsClient;
+use sinch_contacts_port::{ContactsClient, SafeCreateOutcome};
 
 use crate::support::{api_status, create_request, id_of, list_everything, without_id};
 
@@ -63,6 +63,7 @@ with_both_schemes!(
     channel_profile_is_the_contacts_name_on_a_channel_it_has,
     identity_conflicts_name_a_number_shared_across_sms_and_mms,
     capability_query_is_accepted_for_a_contact,
+    reserved_and_non_ascii_characters_survive_paths_queries_and_bodies,
 );
 
 async fn create_get_list_update_and_delete(client: ContactsClient) {
@@ -314,4 +315,52 @@ async fn capability_query_is_accepted_for_a_contact(client: ContactsClient) {
         .await
         .expect_err("unknown app");
     assert_eq!(api_status(&error), Some(404), "{error}");
+}
+
+async fn reserved_and_non_ascii_characters_survive_paths_queries_and_bodies(
+    client: ContactsClient,
+) {
+    // Characters that mean something in a query string or a path, spaces, and non-ASCII text.
+    let external_id = "crm/ä b&c=d+e%f?g#h";
+    let request = create_request(json!({
+        "channel_identities": [{"channel": "SMS", "identity": "+46700000040"}],
+        "language": "SV_SE",
+        "display_name": "Åsa Öberg 🦀 \"quoted\" \\ back",
+        "external_id": external_id,
+        "metadata": "{\"nested\": [1, 2, \"three\"]}",
+    }));
+    let created = client.create_safe(&request).await.expect("create_safe");
+    assert_eq!(created.outcome, SafeCreateOutcome::Created);
+    let expected = json!({
+        "channel_identities": [{"channel": "SMS", "identity": "+46700000040"}],
+        "language": "SV_SE",
+        "display_name": "Åsa Öberg 🦀 \"quoted\" \\ back",
+        "external_id": "crm/ä b&c=d+e%f?g#h",
+        "metadata": "{\"nested\": [1, 2, \"three\"]}",
+    });
+    assert_eq!(without_id(&created.contact), expected);
+    // A near miss must not match: the filter compares the whole value.
+    client
+        .create(&create_request(json!({
+            "channel_identities": [{"channel": "SMS", "identity": "+46700000041"}],
+            "language": "EN_US",
+            "external_id": "crm/ä b",
+        })))
+        .await
+        .expect("create");
+    let found = client
+        .find_by_external_id(external_id)
+        .await
+        .expect("lookup")
+        .expect("found by its external id");
+    assert_eq!(found, created.contact);
+    let page = client
+        .list(ListContactsQuery::new().filter(ContactFilter::external_id(external_id)))
+        .await
+        .expect("filtered list");
+    assert_eq!(page.contacts, vec![created.contact.clone()]);
+    assert_eq!(
+        client.find_by_external_id("crm/ä").await.expect("lookup"),
+        None
+    );
 }
