@@ -95,16 +95,42 @@ async fn retry_one(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn safe_creates_under_faults_store_every_contact_exactly_once() {
+    fault_run(Credentials::Basic, CONTACTS).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn safe_creates_under_faults_with_oauth2_tokens_living_one_second() {
+    fault_run(Credentials::ShortLivedTokens, 600).await;
+}
+
+/// How the fault run's client authenticates.
+#[derive(Debug, Clone, Copy)]
+enum Credentials {
+    Basic,
+    /// OAuth2 with tokens the emulator honours for one second (no refresh margin), so tokens
+    /// expire while creates are in flight.
+    ShortLivedTokens,
+}
+
+async fn fault_run(credentials: Credentials, contacts: usize) {
     let (seed, source) = seed_from_env().expect("a usable SINCH_E2E_SEED");
-    println!("fault run: seed {seed} ({source:?}); replay with SINCH_E2E_SEED={seed}");
+    println!(
+        "fault run ({credentials:?}, {contacts} contacts): seed {seed} ({source:?}); replay with SINCH_E2E_SEED={seed}"
+    );
     let faults: FaultSpec = FAULTS.parse().expect("the fault spec");
-    let emulator = Emulator::builder().faults(faults).seed(seed).build();
+    let emulator = Emulator::builder()
+        .faults(faults)
+        .seed(seed)
+        .token_lifetime(Duration::from_secs(1))
+        .build();
     let loopback = Loopback::start(emulator).await.expect("serving");
+    let auth = match credentials {
+        Credentials::Basic => loopback.basic_auth(),
+        Credentials::ShortLivedTokens => loopback.oauth2_auth().with_refresh_margin(Duration::ZERO),
+    };
     // Eight attempts per request: a GET or a throttled POST fails only after eight faults in a
     // row; short back-off keeps the run to seconds (a 429's Retry-After of 0 or 1 s is obeyed).
-    let client = loopback
-        .client(loopback.basic_auth(), fast_retries(8))
-        .expect("client");
+    let client = loopback.client(auth, fast_retries(8)).expect("client");
     let options = SafeCreateOptions::new()
         .with_max_rounds(8)
         .with_initial_backoff(Duration::from_millis(1))
@@ -115,7 +141,7 @@ async fn safe_creates_under_faults_store_every_contact_exactly_once() {
     let mut created: HashMap<usize, Contact> = HashMap::new();
     let mut unactionable = Vec::new();
     let mut failed = Vec::new();
-    for (index, result) in create_all(&client, (0..CONTACTS).collect(), &options).await {
+    for (index, result) in create_all(&client, (0..contacts).collect(), &options).await {
         match result {
             Ok(safe) => {
                 *outcomes.entry(format!("{:?}", safe.outcome)).or_default() += 1;
@@ -176,6 +202,7 @@ async fn safe_creates_under_faults_store_every_contact_exactly_once() {
     );
     println!("outcomes: {outcomes:?}");
     println!("errors seen by the caller, by kind: {errors:?}");
+    println!("tokens issued: {}", loopback.emulator().tokens_issued());
 
     assert!(
         unactionable.is_empty(),
@@ -185,7 +212,7 @@ async fn safe_creates_under_faults_store_every_contact_exactly_once() {
         failed.is_empty(),
         "still failing after {APPLICATION_PASSES} passes: {failed:?}"
     );
-    assert_eq!(created.len(), CONTACTS);
+    assert_eq!(created.len(), contacts);
 
     // Exactly one contact per external id, none missing, none twice.
     let mut per_external_id: BTreeMap<String, Vec<&Contact>> = BTreeMap::new();
@@ -199,11 +226,11 @@ async fn safe_creates_under_faults_store_every_contact_exactly_once() {
         .map(|(key, contacts)| (key.clone(), contacts.len()))
         .collect();
     assert!(duplicated.is_empty(), "created twice: {duplicated:?}");
-    let expected_ids: Vec<String> = (0..CONTACTS).map(external_id).collect();
+    let expected_ids: Vec<String> = (0..contacts).map(external_id).collect();
     let listed_ids: Vec<String> = per_external_id.keys().cloned().collect();
     assert_eq!(listed_ids, expected_ids);
-    assert_eq!(listed.len(), CONTACTS);
-    assert_eq!(loopback.emulator().contact_count(), CONTACTS);
+    assert_eq!(listed.len(), contacts);
+    assert_eq!(loopback.emulator().contact_count(), contacts);
     // What each create returned is what is stored.
     for (index, contact) in &created {
         let stored = per_external_id[&external_id(*index)][0];
