@@ -11,9 +11,10 @@ use std::time::Duration;
 use futures_util::{StreamExt, TryStreamExt, stream};
 use serde_json::json;
 use sinch_contacts_e2e::loopback::{Loopback, fast_retries};
+use sinch_contacts_e2e::receiver::CallbackReceiver;
 use sinch_contacts_e2e::seed::seed_from_env;
-use sinch_contacts_emulator::{Emulator, FaultSpec};
-use sinch_contacts_model::{Contact, ContactCreateRequest, ListContactsQuery};
+use sinch_contacts_emulator::{Emulator, FaultSpec, Webhook};
+use sinch_contacts_model::{Contact, ContactCreateRequest, ListContactsQuery, WebhookTrigger};
 use sinch_contacts_port::{
     ContactsClient, Error, SafeCreateOptions, SafeCreateOutcome, SafeCreated,
 };
@@ -22,6 +23,7 @@ use crate::support::create_request;
 
 const CONTACTS: usize = 2_000;
 const IN_FLIGHT: usize = 16;
+const WEBHOOK_SECRET: &str = "fault-run-webhook-secret";
 const FAULTS: &str = "5xx=0.10,429=0.05,drop-before=0.01,drop-after=0.01";
 /// Application-level passes over creates that still failed (each one a lookup, then a safe
 /// create only if the lookup found nothing).
@@ -124,6 +126,22 @@ async fn fault_run(credentials: Credentials, contacts: usize) {
         .token_lifetime(Duration::from_secs(1))
         .build();
     let loopback = Loopback::start(emulator).await.expect("serving");
+    // With OAuth2, the contact callbacks also go to a receiver whose mirror must end up equal
+    // to what is stored: creates applied before a dropped answer are called back too.
+    let receiver = match credentials {
+        Credentials::Basic => None,
+        Credentials::ShortLivedTokens => {
+            let receiver = CallbackReceiver::start(WEBHOOK_SECRET)
+                .await
+                .expect("receiver");
+            loopback.emulator().register_webhook(Webhook {
+                target: receiver.url(),
+                secret: WEBHOOK_SECRET.to_owned(),
+                triggers: vec![WebhookTrigger::ContactCreate],
+            });
+            Some(receiver)
+        }
+    };
     let auth = match credentials {
         Credentials::Basic => loopback.basic_auth(),
         Credentials::ShortLivedTokens => loopback.oauth2_auth().with_refresh_margin(Duration::ZERO),
@@ -242,5 +260,23 @@ async fn fault_run(credentials: Credentials, contacts: usize) {
         counts.drop_before > 0 && counts.drop_after > 0,
         "{counts:?}"
     );
+    if let Some(receiver) = receiver {
+        assert!(
+            loopback
+                .emulator()
+                .wait_for_deliveries(Duration::from_secs(30))
+                .await
+        );
+        let mut mirrored: Vec<Contact> = receiver.mirror().contacts().cloned().collect();
+        mirrored.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut stored = listed.clone();
+        stored.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(mirrored.len(), contacts);
+        assert!(
+            mirrored == stored,
+            "the mirror differs from the stored contacts"
+        );
+        receiver.shutdown().await;
+    }
     loopback.shutdown().await;
 }
