@@ -119,3 +119,26 @@ async fn tokens_living_one_second_are_renewed_while_calls_go_on() {
     assert!(issued < calls, "{issued} tokens for {calls} calls");
     loopback.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_first_calls_share_one_token_request() {
+    let loopback = Loopback::start(Emulator::new()).await.expect("serving");
+    let seeded = loopback
+        .emulator()
+        .seed_contacts(vec![a_contact("+46700000104")])
+        .expect("seed");
+    let id = id_of(&seeded[0]);
+    let client = loopback
+        .client(loopback.oauth2_auth(), fast_retries(1))
+        .expect("client");
+    let calls = (0..50).map(|_| {
+        let client = client.clone();
+        let id = id.clone();
+        tokio::spawn(async move { client.get(&id).await })
+    });
+    for call in futures_util::future::join_all(calls).await {
+        assert_eq!(call.expect("task").expect("get"), seeded[0]);
+    }
+    assert_eq!(loopback.emulator().tokens_issued(), 1);
+    loopback.shutdown().await;
+}
