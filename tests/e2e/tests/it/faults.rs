@@ -1,6 +1,8 @@
 //! The fault run: 2,000 safe creates with bounded concurrency through the reqwest adapter while
 //! the emulator answers 10% 503, 5% 429, drops 1% of connections before and 1% after applying
-//! the request; then a listing with the faults still on finds every contact exactly once.
+//! the request; then a listing with the faults still on finds every contact exactly once. A
+//! second run does the same for 600 contacts with OAuth2 tokens that expire mid-run, and
+//! checks the mirror built from the create callbacks against the stored contacts.
 //!
 //! The seed is printed at the start; `SINCH_E2E_SEED=<seed>` replays the same fault draws (the
 //! order requests reach the emulator still varies with scheduling).
