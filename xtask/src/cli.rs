@@ -11,9 +11,13 @@ usage:
   cargo xtask codegen [--check]
       Regenerate every committed target (the model crate and the generator's golden outputs).
       With --check, write nothing and fail if any committed file is stale.
-  cargo xtask codegen --spec FILE --out DIR [--check] [--all | --schemas A,B,...] [--lenient]
+  cargo xtask codegen --spec FILE --out DIR [--overlay OVERLAY...] [--check]
+                      [--all | --schemas A,B,...] [--lenient]
       Generate from any OpenAPI 3.0 description (YAML or JSON) into DIR (a module directory:
-      DIR/mod.rs plus one file per schema). By default only the contact-related schemas and
+      DIR/mod.rs plus one file per schema). Each --overlay (an OpenAPI Overlay 1.0 document;
+      several may follow one flag, and the flag may repeat) is applied to the description, in
+      the order given, before anything is selected; openapi/overlays/published-fixes.yaml turns
+      Sinch's published description into the contract this SDK follows. By default only the contact-related schemas and
       everything they reference are generated; --all generates every schema; --schemas picks
       the roots by name. --lenient maps constructs the generator cannot express to
       serde_json::Value with a warning instead of failing.";
@@ -56,7 +60,8 @@ fn run_codegen(args: &[String]) -> Result<(), String> {
     let mut out: Option<PathBuf> = None;
     let mut selection = Selection::ContactRelated;
     let mut lenient = false;
-    let mut iter = args.iter();
+    let mut overlays: Vec<PathBuf> = Vec::new();
+    let mut iter = args.iter().peekable();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--check" => mode = Mode::Check,
@@ -64,6 +69,12 @@ fn run_codegen(args: &[String]) -> Result<(), String> {
             "--all" => selection = Selection::All,
             "--spec" => spec = Some(PathBuf::from(value_of("--spec", iter.next())?)),
             "--out" => out = Some(PathBuf::from(value_of("--out", iter.next())?)),
+            "--overlay" => {
+                overlays.push(PathBuf::from(value_of("--overlay", iter.next())?));
+                while let Some(more) = iter.next_if(|next| !next.starts_with("--")) {
+                    overlays.push(PathBuf::from(more));
+                }
+            }
             "--schemas" => {
                 let names = value_of("--schemas", iter.next())?;
                 selection = Selection::Named(
@@ -79,10 +90,14 @@ fn run_codegen(args: &[String]) -> Result<(), String> {
         }
     }
     let targets = match (spec, out) {
+        (None, None) if !overlays.is_empty() => {
+            return Err("--overlay needs --spec FILE --out DIR".to_owned());
+        }
         (None, None) => codegen::committed_targets(),
         (Some(spec), Some(out)) => vec![Target {
             spec,
             out,
+            overlays,
             selection,
             lenient,
         }],
