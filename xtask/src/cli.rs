@@ -55,6 +55,12 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn run_codegen(args: &[String]) -> Result<(), String> {
+    let (targets, mode) = parse_codegen(args)?;
+    codegen::run(&targets, mode).map_err(|error| error.to_string())
+}
+
+/// The targets and mode that `cargo xtask codegen ARGS` asks for.
+fn parse_codegen(args: &[String]) -> Result<(Vec<Target>, Mode), String> {
     let mut mode = Mode::Write;
     let mut spec: Option<PathBuf> = None;
     let mut out: Option<PathBuf> = None;
@@ -70,7 +76,8 @@ fn run_codegen(args: &[String]) -> Result<(), String> {
             "--spec" => spec = Some(PathBuf::from(value_of("--spec", iter.next())?)),
             "--out" => out = Some(PathBuf::from(value_of("--out", iter.next())?)),
             "--overlay" => {
-                overlays.push(PathBuf::from(value_of("--overlay", iter.next())?));
+                let first = iter.next_if(|next| !next.starts_with("--"));
+                overlays.push(PathBuf::from(value_of("--overlay", first)?));
                 while let Some(more) = iter.next_if(|next| !next.starts_with("--")) {
                     overlays.push(PathBuf::from(more));
                 }
@@ -104,11 +111,61 @@ fn run_codegen(args: &[String]) -> Result<(), String> {
         (Some(_), None) => return Err("--spec needs --out DIR".to_owned()),
         (None, Some(_)) => return Err("--out needs --spec FILE".to_owned()),
     };
-    codegen::run(&targets, mode).map_err(|error| error.to_string())
+    Ok((targets, mode))
 }
 
 fn value_of<'a>(flag: &str, value: Option<&'a String>) -> Result<&'a str, String> {
     value
         .map(String::as_str)
         .ok_or_else(|| format!("{flag} needs a value"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &str) -> Result<(Vec<Target>, Mode), String> {
+        let args: Vec<String> = args.split_whitespace().map(str::to_owned).collect();
+        parse_codegen(&args)
+    }
+
+    fn overlays(args: &str) -> Vec<PathBuf> {
+        let (targets, _) = parse(args).unwrap();
+        assert_eq!(targets.len(), 1);
+        targets[0].overlays.clone()
+    }
+
+    #[test]
+    fn overlays_are_kept_in_the_order_given() {
+        let expected = [PathBuf::from("a.yaml"), PathBuf::from("b.yaml")];
+        assert_eq!(
+            overlays("--spec s --out o --overlay a.yaml b.yaml --all"),
+            expected
+        );
+        assert_eq!(
+            overlays("--overlay a.yaml --spec s --overlay b.yaml --out o"),
+            expected
+        );
+        assert_eq!(overlays("--spec s --out o"), Vec::<PathBuf>::new());
+    }
+
+    #[test]
+    fn an_overlay_needs_a_file_and_a_description() {
+        assert_eq!(
+            parse("--spec s --out o --overlay").unwrap_err(),
+            "--overlay needs a value"
+        );
+        assert_eq!(
+            parse("--spec s --out o --overlay --all").unwrap_err(),
+            "--overlay needs a value"
+        );
+        assert_eq!(
+            parse("--overlay a.yaml").unwrap_err(),
+            "--overlay needs --spec FILE --out DIR"
+        );
+        assert_eq!(
+            parse("--overlay a.yaml --check").unwrap_err(),
+            "--overlay needs --spec FILE --out DIR"
+        );
+    }
 }

@@ -230,6 +230,8 @@ pub(crate) fn run(targets: &[Target], mode: Mode) -> Result<(), CodegenError> {
 }
 
 #[cfg(test)]
+mod overlay_generation_tests;
+#[cfg(test)]
 mod robustness_tests;
 #[cfg(test)]
 mod tests;
