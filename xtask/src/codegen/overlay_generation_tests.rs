@@ -252,9 +252,14 @@ fn a_malformed_overlay_file_is_reported_before_anything_is_generated() {
         "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n\
          - target: $.components..[?(@.type = 'object')]\n  remove: true\n",
     );
-    let error = generate_with_overlays(&published(), &[bad.0.clone()], &Selection::All, false)
-        .unwrap_err()
-        .to_string();
+    let error = generate_with_overlays(
+        &published(),
+        std::slice::from_ref(&bad.0),
+        &Selection::All,
+        false,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(
         error.contains("is not a valid Overlay 1.0 document:")
             && error.contains(
@@ -282,9 +287,14 @@ fn an_overlay_that_breaks_the_description_is_reported_as_the_description() {
         "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n\
          - target: $\n  update: {openapi: '2.0'}\n",
     );
-    let error = generate_with_overlays(&published(), &[bad.0.clone()], &Selection::All, false)
-        .unwrap_err()
-        .to_string();
+    let error = generate_with_overlays(
+        &published(),
+        std::slice::from_ref(&bad.0),
+        &Selection::All,
+        false,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(
         error.contains("OpenAPI version 2.0 is not supported"),
         "{error}"
