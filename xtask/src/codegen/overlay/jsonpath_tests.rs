@@ -203,3 +203,69 @@ fn malformed_paths_are_refused_with_the_position() {
         );
     }
 }
+
+mod robustness {
+    use proptest::prelude::*;
+
+    use super::super::JsonPath;
+    use super::doc;
+
+    /// Text made of JSONPath's own characters, so most inputs get deep into the parser.
+    fn path_like() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop::sample::select(vec![
+                "$",
+                ".",
+                "..",
+                "[",
+                "]",
+                "'",
+                "\"",
+                "\\",
+                "*",
+                "?",
+                "(",
+                ")",
+                "@",
+                "==",
+                "!=",
+                "=",
+                "!",
+                ",",
+                "-",
+                "0",
+                "7",
+                "-1",
+                "a",
+                "components",
+                "schemas",
+                "u0027",
+                "\\u",
+                " ",
+                ":",
+                "&&",
+                "true",
+                "null",
+                "é",
+            ]),
+            0..24,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_is_refused_at_a_position_inside_it(text in path_like()) {
+            match JsonPath::parse(&text) {
+                Ok(path) => {
+                    // Whatever it selects is really there.
+                    let document = doc();
+                    for location in path.select(&document) {
+                        prop_assert!(super::super::node_at(&document, &location).is_some());
+                    }
+                }
+                Err(error) => prop_assert!(error.position <= text.chars().count(), "{error}"),
+            }
+        }
+    }
+}
