@@ -10,10 +10,10 @@
 use std::path::PathBuf;
 
 use codegen_golden::published_fixed::{
-    Contact, ContactCreateEvent, ContactCreateRequest, ContactDeleteEvent, ContactLanguage,
-    ContactMergeEvent, ContactUpdateEvent, ConversationChannel,
-    GetChannelProfileConversationChannel, GetChannelProfileRequest, GetChannelProfileResponse,
-    ListIdentityConflictsResponse, MergeContactRequest, Recipient,
+    Contact, ContactCreateEvent, ContactCreateRequest, ContactDeleteEvent,
+    ContactIdentitiesDuplicationEvent, ContactLanguage, ContactMergeEvent, ContactUpdateEvent,
+    ConversationChannel, GetChannelProfileConversationChannel, GetChannelProfileRequest,
+    GetChannelProfileResponse, ListIdentityConflictsResponse, MergeContactRequest, Recipient,
 };
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
@@ -245,4 +245,12 @@ fn the_shared_contact_callbacks_parse_and_round_trip() {
     assert_eq!(preserved.id.as_deref(), Some("a contact id"));
     assert_eq!(deleted.id.as_deref(), Some("my created contact ID"));
     assert_eq!(preserved.language, Some(ContactLanguage::Unspecified));
+    let event: ContactIdentitiesDuplicationEvent =
+        round_trip(&read(&dir, "ContactIdentitiesDuplicationEvent.json"));
+    let duplicated = &event
+        .duplicated_contact_identities_notification
+        .duplicated_identities;
+    assert_eq!(duplicated.len(), 1);
+    assert_eq!(duplicated[0].channel, Some(ConversationChannel::Messenger));
+    assert_eq!(duplicated[0].contact_ids.len(), 2);
 }
