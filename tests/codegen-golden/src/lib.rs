@@ -16,6 +16,12 @@ pub mod full_all;
 #[rustfmt::skip]
 pub mod full_contacts;
 
+/// The contact-related schemas of `xtask/tests/fixtures/conversation-published.yaml` (the
+/// published description's shape, defects included) with `openapi/overlays/published-fixes.yaml`
+/// applied.
+#[rustfmt::skip]
+pub mod published_fixed;
+
 /// Every schema of `xtask/tests/fixtures/small.yaml`.
 #[rustfmt::skip]
 pub mod small;

@@ -1,6 +1,6 @@
 //! `cargo xtask codegen`: OpenAPI description in, Rust wire types out.
 //!
-//! The pipeline is `spec` (load, follow references) → `select` (which schemas) → `lower`
+//! The pipeline is `spec` (load, apply `overlay`s, follow references) → `select` (which schemas) → `lower`
 //! (schemas to the `ir`) → `cycles` (box recursive fields) → `emit` (Rust source, formatted by
 //! prettyplease) → `write` (write or check). Output is a pure function of the input: maps are
 //! sorted and no time, path or environment goes into it.
@@ -12,6 +12,7 @@ mod error;
 mod ir;
 mod lower;
 mod naming;
+mod overlay;
 mod select;
 mod spec;
 mod write;
@@ -44,6 +45,8 @@ pub(crate) enum Selection {
 pub(crate) struct Target {
     pub(crate) spec: PathBuf,
     pub(crate) out: PathBuf,
+    /// Overlay documents applied to the description, in order, before selection.
+    pub(crate) overlays: Vec<PathBuf>,
     pub(crate) selection: Selection,
     pub(crate) lenient: bool,
 }
@@ -66,30 +69,42 @@ pub(crate) fn committed_targets() -> Vec<Target> {
         Target {
             spec: root.join("openapi/contacts.yaml"),
             out: root.join("crates/model/src/generated"),
+            overlays: Vec::new(),
             selection: Selection::All,
             lenient: false,
         },
         Target {
             spec: fixtures.join("conversation-full.yaml"),
             out: golden.join("full_contacts"),
+            overlays: Vec::new(),
             selection: Selection::ContactRelated,
             lenient: false,
         },
         Target {
             spec: fixtures.join("conversation-full.yaml"),
             out: golden.join("full_all"),
+            overlays: Vec::new(),
             selection: Selection::All,
+            lenient: false,
+        },
+        Target {
+            spec: fixtures.join("conversation-published.yaml"),
+            out: golden.join("published_fixed"),
+            overlays: vec![root.join("openapi/overlays/published-fixes.yaml")],
+            selection: Selection::ContactRelated,
             lenient: false,
         },
         Target {
             spec: fixtures.join("edge-cases.yaml"),
             out: golden.join("edge_cases"),
+            overlays: Vec::new(),
             selection: Selection::All,
             lenient: false,
         },
         Target {
             spec: fixtures.join("small.yaml"),
             out: golden.join("small"),
+            overlays: Vec::new(),
             selection: Selection::All,
             lenient: false,
         },
@@ -103,20 +118,48 @@ pub(crate) struct Generated {
     pub(crate) type_count: usize,
     pub(crate) schema_count: usize,
     pub(crate) warnings: Vec<String>,
+    /// The overlays applied, in order, as `file "title"` (and what each says it extends).
+    pub(crate) overlays: Vec<String>,
 }
 
 /// Generates the files of one description, without touching the disk.
+#[cfg(test)]
 pub(crate) fn generate(
     spec_path: &Path,
     selection: &Selection,
     lenient: bool,
 ) -> Result<Generated, CodegenError> {
-    let spec = spec::Spec::load(spec_path)?;
-    let label = spec_path
-        .file_name()
+    generate_with_overlays(spec_path, &[], selection, lenient)
+}
+
+/// Generates the files of one description with overlays applied in order, without touching the
+/// disk.
+pub(crate) fn generate_with_overlays(
+    spec_path: &Path,
+    overlay_paths: &[PathBuf],
+    selection: &Selection,
+    lenient: bool,
+) -> Result<Generated, CodegenError> {
+    let overlays = overlay_paths
+        .iter()
+        .map(|path| overlay::Overlay::load(path))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|message| CodegenError::single(error::Problem::document(message)))?;
+    let spec = spec::Spec::load_with_overlays(spec_path, &overlays)?;
+    let mut label = file_label(spec_path);
+    for overlay in &overlays {
+        label.push_str(" + overlay ");
+        label.push_str(&overlay.label);
+    }
+    let mut generated = generate_from(&spec, &label, selection, lenient)?;
+    generated.overlays = overlays.iter().map(overlay::Overlay::summary).collect();
+    Ok(generated)
+}
+
+fn file_label(path: &Path) -> String {
+    path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_else(|| spec_path.display().to_string());
-    generate_from(&spec, &label, selection, lenient)
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// Generates from the text of a description (tests use this).
@@ -146,6 +189,7 @@ fn generate_from(
         type_count: lowered.defs.len(),
         schema_count: selected.len(),
         warnings: lowered.warnings.iter().map(ToString::to_string).collect(),
+        overlays: Vec::new(),
     })
 }
 
@@ -153,12 +197,20 @@ fn generate_from(
 pub(crate) fn run(targets: &[Target], mode: Mode) -> Result<(), CodegenError> {
     let mut stale = Vec::new();
     for target in targets {
-        let generated = generate(&target.spec, &target.selection, target.lenient)?;
+        let generated = generate_with_overlays(
+            &target.spec,
+            &target.overlays,
+            &target.selection,
+            target.lenient,
+        )?;
         for warning in &generated.warnings {
             eprintln!("warning: {warning}");
         }
         let changed = write::sync_dir(&target.out, &generated.files, mode)?;
         if mode == Mode::Write {
+            for overlay in &generated.overlays {
+                eprintln!("applied overlay {overlay}");
+            }
             eprintln!(
                 "{}: {} schemas, {} types, {} files ({} changed) in {}",
                 target.spec.display(),
@@ -177,6 +229,8 @@ pub(crate) fn run(targets: &[Target], mode: Mode) -> Result<(), CodegenError> {
     Ok(())
 }
 
+#[cfg(test)]
+mod overlay_generation_tests;
 #[cfg(test)]
 mod robustness_tests;
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::path::Path;
 use serde_yaml::Value;
 
 use super::error::{CodegenError, Problem};
+use super::overlay::{Overlay, apply_all};
 
 const SCHEMAS_PREFIX: &str = "#/components/schemas/";
 
@@ -16,20 +17,45 @@ pub(crate) struct Spec {
 
 impl Spec {
     /// Reads a YAML or JSON file (JSON is valid YAML, so one parser serves both).
+    #[cfg(test)]
     pub(crate) fn load(path: &Path) -> Result<Self, CodegenError> {
+        Self::load_with_overlays(path, &[])
+    }
+
+    /// Reads a YAML or JSON file and applies the overlays to it, in order, before checking it.
+    pub(crate) fn load_with_overlays(
+        path: &Path,
+        overlays: &[Overlay],
+    ) -> Result<Self, CodegenError> {
         let text = std::fs::read_to_string(path)
             .map_err(|error| CodegenError::io(format!("cannot read {}", path.display()), error))?;
-        Self::parse(&text).map_err(|message| {
+        let document_problem = |message: String| {
             CodegenError::single(Problem::document(format!("{}: {message}", path.display())))
-        })
+        };
+        let mut root = Self::parse_tree(&text).map_err(document_problem)?;
+        apply_all(&mut root, overlays)
+            .map_err(|error| CodegenError::single(Problem::document(error.to_string())))?;
+        Self::from_value(root).map_err(document_problem)
     }
 
     /// Parses the text of a description.
+    #[cfg(test)]
     pub(crate) fn parse(text: &str) -> Result<Self, String> {
+        Self::from_value(Self::parse_tree(text)?)
+    }
+
+    /// Parses the text of a description into its value tree (YAML merge keys applied), before
+    /// overlays and before it is checked to be an OpenAPI 3.x description.
+    pub(crate) fn parse_tree(text: &str) -> Result<Value, String> {
         let mut root: Value =
             serde_yaml::from_str(text).map_err(|error| format!("not valid YAML/JSON: {error}"))?;
         root.apply_merge()
             .map_err(|error| format!("cannot apply YAML merge keys: {error}"))?;
+        Ok(root)
+    }
+
+    /// Checks a value tree is an OpenAPI 3.x description.
+    pub(crate) fn from_value(root: Value) -> Result<Self, String> {
         if !root.is_mapping() {
             return Err("the document is not an object".to_owned());
         }

@@ -201,6 +201,7 @@ fn check_mode_reports_changed_missing_and_leftover_files_and_write_mode_repairs_
     let target = Target {
         spec: fixture("small.yaml"),
         out: dir.path().to_path_buf(),
+        overlays: Vec::new(),
         selection: Selection::All,
         lenient: false,
     };
