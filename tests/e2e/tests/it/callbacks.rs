@@ -145,7 +145,8 @@ async fn callbacks_rebuild_the_contacts_and_a_stop_suppresses_the_sender() {
                 {"channel": "SMS", "identity": "+46700000301"},
                 {"channel": "WHATSAPP", "identity": "+46700000302"},
             ],
-            "channel_priority": ["SMS", "WHATSAPP"],
+            // Ada had no priority list: merge rule 4 appends the moved channel, nothing else.
+            "channel_priority": ["WHATSAPP"],
             "language": "EN_US",
             "display_name": "Ada Lovelace",
             "email": "ada@example.com",
