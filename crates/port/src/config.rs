@@ -3,6 +3,8 @@
 use std::fmt;
 
 use crate::encode::encode_segment;
+use crate::error::Error;
+use crate::validation::require_id;
 
 /// A Conversation API region; the app's region must match, or the API
 /// answers 404.
@@ -65,8 +67,11 @@ pub enum ConfigError {
     MissingRegion,
     /// No credentials were given.
     MissingAuth,
-    /// The project id is empty.
+    /// The project id is empty or blank.
     EmptyProjectId,
+    /// The project id is a path dot segment (`.` or `..`), which URL
+    /// resolution would turn into another path.
+    InvalidProjectId(String),
     /// A region name other than `us`, `eu` or `br`.
     UnknownRegion(String),
     /// A base or token URL that is not an absolute `http(s)` URL without
@@ -90,6 +95,10 @@ impl fmt::Display for ConfigError {
             }
             Self::MissingAuth => f.write_str("no credentials given: call .auth(Auth::...)"),
             Self::EmptyProjectId => f.write_str("the project id is empty"),
+            Self::InvalidProjectId(project_id) => write!(
+                f,
+                "invalid project id {project_id:?}: `.` and `..` are path dot segments, not ids"
+            ),
             Self::UnknownRegion(region) => {
                 write!(f, "unknown region {region:?}: expected us, eu or br")
             }
@@ -177,6 +186,14 @@ impl Endpoint {
             self.base_url,
             encode_segment(&self.project_id)
         )
+    }
+
+    /// [`project_url`](Self::project_url) once the project id is known to be
+    /// usable (not empty, blank, `.` or `..`): every operation builds on it,
+    /// so an [`Endpoint`] made by hand cannot send to another path either.
+    pub(crate) fn checked_project_url(&self) -> Result<String, Error> {
+        require_id("project_id", &self.project_id)?;
+        Ok(self.project_url())
     }
 }
 

@@ -8,9 +8,11 @@ use http::StatusCode;
 
 pub use crate::api_error::{ApiError, ErrorDetail};
 pub use crate::auth::AuthError;
+pub use crate::client::PaginationError;
 pub use crate::decode_error::DecodeError;
 use crate::retry::is_retryable_status;
 use crate::transport_error::{TransportError, TransportErrorKind};
+pub use crate::validation::InvalidIdError;
 pub use sinch_contacts_model::ValidationError;
 
 /// Why a client call failed.
@@ -25,6 +27,9 @@ pub use sinch_contacts_model::ValidationError;
 pub enum Error {
     /// The input broke a documented rule; nothing was sent.
     Validation(ValidationError),
+    /// An id that can never name a resource (the dot segments `.` and
+    /// `..`); nothing was sent.
+    InvalidId(InvalidIdError),
     /// The request could not be assembled; nothing was sent.
     Build(BuildError),
     /// No response was obtained; see [`TransportError::may_have_been_sent`].
@@ -35,6 +40,9 @@ pub enum Error {
     Decode(DecodeError),
     /// The OAuth2 token endpoint refused or returned an unusable answer.
     Auth(AuthError),
+    /// A listing stopped because the server's page tokens would never end
+    /// it; the items already yielded are valid.
+    Pagination(PaginationError),
 }
 
 impl Error {
@@ -44,7 +52,11 @@ impl Error {
             Self::Api(error) => Some(error.status()),
             Self::Decode(error) => Some(error.status()),
             Self::Auth(error) => error.status(),
-            Self::Validation(_) | Self::Build(_) | Self::Transport(_) => None,
+            Self::Validation(_)
+            | Self::InvalidId(_)
+            | Self::Build(_)
+            | Self::Transport(_)
+            | Self::Pagination(_) => None,
         }
     }
 
@@ -57,7 +69,11 @@ impl Error {
             Self::Api(error) => is_retryable_status(error.status()),
             Self::Auth(error) => error.status().is_some_and(is_retryable_status),
             Self::Transport(error) => error.kind() != TransportErrorKind::Other,
-            Self::Validation(_) | Self::Build(_) | Self::Decode(_) => false,
+            Self::Validation(_)
+            | Self::InvalidId(_)
+            | Self::Build(_)
+            | Self::Decode(_)
+            | Self::Pagination(_) => false,
         }
     }
 }
@@ -66,11 +82,13 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Validation(error) => write!(f, "{error}"),
+            Self::InvalidId(error) => write!(f, "{error}"),
             Self::Build(error) => write!(f, "{error}"),
             Self::Transport(error) => write!(f, "transport error: {error}"),
             Self::Api(error) => write!(f, "{error}"),
             Self::Decode(error) => write!(f, "{error}"),
             Self::Auth(error) => write!(f, "{error}"),
+            Self::Pagination(error) => write!(f, "{error}"),
         }
     }
 }
@@ -81,11 +99,13 @@ impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             Self::Validation(error) => error.source(),
+            Self::InvalidId(error) => error.source(),
             Self::Build(error) => error.source(),
             Self::Transport(error) => error.source(),
             Self::Api(error) => error.source(),
             Self::Decode(error) => error.source(),
             Self::Auth(error) => error.source(),
+            Self::Pagination(error) => error.source(),
         }
     }
 }
@@ -93,6 +113,12 @@ impl StdError for Error {
 impl From<ValidationError> for Error {
     fn from(error: ValidationError) -> Self {
         Self::Validation(error)
+    }
+}
+
+impl From<InvalidIdError> for Error {
+    fn from(error: InvalidIdError) -> Self {
+        Self::InvalidId(error)
     }
 }
 
@@ -117,6 +143,12 @@ impl From<DecodeError> for Error {
 impl From<AuthError> for Error {
     fn from(error: AuthError) -> Self {
         Self::Auth(error)
+    }
+}
+
+impl From<PaginationError> for Error {
+    fn from(error: PaginationError) -> Self {
+        Self::Pagination(error)
     }
 }
 

@@ -104,6 +104,17 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Waits a jittered delay drawn from `0..=ceiling` with the client's
+    /// sleeper; without a sleeper (no `tokio` feature and none given) it
+    /// returns at once.
+    pub(crate) async fn pause(&self, ceiling: std::time::Duration) {
+        if let Some(sleep) = &self.sleep {
+            sleep.sleep(self.jitter.sample(ceiling)).await;
+        }
+    }
+}
+
 /// A 401 whose `www-authenticate` mentions an expired token.
 fn token_expired(response: &HttpResponse) -> bool {
     response.status() == StatusCode::UNAUTHORIZED

@@ -77,10 +77,15 @@ mod validation;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 
-pub use auth::{Auth, AuthError, DEFAULT_TOKEN_URL, Secret};
-pub use client::{ContactsClient, ContactsClientBuilder};
+pub use auth::{Auth, AuthError, DEFAULT_TOKEN_URL, MAX_TOKEN_LIFETIME, Secret};
+pub use client::{
+    ContactsClient, ContactsClientBuilder, DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES, PaginationError,
+    SafeCreateOptions, SafeCreateOutcome, SafeCreated,
+};
 pub use config::{ConfigError, Endpoint, Region};
-pub use error::{ApiError, BuildError, DecodeError, Error, ErrorDetail, ValidationError};
+pub use error::{
+    ApiError, BuildError, DecodeError, Error, ErrorDetail, InvalidIdError, ValidationError,
+};
 pub use request::USER_AGENT_VALUE;
 pub use retry::RetryPolicy;
 #[cfg(feature = "tokio")]

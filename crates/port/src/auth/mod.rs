@@ -12,5 +12,6 @@ pub use auth_error::AuthError;
 pub(crate) use credentials::Scheme;
 pub use credentials::{Auth, DEFAULT_TOKEN_URL};
 pub use secret::Secret;
+pub use token::MAX_TOKEN_LIFETIME;
 pub(crate) use token::{build_token_request, parse_token_response};
 pub(crate) use token_cache::TokenCache;

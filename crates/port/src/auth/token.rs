@@ -7,6 +7,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderValue, Method};
+use serde::Deserialize as _;
 
 use super::auth_error::AuthError;
 use crate::error::{BuildError, Error};
@@ -28,10 +29,41 @@ impl fmt::Debug for IssuedToken {
     }
 }
 
+/// The longest token lifetime the client believes, whatever `expires_in`
+/// says: 24 hours. Sinch tokens live about one hour; a larger value is a
+/// server mistake (or hostile), and trusting it could keep a revoked token in
+/// use for ever or overflow the clock arithmetic.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
 #[derive(serde::Deserialize)]
 struct TokenResponse {
     access_token: String,
-    expires_in: u64,
+    #[serde(deserialize_with = "lifetime_seconds")]
+    expires_in: Duration,
+}
+
+/// `expires_in` as sent: a non-negative JSON number (an integer, or a
+/// fraction that is rounded down) or the same number in a string, capped at
+/// [`MAX_TOKEN_LIFETIME`].
+fn lifetime_seconds<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Duration, D::Error> {
+    use serde::de::Error as _;
+    let value = serde_json::Value::deserialize(deserializer)?;
+    let seconds = match &value {
+        serde_json::Value::Number(number) => number.as_f64(),
+        serde_json::Value::String(text) => text.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    match seconds {
+        Some(seconds) if seconds.is_finite() && seconds >= 0.0 => {
+            let cap = MAX_TOKEN_LIFETIME.as_secs_f64();
+            Ok(Duration::from_secs_f64(seconds.min(cap).floor()))
+        }
+        _ => Err(D::Error::custom(
+            "expires_in must be a non-negative number of seconds",
+        )),
+    }
 }
 
 /// `POST {token_url}` with `grant_type=client_credentials`, authenticated
@@ -67,7 +99,7 @@ pub(crate) fn parse_token_response(response: HttpResponse) -> Result<IssuedToken
     header.set_sensitive(true);
     Ok(IssuedToken {
         header,
-        expires_in: Duration::from_secs(parsed.expires_in),
+        expires_in: parsed.expires_in,
     })
 }
 
@@ -110,6 +142,52 @@ mod tests {
         assert_eq!(token.header, "Bearer abc");
         assert_eq!(token.expires_in, Duration::from_secs(3599));
         assert!(!format!("{token:?}").contains("abc"));
+    }
+
+    fn lifetime_of(expires_in: &str) -> Result<Duration, Error> {
+        let body = format!(r#"{{"access_token":"t","expires_in":{expires_in}}}"#);
+        parse_token_response(
+            http::Response::builder()
+                .status(200)
+                .body(Bytes::from(body))
+                .unwrap(),
+        )
+        .map(|token| token.expires_in)
+    }
+
+    #[test]
+    fn absurd_lifetimes_are_capped_at_a_day() {
+        let day = Duration::from_secs(86_400);
+        for huge in [
+            "18446744073709551615",
+            "9.3e18",
+            "1e308",
+            "86401",
+            "\"99999999999\"",
+        ] {
+            assert_eq!(lifetime_of(huge).unwrap(), day, "{huge}");
+        }
+        assert_eq!(lifetime_of("86400").unwrap(), day);
+    }
+
+    #[test]
+    fn lifetimes_may_be_fractions_or_numeric_strings() {
+        assert_eq!(lifetime_of("3599.9").unwrap(), Duration::from_secs(3599));
+        assert_eq!(
+            lifetime_of("\" 3600 \"").unwrap(),
+            Duration::from_secs(3600)
+        );
+        assert_eq!(lifetime_of("0").unwrap(), Duration::ZERO);
+    }
+
+    #[test]
+    fn negative_or_non_numeric_lifetimes_are_refused() {
+        for bad in ["-1", "-0.5", "\"soon\"", "null", "true", "[]", "{}"] {
+            let Err(Error::Auth(error)) = lifetime_of(bad) else {
+                panic!("{bad} accepted");
+            };
+            assert_eq!(error.decode_path(), Some("expires_in"), "{bad}");
+        }
     }
 
     #[test]

@@ -82,17 +82,15 @@ impl TokenCache {
         // Lifetime counts from the request, not the answer: conservative.
         let requested_at = now();
         let issued = fetch().await?;
-        let lifetime = issued.expires_in;
-        let margin = if lifetime >= self.refresh_margin * 2 {
-            self.refresh_margin
-        } else {
-            lifetime / 2
-        };
-        let refresh_at = requested_at + (lifetime - margin);
-        *self.lock() = Some(Cached {
-            header: issued.header.clone(),
-            refresh_at,
-        });
+        // A token whose refresh time cannot be represented is used for this
+        // call only, never cached.
+        if let Some(refresh_at) = refresh_time(requested_at, issued.expires_in, self.refresh_margin)
+        {
+            *self.lock() = Some(Cached {
+                header: issued.header.clone(),
+                refresh_at,
+            });
+        }
         Ok(issued.header)
     }
 
@@ -103,5 +101,48 @@ impl TokenCache {
         if current.as_ref().is_some_and(|cached| cached.header == used) {
             *current = None;
         }
+    }
+}
+
+/// When a token obtained at `requested_at` and living `lifetime` is replaced:
+/// `margin` before it expires, or at half its life when it lives less than
+/// twice the margin. `None` when the instant cannot be represented; nothing
+/// here can overflow or panic whatever the server sent.
+fn refresh_time(requested_at: Instant, lifetime: Duration, margin: Duration) -> Option<Instant> {
+    let margin = if lifetime >= margin.saturating_mul(2) {
+        margin
+    } else {
+        lifetime / 2
+    };
+    requested_at.checked_add(lifetime.saturating_sub(margin))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_is_a_margin_before_expiry_or_at_half_life() {
+        let start = Instant::now();
+        let minute = Duration::from_secs(60);
+        assert_eq!(
+            refresh_time(start, Duration::from_secs(3600), minute),
+            Some(start + Duration::from_secs(3540))
+        );
+        assert_eq!(
+            refresh_time(start, Duration::from_secs(100), minute),
+            Some(start + Duration::from_secs(50))
+        );
+    }
+
+    #[test]
+    fn extreme_values_never_panic() {
+        let start = Instant::now();
+        assert_eq!(refresh_time(start, Duration::MAX, Duration::ZERO), None);
+        assert_eq!(
+            refresh_time(start, Duration::from_secs(10), Duration::MAX),
+            Some(start + Duration::from_secs(5))
+        );
+        assert!(refresh_time(start, Duration::MAX, Duration::MAX).is_some());
     }
 }

@@ -4,12 +4,14 @@
 use std::sync::Arc;
 
 use super::ContactsClient;
+use super::pagination::DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES;
 use crate::auth::{Auth, TokenCache};
 use crate::config::{ConfigError, Endpoint, Region, normalize_url};
 use crate::execute::Engine;
 use crate::retry::RetryPolicy;
 use crate::runtime::{Clock, Jitter, RandomJitter, Sleep, SystemClock};
 use crate::transport::Transport;
+use crate::validation::is_dot_segment;
 
 #[derive(Debug)]
 enum Target {
@@ -38,6 +40,7 @@ pub struct ContactsClientBuilder {
     clock: Arc<dyn Clock>,
     sleep: Option<Arc<dyn Sleep>>,
     jitter: Arc<dyn Jitter>,
+    max_empty_pages: u32,
 }
 
 impl ContactsClientBuilder {
@@ -51,6 +54,7 @@ impl ContactsClientBuilder {
             clock: Arc::new(SystemClock),
             sleep: default_sleep(),
             jitter: Arc::new(RandomJitter::new()),
+            max_empty_pages: DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES,
         }
     }
 
@@ -97,10 +101,22 @@ impl ContactsClientBuilder {
         self
     }
 
+    /// How many pages in a row `list_all` and `list_all_identity_conflicts`
+    /// accept that are empty yet carry a `next_page_token` (default
+    /// [`DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES`], 10); one more ends the stream
+    /// with [`PaginationError::TooManyEmptyPages`](crate::PaginationError::TooManyEmptyPages).
+    pub fn max_consecutive_empty_pages(mut self, limit: u32) -> Self {
+        self.max_empty_pages = limit;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<ContactsClient, ConfigError> {
         if self.project_id.trim().is_empty() {
             return Err(ConfigError::EmptyProjectId);
+        }
+        if is_dot_segment(&self.project_id) {
+            return Err(ConfigError::InvalidProjectId(self.project_id));
         }
         let endpoint = match self.target {
             Target::Unset => return Err(ConfigError::MissingRegion),
@@ -127,6 +143,7 @@ impl ContactsClientBuilder {
                 sleep: self.sleep,
                 jitter: self.jitter,
             },
+            self.max_empty_pages,
         ))
     }
 }

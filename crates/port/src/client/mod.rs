@@ -2,6 +2,7 @@
 
 mod builder;
 mod pagination;
+mod safe_create;
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,6 +17,8 @@ use sinch_contacts_model::{
 
 pub use builder::ContactsClientBuilder;
 pub(crate) use pagination::Paged;
+pub use pagination::{DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES, PaginationError};
+pub use safe_create::{SafeCreateOptions, SafeCreateOutcome, SafeCreated};
 
 use crate::config::Endpoint;
 use crate::error::Error;
@@ -46,6 +49,7 @@ use crate::transport::Transport;
 pub struct ContactsClient {
     endpoint: Arc<Endpoint>,
     engine: Arc<Engine>,
+    max_empty_pages: u32,
 }
 
 impl fmt::Debug for ContactsClient {
@@ -53,6 +57,7 @@ impl fmt::Debug for ContactsClient {
         f.debug_struct("ContactsClient")
             .field("endpoint", &self.endpoint)
             .field("engine", &self.engine)
+            .field("max_empty_pages", &self.max_empty_pages)
             .finish()
     }
 }
@@ -75,10 +80,11 @@ impl ContactsClient {
         ContactsClientBuilder::new(transport, project_id.into())
     }
 
-    pub(crate) fn from_parts(endpoint: Endpoint, engine: Engine) -> Self {
+    pub(crate) fn from_parts(endpoint: Endpoint, engine: Engine, max_empty_pages: u32) -> Self {
         Self {
             endpoint: Arc::new(endpoint),
             engine: Arc::new(engine),
+            max_empty_pages,
         }
     }
 
@@ -102,11 +108,16 @@ impl ContactsClient {
 
     /// Every contact matching `query`, following `next_page_token` lazily
     /// until it is empty or absent.
+    ///
+    /// A server that sends a token already used in this listing, or too many
+    /// empty pages in a row (see
+    /// [`ContactsClientBuilder::max_consecutive_empty_pages`]), ends the
+    /// stream with [`Error::Pagination`] instead of looping for ever.
     pub fn list_all(
         &self,
         query: ListContactsQuery,
     ) -> impl Stream<Item = Result<Contact, Error>> + Send + 'static {
-        pagination::paginate(self.clone(), ListContacts::new(query))
+        pagination::paginate(self.clone(), ListContacts::new(query), self.max_empty_pages)
     }
 
     /// Creates a contact; the request is validated first and nothing is sent
@@ -153,12 +164,17 @@ impl ContactsClient {
         self.execute(&ListIdentityConflicts::new(query)).await
     }
 
-    /// Every identity conflict, following `next_page_token` lazily.
+    /// Every identity conflict, following `next_page_token` lazily, with
+    /// the same guards as [`list_all`](Self::list_all).
     pub fn list_all_identity_conflicts(
         &self,
         query: IdentityConflictsQuery,
     ) -> impl Stream<Item = Result<IdentityConflict, Error>> + Send + 'static {
-        pagination::paginate(self.clone(), ListIdentityConflicts::new(query))
+        pagination::paginate(
+            self.clone(),
+            ListIdentityConflicts::new(query),
+            self.max_empty_pages,
+        )
     }
 
     /// Starts a capability query; results arrive as callbacks.

@@ -1,4 +1,11 @@
-//! Turning a paged operation into a [`Stream`] of items.
+//! Turning a paged operation into a [`Stream`] of items, with guards
+//! against servers whose page tokens never end.
+
+use std::collections::HashSet;
+use std::collections::hash_map::RandomState;
+use std::error::Error as StdError;
+use std::fmt;
+use std::hash::BuildHasher;
 
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
@@ -7,10 +14,18 @@ use super::ContactsClient;
 use crate::error::Error;
 use crate::operations::Operation;
 
+/// How many pages in a row may be empty while still carrying a
+/// `next_page_token` before a walk gives up; see
+/// [`ContactsClientBuilder::max_consecutive_empty_pages`](super::ContactsClientBuilder::max_consecutive_empty_pages).
+pub const DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES: u32 = 10;
+
 /// How a paged operation moves to its next page and exposes its items.
 pub(crate) trait Paged: Operation + Send + Sync + 'static {
     /// The item type of a page.
     type Item: Send + 'static;
+
+    /// The token this operation asks for, if any.
+    fn page_token(&self) -> Option<&str>;
 
     /// The same operation asking for the page after `token`.
     fn with_page_token(&self, token: String) -> Self;
@@ -19,37 +34,141 @@ pub(crate) trait Paged: Operation + Send + Sync + 'static {
     fn into_items(output: Self::Output) -> (Vec<Self::Item>, Option<String>);
 }
 
+/// Why a listing stopped before the server said it was complete. The items
+/// already yielded are valid; the listing is incomplete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PaginationError {
+    /// The server sent a `next_page_token` already used in this walk
+    /// (`A → B → A`, or the same token again): following it would loop for
+    /// ever.
+    TokenCycle {
+        /// Pages fetched in this walk, the one carrying the repeated token
+        /// included.
+        pages: u64,
+    },
+    /// More than `limit` pages in a row were empty yet carried a fresh
+    /// `next_page_token`.
+    TooManyEmptyPages {
+        /// The limit that was exceeded.
+        limit: u32,
+        /// Pages fetched in this walk.
+        pages: u64,
+    },
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TokenCycle { pages } => write!(
+                f,
+                "listing stopped after {pages} pages: the server sent a page token \
+                 already used in this listing, so following it would never end"
+            ),
+            Self::TooManyEmptyPages { limit, pages } => write!(
+                f,
+                "listing stopped after {pages} pages: more than {limit} pages in a row \
+                 were empty but still carried a next page token"
+            ),
+        }
+    }
+}
+
+impl StdError for PaginationError {}
+
+/// The tokens one walk has used, kept as 64-bit hashes (keyed per walk) so
+/// memory grows by a few bytes per page whatever the tokens' length. Two
+/// different tokens collide with probability about `pages² / 2⁶⁵`, which
+/// would end a walk with a false [`PaginationError::TokenCycle`].
+struct SeenTokens {
+    keys: RandomState,
+    hashes: HashSet<u64>,
+}
+
+impl SeenTokens {
+    fn new() -> Self {
+        Self {
+            keys: RandomState::new(),
+            hashes: HashSet::new(),
+        }
+    }
+
+    /// Records `token`; `false` if it was already seen.
+    fn insert(&mut self, token: &str) -> bool {
+        self.hashes.insert(self.keys.hash_one(token))
+    }
+}
+
+struct Walk<O> {
+    next: Option<O>,
+    seen: SeenTokens,
+    empty_run: u32,
+    pages: u64,
+}
+
 /// Every item of every page, starting with `first`. Pages are fetched
 /// lazily; the stream ends after a page whose `next_page_token` is absent or
-/// empty, or repeats the token just used (which would loop forever). An
-/// error ends the stream after being yielded.
+/// empty. A token already used in this walk, or more than
+/// `max_empty_pages` empty pages in a row, ends it with a
+/// [`PaginationError`]. An error ends the stream after being yielded.
 pub(crate) fn paginate<O>(
     client: ContactsClient,
     first: O,
+    max_empty_pages: u32,
 ) -> impl Stream<Item = Result<O::Item, Error>> + Send + 'static
 where
     O: Paged,
     O::Output: Send,
 {
-    let pages = stream::unfold(Some((first, None::<String>)), move |state| {
+    let mut seen = SeenTokens::new();
+    if let Some(token) = first.page_token().filter(|token| !token.is_empty()) {
+        seen.insert(token);
+    }
+    let walk = Walk {
+        next: Some(first),
+        seen,
+        empty_run: 0,
+        pages: 0,
+    };
+    let pages = stream::unfold(walk, move |mut walk| {
         let client = client.clone();
         async move {
-            let (operation, used_token) = state?;
-            match client.execute(&operation).await {
-                Ok(output) => {
-                    let (items, next) = O::into_items(output);
-                    let next_state = next
-                        .filter(|token| !token.is_empty() && Some(token) != used_token.as_ref())
-                        .map(|token| (operation.with_page_token(token.clone()), Some(token)));
-                    Some((Ok(items), next_state))
-                }
-                Err(error) => Some((Err(error), None)),
-            }
+            let operation = walk.next.take()?;
+            let output = match client.execute(&operation).await {
+                Ok(output) => output,
+                Err(error) => return Some((Err(error), walk)),
+            };
+            walk.pages += 1;
+            let (items, next) = O::into_items(output);
+            let Some(token) = next.filter(|token| !token.is_empty()) else {
+                return Some((Ok((items, None)), walk));
+            };
+            walk.empty_run = if items.is_empty() {
+                walk.empty_run.saturating_add(1)
+            } else {
+                0
+            };
+            let stop = if !walk.seen.insert(&token) {
+                Some(PaginationError::TokenCycle { pages: walk.pages })
+            } else if walk.empty_run > max_empty_pages {
+                Some(PaginationError::TooManyEmptyPages {
+                    limit: max_empty_pages,
+                    pages: walk.pages,
+                })
+            } else {
+                walk.next = Some(operation.with_page_token(token));
+                None
+            };
+            Some((Ok((items, stop)), walk))
         }
     });
     pages.flat_map(|page| {
         let items: Vec<Result<O::Item, Error>> = match page {
-            Ok(items) => items.into_iter().map(Ok).collect(),
+            Ok((items, stop)) => items
+                .into_iter()
+                .map(Ok)
+                .chain(stop.map(|stop| Err(Error::Pagination(stop))))
+                .collect(),
             Err(error) => vec![Err(error)],
         };
         stream::iter(items)

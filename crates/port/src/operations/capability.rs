@@ -31,7 +31,7 @@ impl Operation for QueryCapability<'_> {
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {
         validate_capability_query(self.request)?;
-        let url = format!("{}/capability:query", endpoint.project_url());
+        let url = format!("{}/capability:query", endpoint.checked_project_url()?);
         json_request(Method::POST, url, Some(json_body(self.request)?))
     }
 

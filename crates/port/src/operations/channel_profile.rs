@@ -30,7 +30,10 @@ impl Operation for GetChannelProfile<'_> {
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {
         validate_channel_profile_request(self.request)?;
-        let url = format!("{}/contacts:getChannelProfile", endpoint.project_url());
+        let url = format!(
+            "{}/contacts:getChannelProfile",
+            endpoint.checked_project_url()?
+        );
         json_request(Method::POST, url, Some(json_body(self.request)?))
     }
 

@@ -14,12 +14,14 @@ use crate::request::{json_body, json_request};
 use crate::transport::{HttpRequest, HttpResponse};
 use crate::validation::require_id;
 
-fn contact_url(endpoint: &Endpoint, contact_id: &str) -> String {
-    format!(
+/// `{project_url}/contacts/{contact_id}` once both ids are known usable.
+fn contact_url(endpoint: &Endpoint, contact_id: &str) -> Result<String, Error> {
+    require_id("contact_id", contact_id)?;
+    Ok(format!(
         "{}/contacts/{}",
-        endpoint.project_url(),
+        endpoint.checked_project_url()?,
         encode_segment(contact_id)
-    )
+    ))
 }
 
 /// `POST /v1/projects/{project_id}/contacts`. Validated before sending.
@@ -40,7 +42,7 @@ impl Operation for CreateContact<'_> {
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {
         validate_create(self.request)?;
-        let url = format!("{}/contacts", endpoint.project_url());
+        let url = format!("{}/contacts", endpoint.checked_project_url()?);
         json_request(Method::POST, url, Some(json_body(self.request)?))
     }
 
@@ -66,8 +68,7 @@ impl Operation for GetContact<'_> {
     type Output = Contact;
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {
-        require_id("contact_id", self.contact_id)?;
-        json_request(Method::GET, contact_url(endpoint, self.contact_id), None)
+        json_request(Method::GET, contact_url(endpoint, self.contact_id)?, None)
     }
 
     fn parse(response: HttpResponse) -> Result<Self::Output, Error> {
@@ -98,7 +99,7 @@ impl Operation for UpdateContact<'_> {
     type Output = Contact;
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {
-        require_id("contact_id", self.contact_id)?;
+        let url = contact_url(endpoint, self.contact_id)?;
         validate_patch(self.patch)?;
         let mask = self.patch.mask();
         if mask.is_empty() {
@@ -108,11 +109,7 @@ impl Operation for UpdateContact<'_> {
         }
         let mut query = QueryString::default();
         query.push("update_mask", &mask.to_query_value());
-        let url = format!(
-            "{}{}",
-            contact_url(endpoint, self.contact_id),
-            query.as_str()
-        );
+        let url = format!("{url}{}", query.as_str());
         json_request(Method::PATCH, url, Some(json_body(&self.patch.to_body())?))
     }
 
@@ -139,8 +136,11 @@ impl Operation for DeleteContact<'_> {
     type Output = ();
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {
-        require_id("contact_id", self.contact_id)?;
-        json_request(Method::DELETE, contact_url(endpoint, self.contact_id), None)
+        json_request(
+            Method::DELETE,
+            contact_url(endpoint, self.contact_id)?,
+            None,
+        )
     }
 
     fn parse(response: HttpResponse) -> Result<Self::Output, Error> {

@@ -33,7 +33,7 @@ impl Operation for ListIdentityConflicts {
         let query = QueryString::from_pairs(&self.query.to_pairs());
         let url = format!(
             "{}/contacts:identityConflicts{}",
-            endpoint.project_url(),
+            endpoint.checked_project_url()?,
             query.as_str()
         );
         json_request(Method::GET, url, None)
@@ -46,6 +46,10 @@ impl Operation for ListIdentityConflicts {
 
 impl crate::client::Paged for ListIdentityConflicts {
     type Item = IdentityConflict;
+
+    fn page_token(&self) -> Option<&str> {
+        self.query.page_token.as_deref()
+    }
 
     fn with_page_token(&self, token: String) -> Self {
         let mut next = self.clone();

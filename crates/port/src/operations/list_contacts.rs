@@ -35,7 +35,11 @@ impl Operation for ListContacts {
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {
         self.query.validate()?;
         let query = QueryString::from_pairs(&self.query.to_pairs());
-        let url = format!("{}/contacts{}", endpoint.project_url(), query.as_str());
+        let url = format!(
+            "{}/contacts{}",
+            endpoint.checked_project_url()?,
+            query.as_str()
+        );
         json_request(Method::GET, url, None)
     }
 
@@ -46,6 +50,10 @@ impl Operation for ListContacts {
 
 impl crate::client::Paged for ListContacts {
     type Item = sinch_contacts_model::Contact;
+
+    fn page_token(&self) -> Option<&str> {
+        self.query.page_token.as_deref()
+    }
 
     fn with_page_token(&self, token: String) -> Self {
         let mut next = self.clone();

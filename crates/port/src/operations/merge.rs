@@ -11,6 +11,7 @@ use crate::encode::encode_segment;
 use crate::error::Error;
 use crate::request::{json_body, json_request};
 use crate::transport::{HttpRequest, HttpResponse};
+use crate::validation::require_id;
 
 /// Merges the source contact into the destination, which survives; body
 /// `{"source_id", "strategy": "MERGE"}`. Returns the resulting contact.
@@ -45,9 +46,13 @@ impl Operation for MergeContacts<'_> {
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {
         validate_merge(self.destination_id, &self.body.source_id)?;
+        // The model checks for empty ids; blank ones and dot segments are
+        // refused here like every other id.
+        require_id("destination_id", self.destination_id)?;
+        require_id("source_id", &self.body.source_id)?;
         let url = format!(
             "{}/contacts/{}:merge",
-            endpoint.project_url(),
+            endpoint.checked_project_url()?,
             encode_segment(self.destination_id)
         );
         json_request(Method::POST, url, Some(json_body(&self.body)?))

@@ -29,9 +29,12 @@ impl ManualClock {
         }
     }
 
-    /// Moves the clock forward.
+    /// Moves the clock forward (saturating: a clock advanced beyond what
+    /// [`Instant`] and [`SystemTime`] can hold stays at the largest time they
+    /// can).
     pub fn advance(&self, by: Duration) {
-        *self.elapsed.lock().unwrap_or_else(PoisonError::into_inner) += by;
+        let mut elapsed = self.elapsed.lock().unwrap_or_else(PoisonError::into_inner);
+        *elapsed = elapsed.saturating_add(by);
     }
 
     fn elapsed(&self) -> Duration {
@@ -47,12 +50,32 @@ impl Default for ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> Instant {
-        self.start + self.elapsed()
+        latest(self.start, self.elapsed(), |time, by| time.checked_add(by))
     }
 
     fn wall_now(&self) -> SystemTime {
-        self.start_wall + self.elapsed()
+        latest(self.start_wall, self.elapsed(), |time, by| {
+            time.checked_add(by)
+        })
     }
+}
+
+/// `start + elapsed`, or the latest representable time on the way there.
+fn latest<T: Copy>(start: T, elapsed: Duration, add: impl Fn(T, Duration) -> Option<T>) -> T {
+    if let Some(time) = add(start, elapsed) {
+        return time;
+    }
+    // Binary search for the largest representable step.
+    let (mut reachable, mut unreachable) = (Duration::ZERO, elapsed);
+    while unreachable.saturating_sub(reachable) > Duration::from_secs(1) {
+        let middle = reachable + (unreachable - reachable) / 2;
+        if add(start, middle).is_some() {
+            reachable = middle;
+        } else {
+            unreachable = middle;
+        }
+    }
+    add(start, reachable).unwrap_or(start)
 }
 
 /// A [`Sleep`] that returns at once, records each requested delay and, if

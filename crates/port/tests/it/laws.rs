@@ -53,12 +53,19 @@ proptest! {
     fn ids_stay_one_path_segment(id in any::<String>()) {
         prop_assume!(!id.trim().is_empty());
         let endpoint = Endpoint::for_region(Region::Us, "p");
-        let request = GetContact::new(&id).build(&endpoint).unwrap();
+        let built = GetContact::new(&id).build(&endpoint);
+        if id == "." || id == ".." {
+            // A dot segment would be resolved away: refused, never sent.
+            prop_assert!(matches!(built, Err(Error::InvalidId(_))));
+            return Ok(());
+        }
+        let request = built.unwrap();
         prop_assert_eq!(request.uri().query(), None);
         let path = request.uri().path();
         let segments: Vec<&str> = path.split('/').collect();
         prop_assert_eq!(segments.len(), 6, "{}", path);
         prop_assert_eq!(&segments[..5], &["", "v1", "projects", "p", "contacts"]);
+        prop_assert!(segments[5] != "." && segments[5] != "..");
         prop_assert_eq!(decode(segments[5]), id);
     }
 
