@@ -1,0 +1,114 @@
+//! Where `contacts` commands connect: an emulator (`--base-url`) or the real API (`SINCH_*`).
+
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use sinch_contacts_port::{Auth, ContactsClient};
+use sinch_contacts_reqwest::ReqwestTransport;
+
+use crate::error::{CliError, CliResult};
+
+/// The emulator's default project, key id and secret.
+pub const EMULATOR_PROJECT: &str = "emulator-project";
+/// The emulator's default key id.
+pub const EMULATOR_KEY_ID: &str = "emulator-key";
+/// The emulator's default key secret.
+pub const EMULATOR_KEY_SECRET: &str = "emulator-secret";
+
+/// Connection flags shared by every `contacts` command.
+#[derive(Debug, Args)]
+pub struct ConnectionArgs {
+    /// A server speaking the contacts API, e.g. the emulator's base URL. Without it the real API
+    /// is used, configured by SINCH_PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET and SINCH_REGION.
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The project id (with --base-url; default: the emulator's `emulator-project`).
+    #[arg(long, global = true, requires = "base_url")]
+    pub project_id: Option<String>,
+    /// The access key id (with --base-url; default: the emulator's `emulator-key`).
+    #[arg(long, global = true, requires = "base_url")]
+    pub key_id: Option<String>,
+    /// The access key secret (with --base-url; default: the emulator's `emulator-secret`).
+    #[arg(long, global = true, requires = "base_url")]
+    pub key_secret: Option<String>,
+    /// How to authenticate with --base-url (the token URL is `{URL}/oauth2/token`).
+    #[arg(long, global = true, value_enum, default_value_t = AuthScheme::Oauth2, requires = "base_url")]
+    pub auth: AuthScheme,
+}
+
+/// Authentication schemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthScheme {
+    /// OAuth2 client credentials (a bearer token, cached).
+    Oauth2,
+    /// HTTP Basic with the key id and secret.
+    Basic,
+}
+
+/// What a client talks to, for messages and for the import journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The base URL.
+    pub base_url: String,
+    /// The project id.
+    pub project_id: String,
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "project {} at {}", self.project_id, self.base_url)
+    }
+}
+
+/// A client for the flags, or for the `SINCH_*` variables without --base-url.
+pub fn connect(args: &ConnectionArgs) -> CliResult<(ContactsClient, Target)> {
+    let client = match &args.base_url {
+        Some(base_url) => connect_to(
+            base_url,
+            args.project_id.as_deref().unwrap_or(EMULATOR_PROJECT),
+            args.key_id.as_deref().unwrap_or(EMULATOR_KEY_ID),
+            args.key_secret.as_deref().unwrap_or(EMULATOR_KEY_SECRET),
+            args.auth,
+        )?,
+        None => sinch_contacts_reqwest::from_env().map_err(|error| {
+            CliError::failure(format!("missing or invalid credentials: {error}")).hint(
+                "set SINCH_PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET and SINCH_REGION, or pass --base-url URL for an emulator",
+            )
+        })?,
+    };
+    let target = Target {
+        base_url: client.endpoint().base_url().to_owned(),
+        project_id: client.endpoint().project_id().to_owned(),
+    };
+    Ok((client, target))
+}
+
+/// A client for a server at `base_url` (an emulator, a proxy).
+pub fn connect_to(
+    base_url: &str,
+    project_id: &str,
+    key_id: &str,
+    key_secret: &str,
+    scheme: AuthScheme,
+) -> CliResult<ContactsClient> {
+    let base_url = base_url.trim_end_matches('/');
+    let transport = ReqwestTransport::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|error| CliError::failure(format!("cannot build the HTTP client: {error}")))?;
+    let auth = match scheme {
+        AuthScheme::Oauth2 => {
+            Auth::oauth2(key_id, key_secret).with_token_url(format!("{base_url}/oauth2/token"))
+        }
+        AuthScheme::Basic => Auth::basic(key_id, key_secret),
+    };
+    ContactsClient::builder(transport, project_id)
+        .base_url(base_url)
+        .auth(auth)
+        .build()
+        .map_err(|error| {
+            CliError::usage(format!("invalid --base-url `{base_url}`: {error}"))
+                .hint("an absolute http(s) URL such as http://127.0.0.1:8080")
+        })
+}
