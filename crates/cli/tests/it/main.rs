@@ -1,0 +1,6 @@
+//! Runs the real `sinch-contacts` binary: exit codes, output, and every command against a live
+//! emulator or receiver on 127.0.0.1.
+
+mod callbacks;
+mod support;
+mod usage;

@@ -1,0 +1,104 @@
+//! Helpers: the binary, temporary files, and child processes that print a URL first.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The binary under test.
+pub fn bin() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("sinch-contacts").expect("the sinch-contacts binary is built")
+}
+
+/// The binary as a plain `std` command, for children that keep running.
+pub fn bin_std() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin("sinch-contacts"))
+}
+
+/// The conformance folder, or `None` (and a note) when SINCH_CONFORMANCE_DIR is unset.
+pub fn conformance_dir(test: &str) -> Option<PathBuf> {
+    match std::env::var_os("SINCH_CONFORMANCE_DIR") {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => {
+            eprintln!("{test}: skipped, SINCH_CONFORMANCE_DIR is not set");
+            None
+        }
+    }
+}
+
+/// Writes a file in `dir`.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a test file");
+    path
+}
+
+/// A child process whose standard output is read line by line on a thread, with a bounded wait.
+pub struct Running {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Running {
+    /// Spawns `command` with piped output.
+    pub fn spawn(mut command: Command) -> Self {
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("spawn the binary");
+        let stdout: ChildStdout = child.stdout.take().expect("piped stdout");
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self { child, lines }
+    }
+
+    /// The next line of output, waiting at most `timeout`.
+    pub fn next_line(&self, timeout: Duration) -> String {
+        self.lines
+            .recv_timeout(timeout)
+            .unwrap_or_else(|_| panic!("no output line within {timeout:?}"))
+    }
+
+    /// Waits for a line containing `needle`, returning it.
+    pub fn line_containing(&self, needle: &str, timeout: Duration) -> String {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let line = self
+                .lines
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no line containing {needle:?} within {timeout:?}"));
+            if line.contains(needle) {
+                return line;
+            }
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The text of a URL printed as `... http://127.0.0.1:PORT/...` in a line.
+pub fn url_in(line: &str) -> String {
+    let start = line
+        .find("http://")
+        .unwrap_or_else(|| panic!("no URL in {line:?}"));
+    line[start..]
+        .split(|c: char| c.is_whitespace() || c == '"' || c == ',')
+        .next()
+        .unwrap()
+        .to_owned()
+}
