@@ -1,0 +1,70 @@
+//! An in-memory Sinch Conversation API **contacts** emulator, for testing an integration
+//! without a Sinch account.
+//!
+//! It answers every contacts operation at the real paths under `/v1/projects/{project_id}/`
+//! with the documented semantics, by calling the model crate's logic (merge rules, update masks,
+//! validation, identity conflicts): never a second copy of it. Use it
+//!
+//! - in-process, as a [`sinch_contacts_port::Transport`] ([`Emulator::transport`]), or
+//! - over HTTP on loopback ([`Emulator::serve`], port 0 for any free port), for any HTTP client.
+//!
+//! It authenticates like the API (HTTP Basic with the key, or bearer tokens from the OAuth2
+//! client-credentials endpoint at `/oauth2/token`, which expire), signs and delivers callbacks
+//! to registered webhooks on background tasks with retries ([`Emulator::register_webhook`],
+//! [`Emulator::deliveries`]), can inject inbound messages ([`Emulator::inject_inbound`]) and
+//! injects faults drawn from a seed ([`FaultSpec`]): 503s, 429s with `Retry-After`, latency, and
+//! connections dropped before or after the request is applied.
+//!
+//! ```
+//! use std::time::Duration;
+//! use sinch_contacts_emulator::{Emulator, FaultSpec};
+//! use sinch_contacts_port::{Auth, ContactsClient};
+//!
+//! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+//! let emulator = Emulator::builder()
+//!     .token_lifetime(Duration::from_secs(300))
+//!     .faults("429=0.2".parse::<FaultSpec>()?)
+//!     .seed(7)
+//!     .build();
+//! let server = emulator.serve("127.0.0.1:0".parse()?).await?;
+//! let base_url = server.base_url(); // http://127.0.0.1:<port>
+//! // Any HTTP stack can now call `{base_url}/v1/projects/emulator-project/contacts`, with a
+//! // token from `{base_url}/oauth2/token`.
+//! # let _ = base_url;
+//! server.shutdown().await;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
+//!
+//! Where it departs from the real service, and why, is in the project's `docs/emulator.md`.
+#![forbid(unsafe_code)]
+
+mod admin;
+mod api;
+mod auth;
+mod config;
+mod emulator;
+mod failure;
+mod faults;
+mod ids;
+mod inbound;
+mod page_token;
+mod rng;
+mod router;
+mod server;
+mod state;
+mod store;
+mod time;
+mod transport;
+mod webhooks;
+
+pub use config::{
+    DEFAULT_APP_ID, DEFAULT_KEY_ID, DEFAULT_KEY_SECRET, DEFAULT_PROJECT_ID, DEFAULT_TOKEN_LIFETIME,
+    DeliveryPolicy, EmulatorBuilder,
+};
+pub use emulator::Emulator;
+pub use faults::{FaultCounts, FaultKind, FaultSpec, FaultSpecError};
+pub use inbound::{InboundMessage, Injected};
+pub use server::RunningEmulator;
+pub use transport::EmulatorTransport;
+pub use webhooks::{Delivery, Webhook};

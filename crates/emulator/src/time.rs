@@ -1,0 +1,68 @@
+//! RFC 3339 timestamps in UTC for callback envelopes (`2020-11-17T16:05:51.724Z`).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// `time` as RFC 3339 in UTC with millisecond precision; times before 1970 print as the epoch.
+pub(crate) fn rfc3339(time: SystemTime) -> String {
+    let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let seconds = since_epoch.as_secs();
+    let days = i64::try_from(seconds / 86_400).unwrap_or(i64::MAX);
+    let of_day = seconds % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        of_day / 3600,
+        (of_day % 3600) / 60,
+        of_day % 60,
+        since_epoch.subsec_millis()
+    )
+}
+
+/// Unix seconds of `time` (0 before the epoch).
+pub(crate) fn unix_seconds(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |elapsed| {
+        i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+    })
+}
+
+/// Year, month, day of the day `days` after 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        u32::try_from(month).unwrap_or(1),
+        u32::try_from(day).unwrap_or(1),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn formats_known_instants() {
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
+        // 1605629151.724 s is the accepted_time of the official examples, 2020-11-17T16:05:51.724Z.
+        let time = UNIX_EPOCH + Duration::from_millis(1_605_629_151_724);
+        assert_eq!(rfc3339(time), "2020-11-17T16:05:51.724Z");
+        // A leap day: 2024-02-29T00:00:00Z is 1709164800.
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(1_709_164_800)),
+            "2024-02-29T00:00:00.000Z"
+        );
+    }
+}

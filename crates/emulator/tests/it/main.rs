@@ -1,0 +1,12 @@
+//! Integration tests of the emulator: driven through the port's `ContactsClient` over the
+//! in-process transport, and over HTTP on 127.0.0.1 for wire details.
+
+mod auth;
+mod contacts;
+mod errors;
+mod faults;
+mod http_wire;
+mod listing;
+mod merge;
+mod support;
+mod webhooks;
