@@ -27,8 +27,14 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The end-to-end tour on an embedded emulator: contacts, pages, masks, conflicts, merge,
+    /// signed callbacks, a contact mirror and a STOP opt-out. Needs no account and no network
+    /// beyond 127.0.0.1.
+    Demo(DemoArgs),
     /// Contacts operations against an emulator (--base-url) or the real API (SINCH_* variables).
     Contacts(Box<ContactsArgs>),
+    /// Serve the emulator on 127.0.0.1 until Ctrl-C, printing its base URL and credentials.
+    Emulator(EmulatorArgs),
     /// Parse, verify, receive and send webhook callbacks.
     #[command(subcommand)]
     Callbacks(CallbacksCommand),

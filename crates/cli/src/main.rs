@@ -7,6 +7,8 @@ mod callbacks;
 mod cli;
 mod completions;
 mod contacts;
+mod demo;
+mod emulator;
 mod error;
 mod identity;
 mod output;
@@ -55,7 +57,9 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> CliResult {
     let output = Output { json: cli.json };
     match cli.command {
+        Command::Demo(args) => demo::run(&args, output).await,
         Command::Contacts(args) => contacts::run(*args, output).await,
+        Command::Emulator(args) => emulator::run(&args, output).await,
         Command::Callbacks(command) => callbacks::run(command, output).await,
         Command::Completions(args) => completions::run(&args),
     }

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 use sinch_contacts_callbacks::axum_handler::{HandlerError, WebhookReceiver};
-use sinch_contacts_callbacks::mirror::{ContactMirror, MirrorChange};
+use sinch_contacts_callbacks::mirror::ContactMirror;
 use sinch_contacts_callbacks::optout::{SuppressionList, SuppressionOutcome};
 use sinch_contacts_callbacks::{Callback, Verifier};
 
 use crate::callbacks::ListenArgs;
-use crate::callbacks::report::describe_callback;
+use crate::callbacks::report::{describe_callback, mirror_change_text};
 use crate::error::{CliError, CliResult};
 use crate::output::{Output, contact_table};
 
@@ -106,16 +106,7 @@ fn on_callback(
 ) -> Result<(), HandlerError> {
     let mut state = state.lock().map_err(|_| "receiver state poisoned")?;
     state.received += 1;
-    let mirror = match state.mirror.apply(callback) {
-        MirrorChange::Inserted(id) => format!("inserted {id}"),
-        MirrorChange::Updated(id) => format!("updated {id}"),
-        MirrorChange::Deleted(id) => format!("deleted {id}"),
-        MirrorChange::Merged { preserved, deleted } => format!("{deleted} merged into {preserved}"),
-        MirrorChange::Stale(id) => format!("stale for {id}, ignored"),
-        MirrorChange::DuplicationsRecorded(count) => format!("{count} duplications recorded"),
-        MirrorChange::Unchanged => "unchanged".to_owned(),
-        _ => String::new(),
-    };
+    let mirror = mirror_change_text(&state.mirror.apply(callback));
     let suppression = match state.suppression.apply(callback) {
         SuppressionOutcome::OptedOut(key) => {
             format!("opted out {}:{}", key.channel.as_str(), key.identity)

@@ -7,6 +7,8 @@ mod report;
 mod send;
 mod verify;
 
+pub use report::{describe_callback, mirror_change_text};
+
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};

@@ -1,5 +1,6 @@
 //! One line that says what a callback is about.
 
+use sinch_contacts_callbacks::mirror::MirrorChange;
 use sinch_contacts_callbacks::{Callback, Event};
 
 use crate::output::identities_text;
@@ -87,6 +88,20 @@ pub fn describe_callback(callback: &Callback) -> CallbackReport {
         format!("{trigger} {detail}")
     };
     CallbackReport { trigger, summary }
+}
+
+/// What a mirror change was, in words (empty when the callback was not about contacts).
+pub fn mirror_change_text(change: &MirrorChange) -> String {
+    match change {
+        MirrorChange::Inserted(id) => format!("inserted {id}"),
+        MirrorChange::Updated(id) => format!("updated {id}"),
+        MirrorChange::Deleted(id) => format!("deleted {id}"),
+        MirrorChange::Merged { preserved, deleted } => format!("{deleted} merged into {preserved}"),
+        MirrorChange::Stale(id) => format!("stale for {id}, ignored"),
+        MirrorChange::DuplicationsRecorded(count) => format!("{count} duplications recorded"),
+        MirrorChange::Unchanged => "unchanged".to_owned(),
+        _ => String::new(),
+    }
 }
 
 fn opt_line(channel: Option<&str>, identity: Option<&str>, succeeded: bool) -> String {

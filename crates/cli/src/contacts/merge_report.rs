@@ -162,7 +162,7 @@ impl MergeReport {
 
     /// The report as a table.
     pub fn table(&self) -> Table {
-        let mut table = Table::new(["WHAT", "FROM SOURCE", "ACTION", "WHY"]);
+        let mut table = Table::new(["WHAT", "FROM SOURCE", "ACTION", "WHY"]).uncut();
         for line in &self.lines {
             table.row([
                 line.kind,

@@ -3,13 +3,14 @@
 mod connect;
 mod create;
 mod merge_report;
+pub use merge_report::MergeReport;
 mod query;
 mod read;
 mod write;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-pub use connect::{ConnectionArgs, Target, connect};
+pub use connect::{AuthScheme, ConnectionArgs, Target, connect, connect_to};
 
 use crate::error::CliResult;
 use crate::output::Output;

@@ -10,6 +10,7 @@ const MAX_CELL_CHARS: usize = 48;
 pub struct Table {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    uncut: bool,
 }
 
 impl Table {
@@ -22,7 +23,15 @@ impl Table {
         Self {
             header: header.into_iter().map(Into::into).collect(),
             rows: Vec::new(),
+            uncut: false,
         }
+    }
+
+    /// Prints every cell whole (for explanations that must be read in full).
+    #[must_use]
+    pub fn uncut(mut self) -> Self {
+        self.uncut = true;
+        self
     }
 
     /// Adds a row (missing cells print empty, extra ones are ignored).
@@ -35,9 +44,9 @@ impl Table {
     }
 }
 
-fn cut(cell: &str) -> String {
+fn cut(cell: &str, uncut: bool) -> String {
     let one_line = cell.replace(['\n', '\r', '\t'], " ");
-    if one_line.chars().count() <= MAX_CELL_CHARS {
+    if uncut || one_line.chars().count() <= MAX_CELL_CHARS {
         one_line
     } else {
         let mut cut: String = one_line.chars().take(MAX_CELL_CHARS - 1).collect();
@@ -53,7 +62,7 @@ impl fmt::Display for Table {
             .chain(&self.rows)
             .map(|row| {
                 (0..columns)
-                    .map(|index| cut(row.get(index).map_or("", String::as_str)))
+                    .map(|index| cut(row.get(index).map_or("", String::as_str), self.uncut))
                     .collect()
             })
             .collect();
