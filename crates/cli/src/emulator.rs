@@ -91,7 +91,7 @@ pub async fn run(args: &EmulatorArgs, output: Output) -> CliResult {
         output.text(&format!("  key secret  {}", started.key_secret))?;
         output.text(&format!("  app id      {}", started.app_id))?;
         output.text(&format!("  token URL   {}", started.token_url))?;
-        if !started.faults.is_empty() {
+        if !started.faults.is_empty() && started.faults != "none" {
             output.text(&format!("  faults      {}", started.faults))?;
         }
         if let Some(webhook) = &started.webhook {

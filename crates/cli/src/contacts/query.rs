@@ -117,7 +117,7 @@ pub async fn conflicts(client: &ContactsClient, args: &ConflictsArgs, output: Ou
 
 /// One row per conflict.
 pub fn conflict_table(conflicts: &[IdentityConflict]) -> Table {
-    let mut table = Table::new(["IDENTITY", "CHANNELS", "CONTACTS"]);
+    let mut table = Table::new(["IDENTITY", "CHANNELS", "CONTACTS"]).uncut();
     for conflict in conflicts {
         table.row([
             conflict.identity.clone().unwrap_or_default(),

@@ -2,5 +2,7 @@
 //! emulator or receiver on 127.0.0.1.
 
 mod callbacks;
+mod contacts;
+mod live;
 mod support;
 mod usage;
