@@ -5,4 +5,6 @@ mod callbacks;
 mod contacts;
 mod live;
 mod support;
+mod tour;
+mod transfer;
 mod usage;

@@ -84,6 +84,22 @@ impl Running {
     }
 }
 
+impl Running {
+    /// Whether it has exited (its exit code, if any), without waiting.
+    pub fn try_exit_code(&mut self) -> Option<Option<i32>> {
+        self.child
+            .try_wait()
+            .expect("poll the child")
+            .map(|status| status.code())
+    }
+
+    /// Kills it at once (SIGKILL on Unix: no cleanup runs) and reaps it.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("kill the child");
+        self.child.wait().expect("reap the child");
+    }
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();
