@@ -95,6 +95,12 @@ pub enum FileFormat {
 
 /// Runs a contacts command.
 pub async fn run(args: ContactsArgs, output: Output) -> CliResult {
+    // Usage errors first: they need no connection and say more than a missing credential.
+    match &args.command {
+        ContactsCommand::Update(update) => update.patch().map(drop)?,
+        ContactsCommand::Merge(merge) => merge.check()?,
+        _ => {}
+    }
     let (client, target) = connect(&args.connection)?;
     match args.command {
         ContactsCommand::List(list) => read::list(&client, &list, output).await,

@@ -61,7 +61,8 @@ pub struct UpdateArgs {
 }
 
 impl UpdateArgs {
-    fn patch(&self) -> CliResult<ContactPatch> {
+    /// The patch the flags describe; a usage error when they name no field.
+    pub fn patch(&self) -> CliResult<ContactPatch> {
         let mut patch = ContactPatch::new();
         if let Some(value) = &self.display_name {
             patch = patch.display_name(value.clone());
@@ -159,10 +160,18 @@ struct Merged<'a> {
     report: &'a MergeReport,
 }
 
-pub async fn merge(client: &ContactsClient, args: &MergeArgs, output: Output) -> CliResult {
-    if args.destination == args.source {
-        return Err(CliError::usage("a contact cannot be merged into itself"));
+impl MergeArgs {
+    /// A usage error when the two ids are the same contact.
+    pub fn check(&self) -> CliResult {
+        if self.destination == self.source {
+            return Err(CliError::usage("a contact cannot be merged into itself"));
+        }
+        Ok(())
     }
+}
+
+pub async fn merge(client: &ContactsClient, args: &MergeArgs, output: Output) -> CliResult {
+    args.check()?;
     let destination = client
         .get(&args.destination)
         .await

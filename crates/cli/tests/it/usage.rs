@@ -118,3 +118,21 @@ fn completions_are_printed_for_each_shell() {
         );
     }
 }
+
+#[test]
+fn usage_errors_come_before_credentials_are_needed() {
+    let output = bin()
+        .args(["contacts", "update", "some-id"])
+        .env_remove("SINCH_PROJECT_ID")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("nothing to update"));
+    let output = bin()
+        .args(["contacts", "merge", "a", "a"])
+        .env_remove("SINCH_PROJECT_ID")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("cannot be merged into itself"));
+}
