@@ -26,9 +26,13 @@ pub async fn run(args: &SendArgs, output: Output) -> CliResult {
         .duration_since(UNIX_EPOCH)
         .map_err(|_| CliError::failure("the system clock is before 1970"))?
         .as_secs() as i64;
-    let client = sinch_contacts_reqwest::client_builder()
+    let mut client = sinch_contacts_reqwest::client_builder()
         .map_err(|error| CliError::failure(format!("cannot build an HTTP client: {error}")))?
-        .timeout(std::time::Duration::from_secs(30))
+        .timeout(std::time::Duration::from_secs(30));
+    if crate::contacts::is_loopback(&args.to) {
+        client = client.no_proxy();
+    }
+    let client = client
         .build()
         .map_err(|error| CliError::failure(format!("cannot build an HTTP client: {error}")))?;
     let mut request = client

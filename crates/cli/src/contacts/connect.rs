@@ -92,11 +92,22 @@ pub fn connect_to(
     scheme: AuthScheme,
 ) -> CliResult<ContactsClient> {
     let base_url = base_url.trim_end_matches('/');
-    let transport = ReqwestTransport::builder()
+    let build_error = |error: &dyn std::fmt::Display| {
+        CliError::failure(format!("cannot build the HTTP client: {error}"))
+    };
+    let mut http = sinch_contacts_reqwest::client_builder()
+        .map_err(|error| build_error(&error))?
         .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(30))
+        .timeout(Duration::from_secs(30));
+    if is_loopback(base_url) {
+        // An emulator on this machine: never through a proxy from HTTP_PROXY and friends.
+        http = http.no_proxy();
+    }
+    let http = http.build().map_err(|error| build_error(&error))?;
+    let transport = ReqwestTransport::builder()
+        .client(http)
         .build()
-        .map_err(|error| CliError::failure(format!("cannot build the HTTP client: {error}")))?;
+        .map_err(|error| build_error(&error))?;
     let auth = match scheme {
         AuthScheme::Oauth2 => {
             Auth::oauth2(key_id, key_secret).with_token_url(format!("{base_url}/oauth2/token"))
@@ -111,4 +122,49 @@ pub fn connect_to(
             CliError::usage(format!("invalid --base-url `{base_url}`: {error}"))
                 .hint("an absolute http(s) URL such as http://127.0.0.1:8080")
         })
+}
+
+/// Whether a URL names this machine (`127.0.0.0/8`, `[::1]`, `localhost`).
+pub fn is_loopback(url: &str) -> bool {
+    let rest = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let host = if let Some(bracketed) = host.strip_prefix('[') {
+        bracketed.split(']').next().unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or_default()
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3/x",
+            "http://localhost:1",
+            "http://[::1]:9/",
+            "http://u:p@127.0.0.1",
+        ] {
+            assert!(is_loopback(url), "{url}");
+        }
+        for url in [
+            "https://eu.conversation.api.sinch.com",
+            "http://10.0.0.1:80",
+            "http://127.0.0.1.example.com/",
+        ] {
+            assert!(!is_loopback(url), "{url}");
+        }
+    }
 }
