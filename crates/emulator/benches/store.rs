@@ -148,25 +148,32 @@ fn main() {
         return; // `cargo test --benches` runs each benchmark once; skip the summary.
     }
 
-    // The ratio, measured in this run: the same operations, interleaved between the two stores
-    // so that drift of the machine hits both alike.
-    const ROUNDS: usize = 5;
-    const CALLS: usize = 2_000;
-    let mut totals = [[Duration::ZERO; 2]; 2]; // [operation][store]
-    for _ in 0..ROUNDS {
+    // The ratio, measured in this run: short blocks of the same operations alternate between
+    // the two stores, each pair of blocks gives one ratio, and the median of those ratios is
+    // reported (with the quartiles), so a burst of load from elsewhere on the machine spoils a
+    // few pairs instead of the whole figure.
+    const PAIRS: usize = 60;
+    const GETS: usize = 200;
+    const MERGES: usize = 40;
+    let mut get_ratios = Vec::with_capacity(PAIRS);
+    let mut merge_ratios = Vec::with_capacity(PAIRS);
+    let mut per_call = [[Duration::ZERO; 2]; 2]; // [operation][store], summed over the pairs
+    for pair in 0..PAIRS {
+        let mut get_block = [Duration::ZERO; 2];
+        let mut merge_block = [Duration::ZERO; 2];
         for (index, store) in stores.iter().enumerate() {
             let start = Instant::now();
-            for call_number in 0..CALLS {
-                let id = &store.ids[call_number % store.ids.len()];
+            for call_number in 0..GETS {
+                let id = &store.ids[(pair * GETS + call_number) % store.ids.len()];
                 send(
                     &runtime,
                     &store.transport,
                     call("GET", &format!("/contacts/{id}"), Bytes::new()),
                 );
             }
-            totals[0][index] += start.elapsed();
+            get_block[index] = start.elapsed() / u32::try_from(GETS).unwrap_or(1);
             let destination = store.ids[store.ids.len() / 2].clone();
-            for _ in 0..CALLS / 4 {
+            for _ in 0..MERGES {
                 let source = fresh_source(&store.emulator, &mut counter);
                 let body = Bytes::from(format!(r#"{{"source_id":"{source}","strategy":"MERGE"}}"#));
                 let start = Instant::now();
@@ -175,19 +182,32 @@ fn main() {
                     &store.transport,
                     call("POST", &format!("/contacts/{destination}:merge"), body),
                 );
-                totals[1][index] += start.elapsed();
+                merge_block[index] += start.elapsed();
             }
+            merge_block[index] /= u32::try_from(MERGES).unwrap_or(1);
+        }
+        get_ratios.push(get_block[1].as_secs_f64() / get_block[0].as_secs_f64());
+        merge_ratios.push(merge_block[1].as_secs_f64() / merge_block[0].as_secs_f64());
+        for index in 0..2 {
+            per_call[0][index] += get_block[index];
+            per_call[1][index] += merge_block[index];
         }
     }
-    let per_call =
-        |total: Duration, calls: usize| total / u32::try_from(calls * ROUNDS).unwrap_or(u32::MAX);
-    println!("\nemulator store: 100,000 contacts vs 1,000 (same run, {ROUNDS} interleaved rounds)");
-    for (operation, name, calls) in [(0, "get", CALLS), (1, "merge", CALLS / 4)] {
-        let small = per_call(totals[operation][0], calls);
-        let large = per_call(totals[operation][1], calls);
+    println!(
+        "\nemulator store: 100,000 contacts vs 1,000 (same run, {PAIRS} alternating pairs of blocks)"
+    );
+    for (operation, name, ratios) in [(0, "get", &mut get_ratios), (1, "merge", &mut merge_ratios)]
+    {
+        ratios.sort_by(f64::total_cmp);
+        let quantile = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+        let pairs = u32::try_from(PAIRS).unwrap_or(1);
         println!(
-            "  {name:<5}  1,000: {small:>10.2?}  100,000: {large:>10.2?}  ratio {:.2}",
-            large.as_secs_f64() / small.as_secs_f64()
+            "  {name:<5}  1,000: {:>9.2?}  100,000: {:>9.2?}  ratio median {:.2} (quartiles {:.2}..{:.2})",
+            per_call[operation][0] / pairs,
+            per_call[operation][1] / pairs,
+            quantile(0.5),
+            quantile(0.25),
+            quantile(0.75),
         );
     }
 }

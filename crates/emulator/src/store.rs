@@ -1,8 +1,9 @@
-//! The contact store: contacts by id in id order (ids increase with creation), plus indexes by
+//! The contact store: contacts in a hash map by id (a lookup costs the same whatever the number
+//! of contacts), the ids in order (ids increase with creation) for paging, plus indexes by
 //! external id and by channel identity, so get, update, merge and filtered lists cost the same
 //! whatever the number of contacts stored.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
 
 use sinch_contacts_model::{Contact, ContactFilter};
@@ -13,7 +14,8 @@ type IdentityKey = (String, String);
 /// Contacts with their indexes.
 #[derive(Debug, Default)]
 pub(crate) struct ContactStore {
-    by_id: BTreeMap<String, Contact>,
+    by_id: HashMap<String, Contact>,
+    in_order: BTreeSet<String>,
     by_external_id: HashMap<String, BTreeSet<String>>,
     by_identity: HashMap<IdentityKey, BTreeSet<String>>,
 }
@@ -39,12 +41,18 @@ impl ContactStore {
         self.by_id.get(id)
     }
 
-    /// Stores `contact` (which must carry its id), replacing the one with the same id.
+    /// Stores `contact` (which must carry its id), replacing the one with the same id. A
+    /// replacement keeps its place in the id order untouched.
     pub(crate) fn put(&mut self, contact: Contact) {
         let Some(id) = contact.id.clone() else {
             return;
         };
-        self.remove(&id);
+        match self.by_id.remove(&id) {
+            Some(old) => self.unindex(&id, &old),
+            None => {
+                self.in_order.insert(id.clone());
+            }
+        }
         if let Some(external_id) = contact
             .external_id
             .as_ref()
@@ -64,6 +72,13 @@ impl ContactStore {
     /// Removes and returns the contact with this id.
     pub(crate) fn remove(&mut self, id: &str) -> Option<Contact> {
         let contact = self.by_id.remove(id)?;
+        self.in_order.remove(id);
+        self.unindex(id, &contact);
+        Some(contact)
+    }
+
+    /// Removes `contact` from the external-id and identity indexes.
+    fn unindex(&mut self, id: &str, contact: &Contact) {
         if let Some(external_id) = contact.external_id.as_ref()
             && let Some(ids) = self.by_external_id.get_mut(external_id)
         {
@@ -72,7 +87,7 @@ impl ContactStore {
                 self.by_external_id.remove(external_id);
             }
         }
-        for key in identity_keys(&contact) {
+        for key in identity_keys(contact) {
             if let Some(ids) = self.by_identity.get_mut(&key) {
                 ids.remove(id);
                 if ids.is_empty() {
@@ -80,7 +95,6 @@ impl ContactStore {
                 }
             }
         }
-        Some(contact)
     }
 
     /// The ids of the contacts with this identity on this channel, in id order.
@@ -106,7 +120,7 @@ impl ContactStore {
 
     /// Every contact, in id order.
     pub(crate) fn all(&self) -> impl Iterator<Item = &Contact> {
-        self.by_id.values()
+        self.in_order.iter().filter_map(|id| self.by_id.get(id))
     }
 
     /// Up to `size` contacts matching `filter` whose id comes after `after`, in id order.
@@ -119,12 +133,7 @@ impl ContactStore {
         let lower = after.map_or(Bound::Unbounded, |id| Bound::Excluded(id.to_owned()));
         let range = (lower, Bound::Unbounded);
         let ids: Vec<&String> = match filter {
-            None => self
-                .by_id
-                .range(range)
-                .map(|(id, _)| id)
-                .take(size + 1)
-                .collect(),
+            None => self.in_order.range(range).take(size + 1).collect(),
             Some(ContactFilter::ExternalId(external_id)) => self
                 .by_external_id
                 .get(external_id)

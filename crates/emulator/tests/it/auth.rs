@@ -35,7 +35,7 @@ async fn an_expired_token_is_refreshed_by_the_client() {
 #[tokio::test]
 async fn over_http_an_expired_token_gets_401_with_bearer_error_expired() {
     let emulator = Emulator::builder()
-        .token_lifetime(Duration::from_secs(1))
+        .token_lifetime(Duration::from_secs(2))
         .build();
     let server = emulator
         .serve("127.0.0.1:0".parse().unwrap())
@@ -56,7 +56,7 @@ async fn over_http_an_expired_token_gets_401_with_bearer_error_expired() {
     .unwrap();
     assert_eq!(token.status, 200);
     let token = token.json();
-    assert_eq!(token["expires_in"], 1);
+    assert_eq!(token["expires_in"], 2);
     assert_eq!(token["token_type"], "bearer");
     assert!(token["scope"].is_string());
     let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
@@ -67,8 +67,8 @@ async fn over_http_an_expired_token_gets_401_with_bearer_error_expired() {
         .unwrap();
     assert_eq!(fresh.status, 200);
 
-    // Past the one-second lifetime.
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Past the two-second lifetime.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     let expired = http(Method::GET, &contacts, &[("authorization", &bearer)], "")
         .await
         .unwrap();

@@ -182,3 +182,70 @@ async fn list_all_streams_every_contact_across_pages() {
         .unwrap();
     assert_eq!(listed, created);
 }
+
+/// A small deterministic generator for the randomized listing test (xorshift64*).
+struct Draws(u64);
+
+impl Draws {
+    fn below(&mut self, bound: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % bound
+    }
+}
+
+#[tokio::test]
+async fn random_adds_and_deletes_between_random_pages_never_lose_or_repeat_a_contact() {
+    for seed in 1..=12u64 {
+        let emulator = Emulator::new();
+        let client = client(&emulator);
+        let mut draws = Draws(seed * 0x9E37_79B9);
+        let mut alive: Vec<String> = Vec::new();
+        for n in 0..(20 + draws.below(40)) {
+            alive.push(id(&client
+                .create(&sms(&format!("+7{seed:02}{n:04}")))
+                .await
+                .unwrap()));
+        }
+        let at_start = alive.clone();
+        let mut deleted = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        let mut token: Option<String> = None;
+        let mut added = 0;
+        loop {
+            let mut query = ListContactsQuery::new().page_size(1 + draws.below(20) as u32);
+            if let Some(token) = token.take() {
+                query = query.page_token(token);
+            }
+            let page = client.list(query).await.unwrap();
+            seen.extend(page.contacts.iter().map(id));
+            for _ in 0..draws.below(4) {
+                if !alive.is_empty() && draws.below(2) == 0 {
+                    let gone = alive.remove(draws.below(alive.len()));
+                    client.delete(&gone).await.unwrap();
+                    deleted.push(gone);
+                } else {
+                    added += 1;
+                    let new = client
+                        .create(&sms(&format!("+8{seed:02}{added:04}")))
+                        .await
+                        .unwrap();
+                    alive.push(id(&new));
+                }
+            }
+            match page.next_page_token.filter(|token| !token.is_empty()) {
+                Some(next) => token = Some(next),
+                None => break,
+            }
+        }
+        let unique: BTreeSet<&String> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "seed {seed}: listed twice");
+        for contact in at_start.iter().filter(|contact| !deleted.contains(contact)) {
+            assert!(
+                seen.contains(contact),
+                "seed {seed}: {contact} was never listed"
+            );
+        }
+    }
+}

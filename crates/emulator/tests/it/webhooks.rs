@@ -388,3 +388,67 @@ async fn only_subscribed_triggers_are_sent_and_webhooks_can_be_removed() {
     settle(&emulator).await;
     assert_eq!(emulator.deliveries().len(), 1);
 }
+
+#[tokio::test]
+async fn a_merge_that_moves_an_identity_onto_a_third_contacts_identity_reports_the_new_pair() {
+    let emulator = fast_emulator();
+    let client = client(&emulator);
+    let destination = id(&client.create(&sms("+100")).await.unwrap());
+    let source = id(&client
+        .create(&with_identities(&[(ConversationChannel::Whatsapp, "+200")]))
+        .await
+        .unwrap());
+    let third = id(&client
+        .create(&with_identities(&[(ConversationChannel::Whatsapp, "+200")]))
+        .await
+        .unwrap());
+    // Registered now, so only the merge's callbacks arrive.
+    let receiver = Receiver::start(&[]).await;
+    emulator.register_webhook(Webhook {
+        target: receiver.url(),
+        secret: SECRET.to_owned(),
+        triggers: vec![WebhookTrigger::ContactIdentitiesDuplication],
+    });
+    client.merge(&destination, &source).await.unwrap();
+    settle(&emulator).await;
+    let received = receiver.received();
+    assert_eq!(received.len(), 1);
+    // WhatsApp +200 was on source and third; it is now on destination and third.
+    assert_eq!(
+        verified(&received[0])["duplicated_contact_identities_notification"],
+        json!({"duplicated_identities": [{"channel": "WHATSAPP", "contact_ids": [destination, third]}]})
+    );
+}
+
+#[tokio::test]
+async fn reset_forgets_contacts_webhooks_deliveries_and_tokens() {
+    let emulator = fast_emulator();
+    let receiver = Receiver::start(&[]).await;
+    emulator.register_webhook(Webhook {
+        target: receiver.url(),
+        secret: SECRET.to_owned(),
+        triggers: vec![WebhookTrigger::ContactCreate],
+    });
+    let oauth = crate::support::client_with(
+        &emulator,
+        crate::support::oauth2(&emulator),
+        sinch_contacts_port::RetryPolicy::disabled(),
+    );
+    oauth.create(&sms("+13")).await.unwrap();
+    settle(&emulator).await;
+    assert_eq!(emulator.deliveries().len(), 1);
+
+    emulator.reset();
+    assert_eq!(emulator.contact_count(), 0);
+    assert!(emulator.webhooks().is_empty());
+    assert!(emulator.deliveries().is_empty());
+    // The client's cached token is unknown now: 401 without `expired`, so no refresh.
+    let error = oauth.create(&sms("+14")).await.unwrap_err();
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(401));
+    client(&emulator).create(&sms("+15")).await.unwrap();
+    settle(&emulator).await;
+    assert!(
+        emulator.deliveries().is_empty(),
+        "no webhook is registered any more"
+    );
+}
