@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use rustls::pki_types::CertificateDer;
+
 use crate::build_error::TransportBuildError;
 use crate::tls::rustls_config;
 use crate::transport::ReqwestTransport;
@@ -42,6 +44,7 @@ pub struct ReqwestTransportBuilder {
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     max_response_bytes: Option<usize>,
+    extra_roots: Vec<CertificateDer<'static>>,
 }
 
 impl ReqwestTransportBuilder {
@@ -82,6 +85,15 @@ impl ReqwestTransportBuilder {
         self
     }
 
+    /// Trusts `certificate` (DER) as a root in addition to the platform's,
+    /// e.g. the CA of a TLS-inspecting proxy or of a test server. Only for
+    /// the client this crate builds; with [`client`](Self::client) it is a
+    /// build error.
+    pub fn add_root_certificate(mut self, certificate: CertificateDer<'static>) -> Self {
+        self.extra_roots.push(certificate);
+        self
+    }
+
     /// Checks the settings and builds the transport.
     pub fn build(self) -> Result<ReqwestTransport, TransportBuildError> {
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
@@ -105,8 +117,15 @@ impl ReqwestTransportBuilder {
                              set it on the reqwest::ClientBuilder instead",
                 });
             }
+            Some(_) if !self.extra_roots.is_empty() => {
+                return Err(TransportBuildError::InvalidSetting {
+                    setting: "add_root_certificate",
+                    reason: "cannot be applied to a client passed with `.client(..)`; \
+                             configure TLS on that client instead",
+                });
+            }
             Some(client) => client,
-            None => crate::client_builder()?
+            None => preconfigured_builder(self.extra_roots)?
                 .connect_timeout(connect_timeout)
                 .timeout(timeout)
                 .build()
@@ -136,6 +155,12 @@ fn check_nonzero(setting: &'static str, value: Duration) -> Result<(), Transport
 /// on it; add proxies, pool settings or a connect timeout, build it and pass
 /// it to [`ReqwestTransportBuilder::client`].
 ///
+/// Its TLS configuration is already built, so reqwest's own TLS settings
+/// (`tls_certs_merge`, `tls_version_min`, ...) do not apply to it. For
+/// another TLS set-up, pass your own `rustls::ClientConfig` (made with
+/// [`rustls`](crate::rustls) and a crypto provider) to
+/// `reqwest::ClientBuilder::tls_backend_preconfigured`.
+///
 /// ```
 /// use std::time::Duration;
 /// use sinch_contacts_reqwest::{client_builder, ReqwestTransport};
@@ -149,7 +174,13 @@ fn check_nonzero(setting: &'static str, value: Duration) -> Result<(), Transport
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn client_builder() -> Result<reqwest::ClientBuilder, TransportBuildError> {
-    let tls = rustls_config().map_err(TransportBuildError::Tls)?;
+    preconfigured_builder(Vec::new())
+}
+
+fn preconfigured_builder(
+    extra_roots: Vec<CertificateDer<'static>>,
+) -> Result<reqwest::ClientBuilder, TransportBuildError> {
+    let tls = rustls_config(extra_roots).map_err(TransportBuildError::Tls)?;
     Ok(reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .redirect(reqwest::redirect::Policy::none()))

@@ -69,7 +69,8 @@ enum Target {
 /// | `SINCH_AUTH` | no | `oauth2` (default) or `basic` |
 /// | `SINCH_TOKEN_URL` | no | OAuth2 token endpoint; default `https://auth.sinch.com/oauth2/token`, or `{SINCH_BASE_URL}/oauth2/token` when `SINCH_BASE_URL` is set |
 ///
-/// An empty value counts as not set. A region given with a base URL is still
+/// Values are trimmed (a secret read from a file often ends with a newline),
+/// and an empty value counts as not set. A region given with a base URL is still
 /// checked, then ignored. `SINCH_TOKEN_URL` with `SINCH_AUTH=basic` is an
 /// error rather than silently unused.
 ///
@@ -130,7 +131,7 @@ impl EnvConfig {
 
         let project_id = required(PROJECT_ID)?.trim().to_owned();
         let key_id = required(KEY_ID)?.trim().to_owned();
-        let key_secret = required(KEY_SECRET)?;
+        let key_secret = required(KEY_SECRET)?.trim().to_owned();
         let region = optional(REGION)?
             .map(|text| parse_region(&text))
             .transpose()?;

@@ -63,6 +63,9 @@ mod transport;
 /// The reqwest version this crate is built on, for building a client to
 /// pass to [`ReqwestTransportBuilder::client`].
 pub use reqwest;
+/// The rustls version reqwest uses here, for
+/// [`ReqwestTransportBuilder::add_root_certificate`] and custom TLS set-ups.
+pub use rustls;
 
 pub use body_limit::ResponseTooLarge;
 pub use build_error::TransportBuildError;

@@ -35,12 +35,23 @@ async fn fake_sinch() -> Server {
 }
 
 fn env_for(server: &Server, auth: &str) -> impl Fn(&str) -> Option<String> {
+    env_with_credentials(server, auth, "emulator-key", "emulator-secret")
+}
+
+fn env_with_credentials(
+    server: &Server,
+    auth: &str,
+    key_id: &str,
+    secret: &str,
+) -> impl Fn(&str) -> Option<String> {
     let base_url = server.base_url();
     let auth = auth.to_owned();
+    let key_id = key_id.to_owned();
+    let secret = secret.to_owned();
     move |name| match name {
         "SINCH_PROJECT_ID" => Some("emulator-project".to_owned()),
-        "SINCH_KEY_ID" => Some("emulator-key".to_owned()),
-        "SINCH_KEY_SECRET" => Some("emulator-secret".to_owned()),
+        "SINCH_KEY_ID" => Some(key_id.clone()),
+        "SINCH_KEY_SECRET" => Some(secret.clone()),
         "SINCH_BASE_URL" => Some(base_url.clone()),
         "SINCH_AUTH" => Some(auth.clone()),
         _ => None,
@@ -87,6 +98,20 @@ async fn get_a_contact_with_basic_auth_and_see_a_404_as_an_api_error() {
     assert_eq!(
         received[1].target,
         "/v1/projects/emulator-project/contacts/01MISSING"
+    );
+}
+
+#[tokio::test]
+async fn credentials_read_with_a_trailing_newline_still_authenticate() {
+    let server = fake_sinch().await;
+    let env = env_with_credentials(&server, "basic", " emulator-key\n", "emulator-secret\n");
+    let client = sinch_contacts_reqwest::from_env_with(env).unwrap();
+
+    client.get("01CONTACT").await.unwrap();
+
+    assert_eq!(
+        server.received()[0].header("authorization"),
+        Some(BASIC_CREDENTIALS)
     );
 }
 

@@ -9,7 +9,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 use crate::server::{Server, read_request, stall};
-use crate::{get, quick_transport};
+use crate::{get, quick_transport, transport};
 
 /// The cause chain, for failure messages.
 fn chain(error: &TransportError) -> String {
@@ -29,7 +29,7 @@ async fn a_refused_connection_is_connect_and_not_sent() {
     let addr = listener.local_addr().unwrap();
     drop(listener); // nothing listens on this port any more
 
-    let error = quick_transport()
+    let error = transport()
         .send(get(&format!("http://{addr}/v1/x")))
         .await
         .unwrap_err();
@@ -105,7 +105,7 @@ async fn a_reset_after_the_request_was_read_may_have_been_sent() {
     let request = http::Request::post(server.url("/v1/projects/p/contacts"))
         .body(bytes::Bytes::from_static(b"{}"))
         .unwrap();
-    let error = quick_transport().send(request).await.unwrap_err();
+    let error = transport().send(request).await.unwrap_err();
 
     assert_eq!(error.kind(), TransportErrorKind::Io, "{}", chain(&error));
     assert!(error.may_have_been_sent());
@@ -120,7 +120,7 @@ async fn a_connection_closed_without_an_answer_may_have_been_sent() {
     })
     .await;
 
-    let error = quick_transport()
+    let error = transport()
         .send(get(&server.url("/gone")))
         .await
         .unwrap_err();
@@ -139,7 +139,7 @@ async fn a_truncated_body_is_an_io_error() {
     })
     .await;
 
-    let error = quick_transport()
+    let error = transport()
         .send(get(&server.url("/cut")))
         .await
         .unwrap_err();
@@ -157,7 +157,7 @@ async fn a_malformed_response_is_other() {
     })
     .await;
 
-    let error = quick_transport()
+    let error = transport()
         .send(get(&server.url("/junk")))
         .await
         .unwrap_err();
@@ -205,4 +205,38 @@ async fn a_connect_timeout_is_connect_and_not_sent() {
     );
     assert!(!error.may_have_been_sent());
     drop(listener);
+}
+
+/// An `https` URL answered by a plain-HTTP server: the TLS handshake fails
+/// inside the connector, before any byte of the request is written.
+#[tokio::test]
+async fn a_failed_tls_handshake_is_connect_and_not_sent() {
+    use tokio::io::AsyncReadExt;
+    let server = Server::start(|mut stream, _log| async move {
+        let mut client_hello = [0u8; 512];
+        let _ = stream.read(&mut client_hello).await;
+        let _ = stream
+            .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+            .await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
+    let url = server.url("/v1/x").replacen("http://", "https://", 1);
+
+    let error = transport().send(get(&url)).await.unwrap_err();
+
+    assert_eq!(
+        error.kind(),
+        TransportErrorKind::Connect,
+        "{}",
+        chain(&error)
+    );
+    assert!(!error.may_have_been_sent());
+    // rustls's word for a reply that is not TLS.
+    assert!(
+        chain(&error).contains("InvalidMessage"),
+        "{}",
+        chain(&error)
+    );
+    assert!(server.received().is_empty());
 }

@@ -7,7 +7,9 @@ mod end_to_end;
 mod env;
 mod exchange;
 mod failures;
+mod process_env;
 mod server;
+mod tls;
 
 use std::time::Duration;
 
@@ -20,6 +22,12 @@ fn get(url: &str) -> HttpRequest {
     http::Request::get(url)
         .body(Bytes::new())
         .expect("valid request")
+}
+
+/// A transport with the default (long) timeouts, for tests that expect a
+/// failure other than a timeout even on a loaded machine.
+fn transport() -> ReqwestTransport {
+    ReqwestTransport::new().expect("transport builds")
 }
 
 /// A transport with short timeouts, for tests where a server stalls.

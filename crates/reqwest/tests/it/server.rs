@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
@@ -115,7 +115,7 @@ pub struct Log(Arc<Mutex<Vec<Received>>>);
 
 /// Reads one request (head and `Content-Length` body) and logs it; `None`
 /// when the client closed the connection or sent something unreadable.
-pub async fn read_request(stream: &mut TcpStream, log: &Log) -> Option<Received> {
+pub async fn read_request(stream: &mut (impl AsyncRead + Unpin), log: &Log) -> Option<Received> {
     let mut buffer = Vec::new();
     let head_end = loop {
         if let Some(position) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
