@@ -13,6 +13,16 @@ use crate::retry::{Failure, RetryPolicy, may_retry, parse_retry_after};
 use crate::runtime::{Clock, Jitter, Sleep};
 use crate::transport::{HttpRequest, HttpResponse, Transport};
 
+/// What happened while sending one logical request: how many times it went
+/// to the transport, the status of the last answer, and why it was repeated.
+/// Holds no header, token or body.
+#[derive(Debug, Default)]
+pub(crate) struct SendLog {
+    pub(crate) attempts: u32,
+    pub(crate) status: Option<StatusCode>,
+    pub(crate) retry_reasons: Vec<String>,
+}
+
 /// Everything the client needs to move a request, shared by its clones.
 #[derive(Debug)]
 pub(crate) struct Engine {
@@ -30,20 +40,35 @@ pub(crate) struct Engine {
 impl Engine {
     /// Sends `request` with credentials; returns the final response whatever
     /// its status (callers turn non-2xx into [`ApiError`](crate::ApiError)).
-    pub(crate) async fn send(&self, mut request: HttpRequest) -> Result<HttpResponse, Error> {
+    /// What happened on the way (attempts, retry reasons) goes to `log`.
+    pub(crate) async fn send(
+        &self,
+        mut request: HttpRequest,
+        log: &mut SendLog,
+    ) -> Result<HttpResponse, Error> {
         let mut refreshed = false;
         loop {
             let credential = self.credential().await?;
             request
                 .headers_mut()
                 .insert(AUTHORIZATION, credential.clone());
-            let response = self.send_with_retries(&request).await?;
+            let response = self.send_with_retries(&request, log).await?;
             if !refreshed && self.auth.is_oauth2() && token_expired(&response) {
                 self.tokens.invalidate(&credential);
                 refreshed = true;
+                log.retry_reasons.push("token_expired".to_owned());
                 continue;
             }
             return Ok(response);
+        }
+    }
+
+    /// Waits a jittered delay drawn from `0..=ceiling` with the client's
+    /// sleeper; without a sleeper (no `tokio` feature and none given) it
+    /// returns at once.
+    pub(crate) async fn pause(&self, ceiling: std::time::Duration) {
+        if let Some(sleep) = &self.sleep {
+            sleep.sleep(self.jitter.sample(ceiling)).await;
         }
     }
 
@@ -56,8 +81,19 @@ impl Engine {
                         || self.clock.now(),
                         || async {
                             let request = build_token_request(&self.basic_header, token_url)?;
-                            let response = self.send_with_retries(&request).await?;
-                            parse_token_response(response)
+                            let mut log = SendLog::default();
+                            let fetch = self.send_with_retries(&request, &mut log);
+                            #[cfg(feature = "tracing")]
+                            let span = crate::trace::token_span();
+                            #[cfg(feature = "tracing")]
+                            let response =
+                                tracing::Instrument::instrument(fetch, span.clone()).await;
+                            #[cfg(not(feature = "tracing"))]
+                            let response = fetch.await;
+                            let token = response.and_then(parse_token_response);
+                            #[cfg(feature = "tracing")]
+                            crate::trace::record(&span, &log, token.as_ref().err());
+                            token
                         },
                     )
                     .await
@@ -70,11 +106,14 @@ impl Engine {
     pub(crate) async fn send_with_retries(
         &self,
         request: &HttpRequest,
+        log: &mut SendLog,
     ) -> Result<HttpResponse, Error> {
         let max_attempts = self.retry.max_attempts();
         let mut attempt = 1;
         loop {
             let outcome = self.transport.send(copy_request(request)).await;
+            log.attempts += 1;
+            log.status = outcome.as_ref().ok().map(|response| response.status());
             let (failure, retry_after) = match &outcome {
                 Ok(response) if response.status().is_success() => {
                     return outcome.map_err(Error::from);
@@ -95,22 +134,20 @@ impl Engine {
             };
             match pause {
                 Some((sleep, delay)) => {
+                    let reason = failure.reason();
+                    #[cfg(feature = "tracing")]
+                    tracing::debug!(
+                        attempt,
+                        reason = %reason,
+                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                        "retrying"
+                    );
+                    log.retry_reasons.push(reason);
                     sleep.sleep(delay).await;
                     attempt += 1;
                 }
                 None => return outcome.map_err(Error::from),
             }
-        }
-    }
-}
-
-impl Engine {
-    /// Waits a jittered delay drawn from `0..=ceiling` with the client's
-    /// sleeper; without a sleeper (no `tokio` feature and none given) it
-    /// returns at once.
-    pub(crate) async fn pause(&self, ceiling: std::time::Duration) {
-        if let Some(sleep) = &self.sleep {
-            sleep.sleep(self.jitter.sample(ceiling)).await;
         }
     }
 }

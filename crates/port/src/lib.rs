@@ -21,7 +21,10 @@
 //!
 //! A create or merge is repeated only when the first attempt provably did
 //! nothing (no connection, or refused with 429), so a retry never creates a
-//! contact twice.
+//! contact twice. To get past an ambiguous failure (a timeout or a 5xx after
+//! the server may have created the contact), give the contact an
+//! `external_id` and use [`ContactsClient::create_safe`]: it looks the
+//! contact up before creating again.
 //!
 //! # Quick start
 //!
@@ -55,6 +58,15 @@
 //!
 //! - `tokio` (default): [`TokioSleep`] as the default sleeper for back-off.
 //! - `test-util`: an in-memory `FakeTransport` and request rendering helpers.
+//! - `tracing`: one `sinch_contacts.operation` span per call (at `INFO`)
+//!   with the fields `operation` (such as `get_contact`), `project_id`,
+//!   `attempts`, `http.status` (of the last answer), `retry_reasons`
+//!   (`429`, `503`, `timeout`, `token_expired`, ... comma-separated) and
+//!   `error` (the [`Error`] variant, when it failed); a
+//!   `sinch_contacts.token` span (at `DEBUG`) per OAuth2 token request; a
+//!   `sinch_contacts.create_safe` span (at `INFO`) around a safe create; and
+//!   a `retrying` event (at `DEBUG`) before each retry. No field ever holds
+//!   a header, credential, token or body.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -70,6 +82,8 @@ pub mod operations;
 mod request;
 mod retry;
 mod runtime;
+#[cfg(feature = "tracing")]
+mod trace;
 mod transport;
 mod transport_error;
 mod validation;

@@ -140,6 +140,28 @@ impl FixedJitter {
 
 impl Jitter for FixedJitter {
     fn sample(&self, max: Duration) -> Duration {
-        max.mul_f64(self.fraction)
+        // `Duration::mul_f64` panics when rounding carries the product past
+        // `Duration::MAX` (as it does for `Duration::MAX × 1.0`).
+        Duration::try_from_secs_f64(max.as_secs_f64() * self.fraction)
+            .map_or(max, |delay| delay.min(max))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_stays_within_any_maximum() {
+        for max in [Duration::ZERO, Duration::from_millis(1500), Duration::MAX] {
+            assert_eq!(FixedJitter::new(1.0).sample(max), max);
+            assert_eq!(FixedJitter::new(0.0).sample(max), Duration::ZERO);
+            assert!(FixedJitter::new(0.5).sample(max) <= max);
+            assert!(RandomJitter::with_seed(7).sample(max) <= max);
+        }
+        assert_eq!(
+            FixedJitter::new(0.5).sample(Duration::from_secs(3)),
+            Duration::from_millis(1500)
+        );
     }
 }

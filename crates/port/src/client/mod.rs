@@ -22,7 +22,7 @@ pub use safe_create::{SafeCreateOptions, SafeCreateOutcome, SafeCreated};
 
 use crate::config::Endpoint;
 use crate::error::Error;
-use crate::execute::Engine;
+use crate::execute::{Engine, SendLog};
 use crate::operations::{
     CreateContact, DeleteContact, GetChannelProfile, GetContact, ListContacts,
     ListIdentityConflicts, MergeContacts, Operation, QueryCapability, UpdateContact,
@@ -95,9 +95,30 @@ impl ContactsClient {
 
     /// Runs any [`Operation`]: build, send with credentials and retries,
     /// parse.
+    ///
+    /// With the `tracing` feature, each call is one `sinch_contacts.operation`
+    /// span (see the crate docs for its fields).
     pub async fn execute<O: Operation>(&self, operation: &O) -> Result<O::Output, Error> {
+        let mut log = SendLog::default();
+        let run = self.execute_logged(operation, &mut log);
+        #[cfg(feature = "tracing")]
+        let span = crate::trace::operation_span(O::NAME, self.endpoint.project_id());
+        #[cfg(feature = "tracing")]
+        let result = tracing::Instrument::instrument(run, span.clone()).await;
+        #[cfg(not(feature = "tracing"))]
+        let result = run.await;
+        #[cfg(feature = "tracing")]
+        crate::trace::record(&span, &log, result.as_ref().err());
+        result
+    }
+
+    async fn execute_logged<O: Operation>(
+        &self,
+        operation: &O,
+        log: &mut SendLog,
+    ) -> Result<O::Output, Error> {
         let request = operation.build(&self.endpoint)?;
-        let response = self.engine.send(request).await?;
+        let response = self.engine.send(request, log).await?;
         O::parse(response)
     }
 

@@ -224,14 +224,40 @@ impl ContactsClient {
     /// lookup that runs before the server's list reflects a create can miss
     /// it. This removes the duplicates this client's own retries would cause,
     /// not those of concurrent writers.
+    ///
+    /// With the `tracing` feature the whole call is a
+    /// `sinch_contacts.create_safe` span (fields `project_id`, `rounds`,
+    /// `outcome` or `error`) around the spans of its creates and lookups.
     pub async fn create_safe_with(
         &self,
         request: &ContactCreateRequest,
         options: SafeCreateOptions,
     ) -> Result<SafeCreated, Error> {
+        let mut rounds = 0;
+        let run = self.create_safe_rounds(request, &options, &mut rounds);
+        #[cfg(feature = "tracing")]
+        let span = crate::trace::create_safe_span(self.endpoint.project_id());
+        #[cfg(feature = "tracing")]
+        let result = tracing::Instrument::instrument(run, span.clone()).await;
+        #[cfg(not(feature = "tracing"))]
+        let result = run.await;
+        #[cfg(feature = "tracing")]
+        crate::trace::record_create_safe(&span, rounds, &result);
+        result
+    }
+
+    /// The rounds of [`create_safe_with`](Self::create_safe_with); counts
+    /// the creates sent in `rounds`.
+    async fn create_safe_rounds(
+        &self,
+        request: &ContactCreateRequest,
+        options: &SafeCreateOptions,
+        rounds: &mut u32,
+    ) -> Result<SafeCreated, Error> {
         let external_id = required_external_id(request)?;
         let mut round = 1;
         loop {
+            *rounds = round;
             let error = match self.create(request).await {
                 Ok(contact) => {
                     return Ok(SafeCreated {

@@ -27,6 +27,8 @@ impl<'a> QueryCapability<'a> {
 }
 
 impl Operation for QueryCapability<'_> {
+    const NAME: &'static str = "query_capability";
+
     type Output = QueryCapabilityResponse;
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {

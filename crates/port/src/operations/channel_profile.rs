@@ -26,6 +26,8 @@ impl<'a> GetChannelProfile<'a> {
 }
 
 impl Operation for GetChannelProfile<'_> {
+    const NAME: &'static str = "get_channel_profile";
+
     type Output = GetChannelProfileResponse;
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {

@@ -38,6 +38,8 @@ impl<'a> CreateContact<'a> {
 }
 
 impl Operation for CreateContact<'_> {
+    const NAME: &'static str = "create_contact";
+
     type Output = Contact;
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {
@@ -65,6 +67,8 @@ impl<'a> GetContact<'a> {
 }
 
 impl Operation for GetContact<'_> {
+    const NAME: &'static str = "get_contact";
+
     type Output = Contact;
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {
@@ -96,6 +100,8 @@ impl<'a> UpdateContact<'a> {
 }
 
 impl Operation for UpdateContact<'_> {
+    const NAME: &'static str = "update_contact";
+
     type Output = Contact;
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {
@@ -133,6 +139,8 @@ impl<'a> DeleteContact<'a> {
 }
 
 impl Operation for DeleteContact<'_> {
+    const NAME: &'static str = "delete_contact";
+
     type Output = ();
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {

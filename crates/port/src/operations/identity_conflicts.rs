@@ -26,6 +26,8 @@ impl ListIdentityConflicts {
 }
 
 impl Operation for ListIdentityConflicts {
+    const NAME: &'static str = "list_identity_conflicts";
+
     type Output = ListIdentityConflictsResponse;
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {

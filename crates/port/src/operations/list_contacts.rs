@@ -30,6 +30,8 @@ impl ListContacts {
 }
 
 impl Operation for ListContacts {
+    const NAME: &'static str = "list_contacts";
+
     type Output = ListContactsResponse;
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {

@@ -42,6 +42,8 @@ impl<'a> MergeContacts<'a> {
 }
 
 impl Operation for MergeContacts<'_> {
+    const NAME: &'static str = "merge_contacts";
+
     type Output = Contact;
 
     fn build(&self, endpoint: &Endpoint) -> Result<HttpRequest, Error> {

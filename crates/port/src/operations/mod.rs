@@ -42,6 +42,10 @@ use crate::transport::{HttpRequest, HttpResponse};
 
 /// One API operation: a pure request builder and a pure response parser.
 pub trait Operation {
+    /// A short name for logs and traces, such as `get_contact`; `custom`
+    /// unless the operation sets one.
+    const NAME: &'static str = "custom";
+
     /// What a successful call returns.
     type Output;
 

@@ -23,6 +23,23 @@ pub(crate) enum Failure<'a> {
     Transport(&'a TransportError),
 }
 
+impl Failure<'_> {
+    /// A short reason for logs and traces: the status code (`429`, `503`) or
+    /// the transport error kind (`connect`, `timeout`, `io`, `other`).
+    pub(crate) fn reason(&self) -> String {
+        match self {
+            Self::Status(status) => status.as_str().to_owned(),
+            Self::Transport(error) => match error.kind() {
+                TransportErrorKind::Connect => "connect",
+                TransportErrorKind::Timeout => "timeout",
+                TransportErrorKind::Io => "io",
+                _ => "other",
+            }
+            .to_owned(),
+        }
+    }
+}
+
 fn is_idempotent(method: &Method) -> bool {
     matches!(
         *method,

@@ -3,6 +3,7 @@
 
 mod fake_transport;
 mod render;
+pub mod server_input;
 mod time;
 
 pub use fake_transport::{FakeTransport, json_response};

@@ -8,6 +8,7 @@ use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
 use sinch_contacts_model::{ContactFilter, ConversationChannel, ListContactsQuery};
 use sinch_contacts_port::operations::{GetContact, ListContacts, Operation};
+use sinch_contacts_port::test_util::server_input;
 use sinch_contacts_port::{ApiError, Endpoint, Error, Region, RetryPolicy};
 
 fn decode(text: &str) -> String {
@@ -101,4 +102,115 @@ proptest! {
         prop_assert!(ceiling <= policy.max_backoff());
         prop_assert!(ceiling <= policy.backoff_ceiling(retry + 1));
     }
+}
+
+// What a server sends, through the real client: the same checks the fuzz
+// targets run (see `test_util::server_input` and docs/fuzzing.md).
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn any_token_response_is_handled(code in 100u16..1000, body in token_body()) {
+        server_input::token_response(code, &body);
+    }
+
+    #[test]
+    fn any_retry_after_is_handled(value in retry_after_value()) {
+        server_input::retry_after(&value);
+    }
+
+    #[test]
+    fn any_error_body_is_handled(code in any::<u16>(), body in error_body()) {
+        server_input::error_body(code, &body);
+    }
+
+    #[test]
+    fn any_list_pages_end(pages in prop::collection::vec(list_page(), 1..8)) {
+        let pages: Vec<&[u8]> = pages.iter().map(Vec::as_slice).collect();
+        server_input::list_pages(&pages);
+    }
+}
+
+/// Arbitrary bytes, or a token answer with an arbitrary `expires_in`.
+fn token_body() -> impl Strategy<Value = Vec<u8>> {
+    let lifetime = prop_oneof![
+        any::<u64>().prop_map(|n| n.to_string()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<f64>().prop_map(|n| format!("{n:e}")),
+        "\"[0-9 .e+-]{0,25}\"",
+        Just("18446744073709551615".to_owned()),
+        Just("null".to_owned()),
+    ];
+    prop_oneof![
+        any::<Vec<u8>>(),
+        (lifetime, "[ -~]{0,20}").prop_map(|(lifetime, token)| {
+            let token = serde_json::to_string(&token).unwrap();
+            format!(r#"{{"access_token":{token},"expires_in":{lifetime}}}"#).into_bytes()
+        }),
+    ]
+}
+
+/// Arbitrary bytes, numbers of any size, or dates of any shape.
+fn retry_after_value() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        any::<Vec<u8>>(),
+        any::<u64>().prop_map(|n| n.to_string().into_bytes()),
+        "[0-9]{18,30}".prop_map(String::into_bytes),
+        (
+            "(Mon|Tue|Wed|Thu|Fri|Sat|Sun),",
+            0u32..40,
+            "(Jan|Feb|Dec|Foo)",
+            0u32..10_000,
+            0u32..30,
+            0u32..70,
+        )
+            .prop_map(|(day, date, month, year, hour, minute)| {
+                format!("{day} {date:02} {month} {year:04} {hour:02}:{minute:02}:00 GMT")
+                    .into_bytes()
+            }),
+    ]
+}
+
+/// Arbitrary bytes or JSON objects shaped like either error form.
+fn error_body() -> impl Strategy<Value = Vec<u8>> {
+    let member = prop_oneof![
+        Just("1".to_owned()),
+        Just("\"400\"".to_owned()),
+        Just("null".to_owned()),
+        Just("[{\"@type\":\"t\"},3]".to_owned()),
+        "\"[ -~]{0,10}\"",
+    ];
+    prop_oneof![
+        any::<Vec<u8>>(),
+        (member.clone(), member.clone(), member).prop_map(|(code, message, details)| {
+            format!(r#"{{"error":{{"code":{code},"message":{message},"details":{details}}}}}"#)
+                .into_bytes()
+        }),
+    ]
+}
+
+/// Arbitrary bytes or a page with 0..3 contacts and a token from a small
+/// alphabet (so cycles are common).
+fn list_page() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        1 => any::<Vec<u8>>(),
+        4 => (0usize..3, prop::option::of("[ABC]{0,1}"), any::<bool>()).prop_map(
+            |(count, token, conflicts)| {
+                let items: Vec<String> = (0..count)
+                    .map(|n| {
+                        if conflicts {
+                            format!(r#"{{"identity":"+{n}","contact_ids":["a","b"]}}"#)
+                        } else {
+                            format!(r#"{{"id":"c{n}"}}"#)
+                        }
+                    })
+                    .collect();
+                let key = if conflicts { "conflicts" } else { "contacts" };
+                let token = token
+                    .map(|token| format!(r#","next_page_token":"{token}""#))
+                    .unwrap_or_default();
+                format!(r#"{{"{key}":[{}]{token}}}"#, items.join(",")).into_bytes()
+            }
+        ),
+    ]
 }

@@ -15,4 +15,5 @@ mod safe_create;
 mod secrets;
 mod snapshots;
 mod support;
+mod tracing_spans;
 mod transport;

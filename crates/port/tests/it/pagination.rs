@@ -170,6 +170,8 @@ async fn endless_empty_pages_stop_after_the_default_limit() {
     let seen = counter.clone();
     fake.set_handler(move |_| {
         let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // Fail instead of hanging if the walk does not stop.
+        assert!(n < 50, "the walk did not stop on empty pages");
         async move {
             Ok(sinch_contacts_port::test_util::json_response(
                 200,
