@@ -52,10 +52,19 @@ pub async fn export(client: &ContactsClient, args: &ExportArgs, output: Output) 
                 without_external_id += 1;
             }
         }
-        writer.write(&contact).map_err(|e| write_error(&e))?;
+        match writer.write(&contact) {
+            Ok(()) => {}
+            // The reader of a pipe went away (`| head`): stop quietly, as other tools do.
+            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+            Err(error) => return Err(write_error(&error)),
+        }
         counter.inc(1);
     }
-    writer.finish().map_err(|e| write_error(&e))?;
+    match writer.finish() {
+        Ok(()) => {}
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+        Err(error) => return Err(write_error(&error)),
+    }
     counter.finish_and_clear();
     let count = counter.position();
     let summary = serde_json::json!({
@@ -106,12 +115,20 @@ impl<W: Write> Writer<W> {
     fn write(&mut self, contact: &sinch_contacts_model::Contact) -> Result<(), io::Error> {
         match self {
             Self::Jsonl(sink) => {
-                serde_json::to_writer(&mut *sink, contact).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut *sink, contact).map_err(|error| {
+                    match error.io_error_kind() {
+                        Some(kind) => io::Error::new(kind, error),
+                        None => io::Error::other(error),
+                    }
+                })?;
                 sink.write_all(b"\n")
             }
             Self::Csv(writer) => writer
                 .write_record(contact_record(contact))
-                .map_err(io::Error::other),
+                .map_err(|error| match error.into_kind() {
+                    csv::ErrorKind::Io(error) => error,
+                    other => io::Error::other(format!("{other:?}")),
+                }),
         }
     }
 
