@@ -2,7 +2,7 @@
 //! `create_safe`, and a look-up-first variant for rows an earlier run may have sent.
 
 use sinch_contacts_model::{Contact, ContactCreateRequest};
-use sinch_contacts_port::{ContactsClient, Error, SafeCreateOutcome};
+use sinch_contacts_port::{ContactsClient, Error, SafeCreateOptions, SafeCreateOutcome};
 
 /// How a contact came to exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,8 +31,9 @@ impl CreateOutcome {
 pub async fn create_safe(
     client: &ContactsClient,
     request: &ContactCreateRequest,
+    options: &SafeCreateOptions,
 ) -> Result<(Contact, CreateOutcome), Error> {
-    let created = client.create_safe(request).await?;
+    let created = client.create_safe_with(request, options.clone()).await?;
     let outcome = match created.outcome {
         SafeCreateOutcome::Created => CreateOutcome::Created,
         _ => CreateOutcome::Recovered,
@@ -44,10 +45,11 @@ pub async fn create_safe(
 pub async fn find_or_create(
     client: &ContactsClient,
     request: &ContactCreateRequest,
+    options: &SafeCreateOptions,
 ) -> Result<(Contact, CreateOutcome), Error> {
     let external_id = request.external_id.as_deref().unwrap_or_default();
     if let Some(found) = client.find_by_external_id(external_id).await? {
         return Ok((found, CreateOutcome::AlreadyPresent));
     }
-    create_safe(client, request).await
+    create_safe(client, request, options).await
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use sinch_contacts_port::{Auth, ContactsClient};
+use sinch_contacts_port::{Auth, ContactsClient, RetryPolicy, SafeCreateOptions};
 use sinch_contacts_reqwest::ReqwestTransport;
 
 use crate::error::{CliError, CliResult};
@@ -34,6 +34,31 @@ pub struct ConnectionArgs {
     /// How to authenticate with --base-url (the token URL is `{URL}/oauth2/token`).
     #[arg(long, global = true, value_enum, default_value_t = AuthScheme::Oauth2, requires = "base_url")]
     pub auth: AuthScheme,
+    /// Attempts per request, the first included, where a retry is safe (see docs/port.md).
+    #[arg(long, global = true, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub max_attempts: u32,
+    /// Initial back-off in milliseconds of retries and of a safe create's look-ups (grows ×4 for
+    /// retries, ×2 for look-ups). A `Retry-After` from the server replaces it.
+    #[arg(long, global = true, default_value_t = 1000, value_name = "MS")]
+    pub backoff_ms: u64,
+}
+
+impl ConnectionArgs {
+    /// The client's retry policy.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy::default()
+            .with_max_attempts(self.max_attempts)
+            .with_initial_backoff(Duration::from_millis(self.backoff_ms))
+    }
+
+    /// How safe creates pause before looking up.
+    pub fn safe_create_options(&self) -> SafeCreateOptions {
+        SafeCreateOptions::default().with_initial_backoff(Duration::from_millis(self.backoff_ms))
+    }
+
+    fn default_retries(&self) -> bool {
+        self.retry_policy() == RetryPolicy::default()
+    }
 }
 
 /// Authentication schemes.
@@ -69,18 +94,32 @@ pub fn connect(args: &ConnectionArgs) -> CliResult<(ContactsClient, Target)> {
             args.key_id.as_deref().unwrap_or(EMULATOR_KEY_ID),
             args.key_secret.as_deref().unwrap_or(EMULATOR_KEY_SECRET),
             args.auth,
+            args.retry_policy(),
         )?,
-        None => sinch_contacts_reqwest::from_env().map_err(|error| {
-            CliError::failure(format!("missing or invalid credentials: {error}")).hint(
-                "set SINCH_PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET and SINCH_REGION, or pass --base-url URL for an emulator",
-            )
-        })?,
+        None if args.default_retries() => sinch_contacts_reqwest::from_env().map_err(env_error)?,
+        None => {
+            let config = sinch_contacts_reqwest::EnvConfig::from_env().map_err(env_error)?;
+            let transport = ReqwestTransport::new().map_err(|error| {
+                CliError::failure(format!("cannot build the HTTP client: {error}"))
+            })?;
+            config
+                .client_builder(transport)
+                .retry_policy(args.retry_policy())
+                .build()
+                .map_err(|error| CliError::failure(format!("invalid configuration: {error}")))?
+        }
     };
     let target = Target {
         base_url: client.endpoint().base_url().to_owned(),
         project_id: client.endpoint().project_id().to_owned(),
     };
     Ok((client, target))
+}
+
+fn env_error(error: sinch_contacts_reqwest::EnvError) -> CliError {
+    CliError::failure(format!("missing or invalid credentials: {error}")).hint(
+        "set SINCH_PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET and SINCH_REGION, or pass --base-url URL for an emulator",
+    )
 }
 
 /// A client for a server at `base_url` (an emulator, a proxy).
@@ -90,6 +129,7 @@ pub fn connect_to(
     key_id: &str,
     key_secret: &str,
     scheme: AuthScheme,
+    retry_policy: RetryPolicy,
 ) -> CliResult<ContactsClient> {
     let base_url = base_url.trim_end_matches('/');
     let build_error = |error: &dyn std::fmt::Display| {
@@ -117,6 +157,7 @@ pub fn connect_to(
     ContactsClient::builder(transport, project_id)
         .base_url(base_url)
         .auth(auth)
+        .retry_policy(retry_policy)
         .build()
         .map_err(|error| {
             CliError::usage(format!("invalid --base-url `{base_url}`: {error}"))

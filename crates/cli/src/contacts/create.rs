@@ -4,7 +4,7 @@ use clap::Args;
 use sinch_contacts_model::{
     ChannelIdentity, ContactCreateRequest, ContactLanguage, ConversationChannel,
 };
-use sinch_contacts_port::ContactsClient;
+use sinch_contacts_port::{ContactsClient, SafeCreateOptions};
 
 use crate::contacts::read::print_contact;
 use crate::error::CliResult;
@@ -50,10 +50,15 @@ impl CreateArgs {
     }
 }
 
-pub async fn run(client: &ContactsClient, args: &CreateArgs, output: Output) -> CliResult {
+pub async fn run(
+    client: &ContactsClient,
+    args: &CreateArgs,
+    safe: &SafeCreateOptions,
+    output: Output,
+) -> CliResult {
     let request = args.request();
     let (contact, outcome) = if request.external_id.is_some() {
-        find_or_create(client, &request).await?
+        find_or_create(client, &request, safe).await?
     } else {
         (client.create(&request).await?, CreateOutcome::Created)
     };

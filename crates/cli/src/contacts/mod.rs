@@ -102,10 +102,11 @@ pub async fn run(args: ContactsArgs, output: Output) -> CliResult {
         _ => {}
     }
     let (client, target) = connect(&args.connection)?;
+    let safe = args.connection.safe_create_options();
     match args.command {
         ContactsCommand::List(list) => read::list(&client, &list, output).await,
         ContactsCommand::Get(id) => read::get(&client, &id.id, output).await,
-        ContactsCommand::Create(create) => create::run(&client, &create, output).await,
+        ContactsCommand::Create(create) => create::run(&client, &create, &safe, output).await,
         ContactsCommand::Update(update) => write::update(&client, &update, output).await,
         ContactsCommand::Delete(id) => write::delete(&client, &id.id, output).await,
         ContactsCommand::Merge(merge) => write::merge(&client, &merge, output).await,
@@ -117,7 +118,7 @@ pub async fn run(args: ContactsArgs, output: Output) -> CliResult {
             query::capability(&client, &capability, output).await
         }
         ContactsCommand::Import(import) => {
-            transfer::import(&client, &target, &import, output).await
+            transfer::import(&client, &target, &import, &safe, output).await
         }
         ContactsCommand::Export(export) => transfer::export(&client, &export, output).await,
     }

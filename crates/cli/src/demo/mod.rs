@@ -16,6 +16,7 @@ use sinch_contacts_model::{
     ChannelIdentity, Contact, ContactCreateRequest, ContactLanguage, ContactPatch,
     ConversationChannel, IdentityConflictsQuery, ListContactsQuery, WebhookTrigger,
 };
+use sinch_contacts_port::RetryPolicy;
 
 use crate::callbacks::{describe_callback, mirror_change_text};
 use crate::cli::DemoArgs;
@@ -70,6 +71,7 @@ async fn run_steps(args: &DemoArgs, tour: &mut Tour) -> CliResult {
         emulator.key_id(),
         emulator.key_secret(),
         AuthScheme::Oauth2,
+        RetryPolicy::default(),
     )?;
     tour.say(
         "client: reqwest transport, OAuth2 client credentials from {base_url}/oauth2/token"

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 use serde::Serialize;
-use sinch_contacts_port::{ContactsClient, Error as PortError};
+use sinch_contacts_port::{ContactsClient, Error as PortError, SafeCreateOptions};
 
 use crate::contacts::{Target, format_of};
 use crate::error::{CliError, CliResult};
@@ -61,6 +61,7 @@ pub async fn import(
     client: &ContactsClient,
     target: &Target,
     args: &ImportArgs,
+    safe: &SafeCreateOptions,
     output: Output,
 ) -> CliResult {
     let format = format_of(&args.file, args.format).ok_or_else(|| {
@@ -118,7 +119,7 @@ pub async fn import(
                 let in_doubt = args.no_journal || earlier.in_doubt.contains(row.external_id());
                 async move {
                     let result =
-                        import_row(&client, journal.as_deref(), &row, known, in_doubt).await;
+                        import_row(&client, journal.as_deref(), &row, known, in_doubt, safe).await;
                     (row, result)
                 }
             })
@@ -223,6 +224,7 @@ async fn import_row(
     row: &Row,
     known: bool,
     in_doubt: bool,
+    safe: &SafeCreateOptions,
 ) -> CliResult<RowResult> {
     if known {
         return Ok(RowResult::Present);
@@ -233,12 +235,12 @@ async fn import_row(
         if let Some(journal) = journal {
             journal.started(external_id)?;
         }
-        find_or_create(client, &row.request).await
+        find_or_create(client, &row.request, safe).await
     } else {
         if let Some(journal) = journal {
             journal.started(external_id)?;
         }
-        create_safe(client, &row.request).await
+        create_safe(client, &row.request, safe).await
     };
     match attempt {
         Ok((contact, outcome)) => {

@@ -277,7 +277,7 @@ fn under_faults_reruns_converge_to_every_row_exactly_once() {
     const ROWS: usize = 300;
     let emulator = Emulator::builder()
         .faults(
-            "5xx=0.10,drop-before=0.03,drop-after=0.05"
+            "5xx=0.10,429=0.05,drop-before=0.03,drop-after=0.05"
                 .parse::<FaultSpec>()
                 .unwrap(),
         )
@@ -291,7 +291,7 @@ fn under_faults_reruns_converge_to_every_row_exactly_once() {
         runs += 1;
         let output = bin()
             .args(live.base())
-            .args(["--json", "import"])
+            .args(["--backoff-ms", "5", "--json", "import"])
             .arg(&file)
             .output()
             .unwrap();
