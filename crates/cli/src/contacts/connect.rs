@@ -34,7 +34,8 @@ pub struct ConnectionArgs {
     /// How to authenticate with --base-url (the token URL is `{URL}/oauth2/token`).
     #[arg(long, global = true, value_enum, default_value_t = AuthScheme::Oauth2, requires = "base_url")]
     pub auth: AuthScheme,
-    /// Attempts per request, the first included, where a retry is safe (see docs/port.md).
+    /// Attempts per request, the first included, where a retry is safe (see docs/port.md); also
+    /// the most creates a safe create sends.
     #[arg(long, global = true, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
     pub max_attempts: u32,
     /// Initial back-off in milliseconds of retries and of a safe create's look-ups (grows ×4 for
@@ -51,9 +52,11 @@ impl ConnectionArgs {
             .with_initial_backoff(Duration::from_millis(self.backoff_ms))
     }
 
-    /// How safe creates pause before looking up.
+    /// How many creates a safe create sends at most, and how it pauses before looking up.
     pub fn safe_create_options(&self) -> SafeCreateOptions {
-        SafeCreateOptions::default().with_initial_backoff(Duration::from_millis(self.backoff_ms))
+        SafeCreateOptions::default()
+            .with_max_rounds(self.max_attempts)
+            .with_initial_backoff(Duration::from_millis(self.backoff_ms))
     }
 
     fn default_retries(&self) -> bool {
