@@ -101,9 +101,7 @@ pub async fn run(args: &EmulatorArgs, output: Output) -> CliResult {
             "try: sinch-contacts contacts --base-url {base_url} list"
         ))?;
     }
-    tokio::signal::ctrl_c()
-        .await
-        .map_err(|error| CliError::failure(format!("cannot wait for Ctrl-C: {error}")))?;
+    crate::signals::stop_requested().await;
     if tokio::time::timeout(Duration::from_secs(2), server.shutdown())
         .await
         .is_err()

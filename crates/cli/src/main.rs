@@ -14,6 +14,7 @@ mod identity;
 mod output;
 mod progress;
 mod safe_create;
+mod signals;
 mod transfer;
 
 use std::process::ExitCode;

@@ -16,7 +16,7 @@ pub fn bar(total: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), target());
     bar.set_style(
         ProgressStyle::with_template(&format!(
-            "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} ({{per_sec}}, eta {{eta}}) {{msg}}"
+            "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} ({{elapsed}}, eta {{eta}}) {{msg}}"
         ))
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> "),
@@ -29,7 +29,7 @@ pub fn bar(total: u64, what: &str) -> ProgressBar {
 pub fn counter(what: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(None, target());
     bar.set_style(
-        ProgressStyle::with_template(&format!("{{spinner}} {{pos}} {what} ({{per_sec}}) {{msg}}"))
+        ProgressStyle::with_template(&format!("{{spinner}} {{pos}} {what} ({{elapsed}}) {{msg}}"))
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar.enable_steady_tick(Duration::from_millis(120));

@@ -70,9 +70,7 @@ pub async fn run(args: ListenArgs, output: Output) -> CliResult {
         output.text(&format!("listening on {url} (Ctrl-C to stop)"))?;
     }
     axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(crate::signals::stop_requested())
         .await
         .map_err(|error| CliError::failure(format!("the receiver stopped: {error}")))?;
 

@@ -93,6 +93,26 @@ impl Running {
             .map(|status| status.code())
     }
 
+    /// Sends SIGTERM (through the `kill` command) and waits at most `timeout` for the exit code.
+    pub fn terminate(&mut self, timeout: Duration) -> Option<i32> {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("poll the child") {
+                return status.code();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "still running {timeout:?} after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Kills it at once (SIGKILL on Unix: no cleanup runs) and reaps it.
     pub fn kill(&mut self) {
         self.child.kill().expect("kill the child");

@@ -108,7 +108,11 @@ fn the_emulator_command_serves_until_stopped() {
         .unwrap();
     assert!(String::from_utf8_lossy(&listed.stdout).contains("e-1"));
     assert!(emulator.try_exit_code().is_none(), "still serving");
-    emulator.kill();
+    assert_eq!(emulator.terminate(Duration::from_secs(10)), Some(0));
+    assert_eq!(
+        emulator.line_containing("stopped", Duration::from_secs(5)),
+        "stopped; it held 1 contacts"
+    );
 }
 
 #[test]
