@@ -85,6 +85,15 @@ impl Running {
 }
 
 impl Running {
+    /// Everything it wrote to standard error (call after it exited).
+    pub fn stderr(&mut self) -> String {
+        let mut text = String::new();
+        if let Some(mut stderr) = self.child.stderr.take() {
+            std::io::Read::read_to_string(&mut stderr, &mut text).expect("read stderr");
+        }
+        text
+    }
+
     /// Whether it has exited (its exit code, if any), without waiting.
     pub fn try_exit_code(&mut self) -> Option<Option<i32>> {
         self.child
@@ -95,8 +104,17 @@ impl Running {
 
     /// Sends SIGTERM (through the `kill` command) and waits at most `timeout` for the exit code.
     pub fn terminate(&mut self, timeout: Duration) -> Option<i32> {
+        self.signal("-TERM", timeout)
+    }
+
+    /// Sends SIGINT, as Ctrl-C does, and waits at most `timeout` for the exit code.
+    pub fn interrupt(&mut self, timeout: Duration) -> Option<i32> {
+        self.signal("-INT", timeout)
+    }
+
+    fn signal(&mut self, signal: &str, timeout: Duration) -> Option<i32> {
         let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+            .args([signal, &self.child.id().to_string()])
             .status()
             .expect("run kill");
         assert!(status.success());

@@ -228,6 +228,64 @@ fn a_killed_import_reruns_without_creating_anything_twice() {
 }
 
 #[test]
+fn ctrl_c_finishes_the_rows_in_flight_and_a_rerun_completes_the_import() {
+    const ROWS: usize = 2000;
+    let emulator = Emulator::builder()
+        .faults("latency=2ms".parse::<FaultSpec>().unwrap())
+        .build();
+    let live = LiveEmulator::with(emulator);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "people.jsonl", &jsonl_rows(ROWS));
+    let journal = dir.path().join("people.jsonl.import-state");
+    let mut command = bin_std();
+    command.args(live.base()).args(["import"]).arg(&file);
+    let mut first = Running::spawn(command);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while done_records(&journal) < 100 {
+        assert!(
+            first.try_exit_code().is_none(),
+            "the import ended before Ctrl-C"
+        );
+        assert!(Instant::now() < deadline, "the import made no progress");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(first.interrupt(Duration::from_secs(20)), Some(1));
+    let stderr = first.stderr();
+    assert!(
+        stderr.contains("interrupted: finishing the rows in flight"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("rerun the same command to resume"),
+        "{stderr}"
+    );
+    // Every row that was started was finished: the journal holds no row in doubt.
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let started = text
+        .lines()
+        .filter(|l| l.starts_with("{\"started\""))
+        .count();
+    assert_eq!(started, done_records(&journal));
+    assert_eq!(live.emulator.contact_count(), started);
+
+    live.emulator.set_faults(FaultSpec::none());
+    let rerun = bin()
+        .args(live.base())
+        .args(["--json", "import"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(rerun.status.code(), Some(0));
+    assert_eq!(
+        summary(&rerun)["already_present"].as_u64().unwrap() as usize,
+        started
+    );
+    let counts = external_id_counts(&live.contacts());
+    assert_eq!(counts.len(), ROWS);
+    assert!(counts.values().all(|count| *count == 1));
+}
+
+#[test]
 fn a_row_in_flight_when_the_process_died_is_looked_up_before_it_is_created() {
     let live = LiveEmulator::start();
     let mut existing = ContactCreateRequest::new(
