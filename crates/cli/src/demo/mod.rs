@@ -73,10 +73,9 @@ async fn run_steps(args: &DemoArgs, tour: &mut Tour) -> CliResult {
         AuthScheme::Oauth2,
         RetryPolicy::default(),
     )?;
-    tour.say(
+    tour.say(format!(
         "client: reqwest transport, OAuth2 client credentials from {base_url}/oauth2/token"
-            .replace("{base_url}", &base_url),
-    )?;
+    ))?;
 
     tour.step("start a webhook receiver and register it with a secret")?;
     let mut receiver = Receiver::start(WEBHOOK_SECRET).await?;
