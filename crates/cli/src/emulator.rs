@@ -109,9 +109,10 @@ pub async fn run(args: &EmulatorArgs, output: Output) -> CliResult {
         eprintln!("the emulator did not stop within 2 s; exiting anyway");
     }
     if !output.json {
+        let count = emulator.contact_count();
         output.text(&format!(
-            "stopped; it held {} contacts",
-            emulator.contact_count()
+            "stopped; it held {count} contact{}",
+            if count == 1 { "" } else { "s" }
         ))?;
     }
     Ok(())

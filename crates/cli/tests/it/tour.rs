@@ -111,7 +111,7 @@ fn the_emulator_command_serves_until_stopped() {
     assert_eq!(emulator.terminate(Duration::from_secs(10)), Some(0));
     assert_eq!(
         emulator.line_containing("stopped", Duration::from_secs(5)),
-        "stopped; it held 1 contacts"
+        "stopped; it held 1 contact"
     );
 }
 
