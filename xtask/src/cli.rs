@@ -7,7 +7,8 @@ use crate::codegen::{self, Mode, Selection, Target};
 const USAGE: &str = "\
 usage:
   cargo xtask tour
-      The end-to-end tour on the embedded emulator (says what it will run until it exists).
+      The end-to-end tour on the embedded emulator: runs
+      `cargo run --release -p sinch-contacts-cli -- demo`.
   cargo xtask codegen [--check]
       Regenerate every committed target (the model crate and the generator's golden outputs).
       With --check, write nothing and fail if any committed file is stale.
@@ -22,18 +23,23 @@ usage:
       the roots by name. --lenient maps constructs the generator cannot express to
       serde_json::Value with a warning instead of failing.";
 
-/// What `cargo xtask tour` will run once the emulator and the command-line tool exist.
-const TOUR_PLAN: &str = "\
-The end-to-end tour runs on the embedded emulator (no account, no network) once the emulator
-and the `sinch-contacts` tool are part of the workspace. It will:
-  1. start the emulator in-process and point the contacts client at it;
-  2. create, get, list (all pages), update (with a derived update mask) and delete contacts;
-  3. merge two contacts and show the documented merge rules at work;
-  4. list identity conflicts and ask for a channel profile;
-  5. receive the signed callbacks the emulator delivers: verify, parse, mirror the contacts and
-     act on a STOP opt-out.
-Today the workspace holds the model crate, the port (client) crate, the callbacks crate and the
-code generator; run the tests with `cargo test --workspace --all-features`.";
+/// The command `cargo xtask tour` runs: the `demo` command of the `sinch-contacts` binary.
+const TOUR_COMMAND: [&str; 6] = ["run", "--release", "-p", "sinch-contacts-cli", "--", "demo"];
+
+/// Runs the tour with the same cargo that runs the xtask; its exit status becomes ours.
+fn run_tour(rest: &[String]) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(TOUR_COMMAND)
+        .args(rest)
+        .status()
+        .map_err(|error| format!("cannot run cargo: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the tour failed ({status})"))
+    }
+}
 
 /// Runs the command line; `Err` carries the message printed before exiting with failure.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
@@ -42,10 +48,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     };
     match command.as_str() {
         "codegen" => run_codegen(rest),
-        "tour" => {
-            println!("{TOUR_PLAN}");
-            Ok(())
-        }
+        "tour" => run_tour(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

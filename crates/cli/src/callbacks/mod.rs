@@ -1,0 +1,96 @@
+//! `callbacks parse | verify | listen | send`.
+
+mod listen;
+mod nonce;
+mod parse_files;
+mod report;
+mod send;
+mod verify;
+
+pub use report::{describe_callback, mirror_change_text};
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::error::CliResult;
+use crate::output::Output;
+
+/// The callbacks commands.
+#[derive(Debug, Subcommand)]
+pub enum CallbacksCommand {
+    /// Parse callback bodies; prints one JSON line per file `{"file","ok","trigger","error"}` and
+    /// exits 1 if any failed.
+    Parse(ParseArgs),
+    /// Verify a body's signature against the headers it came with, then parse it.
+    Verify(VerifyArgs),
+    /// Receive callbacks on 127.0.0.1: verify, parse and print each, keeping a contact mirror and
+    /// a suppression list, until Ctrl-C.
+    Listen(ListenArgs),
+    /// Sign a body like the API does (fresh nonce, current time) and POST it to a webhook.
+    Send(SendArgs),
+}
+
+/// Arguments of `callbacks parse`.
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// Callback bodies (raw JSON files).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+/// Arguments of `callbacks verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The webhook secret; repeat during a rotation (either one is accepted).
+    #[arg(long, required = true, value_name = "S")]
+    pub secret: Vec<String>,
+    /// A received header as `name: value` (the four `x-sinch-webhook-signature*` headers); repeat.
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Skip the timestamp check (the official SDKs' behaviour); otherwise a timestamp more than 5
+    /// minutes away from now is refused.
+    #[arg(long)]
+    pub no_tolerance: bool,
+    /// The body exactly as received.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// Arguments of `callbacks listen`.
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// The port on 127.0.0.1 (0 picks a free one; the URL printed says which).
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// The webhook secret; repeat during a rotation.
+    #[arg(long, required = true, value_name = "S")]
+    pub secret: Vec<String>,
+    /// The path callbacks are posted to.
+    #[arg(long, default_value = "/")]
+    pub path: String,
+}
+
+/// Arguments of `callbacks send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The webhook URL.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// The secret to sign with.
+    #[arg(long, value_name = "S")]
+    pub secret: String,
+    /// The body to send, as is.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// Runs a callbacks command.
+pub async fn run(command: CallbacksCommand, output: Output) -> CliResult {
+    match command {
+        CallbacksCommand::Parse(args) => parse_files::run(&args, output),
+        CallbacksCommand::Verify(args) => verify::run(&args, output),
+        CallbacksCommand::Listen(args) => listen::run(args, output).await,
+        CallbacksCommand::Send(args) => send::run(&args, output).await,
+    }
+}

@@ -1,0 +1,114 @@
+//! `callbacks verify`: check a body's signature against the headers it came with.
+
+use serde::Serialize;
+use sinch_contacts_callbacks::{Verifier, parse};
+
+use crate::callbacks::VerifyArgs;
+use crate::callbacks::report::describe_callback;
+use crate::error::{CliError, CliResult, read_file};
+use crate::output::Output;
+
+#[derive(Debug, Serialize)]
+struct Verified<'a> {
+    file: String,
+    valid: bool,
+    secret_index: usize,
+    nonce: &'a str,
+    timestamp: String,
+    trigger: Option<String>,
+    parse_error: Option<String>,
+}
+
+pub fn run(args: &VerifyArgs, output: Output) -> CliResult {
+    let headers = parse_headers(&args.headers)?;
+    let body = read_file(&args.file)?;
+    let mut verifier = Verifier::new(&args.secret[0]);
+    for secret in &args.secret[1..] {
+        verifier = verifier.with_secret(secret);
+    }
+    if args.no_tolerance {
+        verifier = verifier.without_timestamp_check();
+    }
+    let verified = verifier.verify(&headers, &body).map_err(|error| {
+        let hint = match error {
+            sinch_contacts_callbacks::VerifyError::StaleTimestamp { .. }
+            | sinch_contacts_callbacks::VerifyError::FutureTimestamp { .. } => {
+                "pass --no-tolerance to check a recorded callback"
+            }
+            sinch_contacts_callbacks::VerifyError::MissingHeader(_) => {
+                "pass each received header with --header 'name: value'"
+            }
+            _ => "check --secret and that FILE holds the body byte for byte",
+        };
+        CliError::failure(format!(
+            "{}: signature verification failed: {error}",
+            args.file.display()
+        ))
+        .hint(hint)
+    })?;
+    let parsed = parse(&verified);
+    let result = Verified {
+        file: args.file.display().to_string(),
+        valid: true,
+        secret_index: verified.secret_index(),
+        nonce: verified.nonce(),
+        timestamp: verified.timestamp().to_string(),
+        trigger: parsed
+            .as_ref()
+            .ok()
+            .map(|callback| callback.trigger().as_str().to_owned()),
+        parse_error: parsed.as_ref().err().map(ToString::to_string),
+    };
+    if output.json {
+        output.json_line(&result)?;
+    } else {
+        output.text(&format!(
+            "valid signature: {} (secret #{}, nonce {}, signed at {})",
+            result.file, result.secret_index, result.nonce, result.timestamp
+        ))?;
+        if let Ok(callback) = &parsed {
+            output.text(&describe_callback(callback).summary)?;
+        }
+    }
+    match parsed {
+        Ok(_) => Ok(()),
+        Err(error) => Err(CliError::failure(format!(
+            "{}: the signature is valid but the body does not parse: {error}",
+            args.file.display()
+        ))),
+    }
+}
+
+/// `name: value` pairs, as curl writes them.
+fn parse_headers(raw: &[String]) -> CliResult<Vec<(String, String)>> {
+    raw.iter()
+        .map(|header| {
+            header
+                .split_once(':')
+                .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+                .filter(|(name, _)| !name.is_empty())
+                .ok_or_else(|| {
+                    CliError::usage(format!(
+                        "--header `{header}` is not `name: value` (for example --header 'x-sinch-webhook-signature-nonce: 01FJ...')"
+                    ))
+                })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_split_at_the_first_colon() {
+        let headers = parse_headers(&["X-Name:  a:b ".to_owned()]).unwrap();
+        assert_eq!(headers, [("X-Name".to_owned(), "a:b".to_owned())]);
+        assert_eq!(
+            parse_headers(&["nocolon".to_owned()])
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
+    }
+}

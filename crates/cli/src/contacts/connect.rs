@@ -1,0 +1,214 @@
+//! Where `contacts` commands connect: an emulator (`--base-url`) or the real API (`SINCH_*`).
+
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use sinch_contacts_port::{Auth, ContactsClient, RetryPolicy, SafeCreateOptions};
+use sinch_contacts_reqwest::ReqwestTransport;
+
+use crate::error::{CliError, CliResult};
+
+/// The emulator's default project, key id and secret.
+pub const EMULATOR_PROJECT: &str = "emulator-project";
+/// The emulator's default key id.
+pub const EMULATOR_KEY_ID: &str = "emulator-key";
+/// The emulator's default key secret.
+pub const EMULATOR_KEY_SECRET: &str = "emulator-secret";
+
+/// Connection flags shared by every `contacts` command.
+#[derive(Debug, Args)]
+pub struct ConnectionArgs {
+    /// A server speaking the contacts API, e.g. the emulator's base URL. Without it the real API
+    /// is used, configured by SINCH_PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET and SINCH_REGION.
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The project id (with --base-url; default: the emulator's `emulator-project`).
+    #[arg(long, global = true, requires = "base_url")]
+    pub project_id: Option<String>,
+    /// The access key id (with --base-url; default: the emulator's `emulator-key`).
+    #[arg(long, global = true, requires = "base_url")]
+    pub key_id: Option<String>,
+    /// The access key secret (with --base-url; default: the emulator's `emulator-secret`).
+    #[arg(long, global = true, requires = "base_url")]
+    pub key_secret: Option<String>,
+    /// How to authenticate with --base-url (the token URL is `{URL}/oauth2/token`).
+    #[arg(long, global = true, value_enum, default_value_t = AuthScheme::Oauth2, requires = "base_url")]
+    pub auth: AuthScheme,
+    /// Attempts per request, the first included, where a retry is safe (see docs/port.md); also
+    /// the most creates a safe create sends.
+    #[arg(long, global = true, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub max_attempts: u32,
+    /// Initial back-off in milliseconds of retries and of a safe create's look-ups (grows ×4 for
+    /// retries, ×2 for look-ups). A `Retry-After` from the server replaces it.
+    #[arg(long, global = true, default_value_t = 1000, value_name = "MS")]
+    pub backoff_ms: u64,
+}
+
+impl ConnectionArgs {
+    /// The client's retry policy.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy::default()
+            .with_max_attempts(self.max_attempts)
+            .with_initial_backoff(Duration::from_millis(self.backoff_ms))
+    }
+
+    /// How many creates a safe create sends at most, and how it pauses before looking up.
+    pub fn safe_create_options(&self) -> SafeCreateOptions {
+        SafeCreateOptions::default()
+            .with_max_rounds(self.max_attempts)
+            .with_initial_backoff(Duration::from_millis(self.backoff_ms))
+    }
+
+    fn default_retries(&self) -> bool {
+        self.retry_policy() == RetryPolicy::default()
+    }
+}
+
+/// Authentication schemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthScheme {
+    /// OAuth2 client credentials (a bearer token, cached).
+    Oauth2,
+    /// HTTP Basic with the key id and secret.
+    Basic,
+}
+
+/// What a client talks to, for messages and for the import journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The base URL.
+    pub base_url: String,
+    /// The project id.
+    pub project_id: String,
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "project {} at {}", self.project_id, self.base_url)
+    }
+}
+
+/// A client for the flags, or for the `SINCH_*` variables without --base-url.
+pub fn connect(args: &ConnectionArgs) -> CliResult<(ContactsClient, Target)> {
+    let client = match &args.base_url {
+        Some(base_url) => connect_to(
+            base_url,
+            args.project_id.as_deref().unwrap_or(EMULATOR_PROJECT),
+            args.key_id.as_deref().unwrap_or(EMULATOR_KEY_ID),
+            args.key_secret.as_deref().unwrap_or(EMULATOR_KEY_SECRET),
+            args.auth,
+            args.retry_policy(),
+        )?,
+        None if args.default_retries() => sinch_contacts_reqwest::from_env().map_err(env_error)?,
+        None => {
+            let config = sinch_contacts_reqwest::EnvConfig::from_env().map_err(env_error)?;
+            let transport = ReqwestTransport::new().map_err(|error| {
+                CliError::failure(format!("cannot build the HTTP client: {error}"))
+            })?;
+            config
+                .client_builder(transport)
+                .retry_policy(args.retry_policy())
+                .build()
+                .map_err(|error| CliError::failure(format!("invalid configuration: {error}")))?
+        }
+    };
+    let target = Target {
+        base_url: client.endpoint().base_url().to_owned(),
+        project_id: client.endpoint().project_id().to_owned(),
+    };
+    Ok((client, target))
+}
+
+fn env_error(error: sinch_contacts_reqwest::EnvError) -> CliError {
+    CliError::failure(format!("missing or invalid credentials: {error}")).hint(
+        "set SINCH_PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET and SINCH_REGION, or pass --base-url URL for an emulator",
+    )
+}
+
+/// A client for a server at `base_url` (an emulator, a proxy).
+pub fn connect_to(
+    base_url: &str,
+    project_id: &str,
+    key_id: &str,
+    key_secret: &str,
+    scheme: AuthScheme,
+    retry_policy: RetryPolicy,
+) -> CliResult<ContactsClient> {
+    let base_url = base_url.trim_end_matches('/');
+    let build_error = |error: &dyn std::fmt::Display| {
+        CliError::failure(format!("cannot build the HTTP client: {error}"))
+    };
+    let mut http = sinch_contacts_reqwest::client_builder()
+        .map_err(|error| build_error(&error))?
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(30));
+    if is_loopback(base_url) {
+        // An emulator on this machine: never through a proxy from HTTP_PROXY and friends.
+        http = http.no_proxy();
+    }
+    let http = http.build().map_err(|error| build_error(&error))?;
+    let transport = ReqwestTransport::builder()
+        .client(http)
+        .build()
+        .map_err(|error| build_error(&error))?;
+    let auth = match scheme {
+        AuthScheme::Oauth2 => {
+            Auth::oauth2(key_id, key_secret).with_token_url(format!("{base_url}/oauth2/token"))
+        }
+        AuthScheme::Basic => Auth::basic(key_id, key_secret),
+    };
+    ContactsClient::builder(transport, project_id)
+        .base_url(base_url)
+        .auth(auth)
+        .retry_policy(retry_policy)
+        .build()
+        .map_err(|error| {
+            CliError::usage(format!("invalid --base-url `{base_url}`: {error}"))
+                .hint("an absolute http(s) URL such as http://127.0.0.1:8080")
+        })
+}
+
+/// Whether a URL names this machine (`127.0.0.0/8`, `[::1]`, `localhost`).
+pub fn is_loopback(url: &str) -> bool {
+    let rest = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let host = if let Some(bracketed) = host.strip_prefix('[') {
+        bracketed.split(']').next().unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or_default()
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3/x",
+            "http://localhost:1",
+            "http://[::1]:9/",
+            "http://u:p@127.0.0.1",
+        ] {
+            assert!(is_loopback(url), "{url}");
+        }
+        for url in [
+            "https://eu.conversation.api.sinch.com",
+            "http://10.0.0.1:80",
+            "http://127.0.0.1.example.com/",
+        ] {
+            assert!(!is_loopback(url), "{url}");
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! `contacts ...`: every contacts operation, plus `import` and `export`.
+
+mod connect;
+mod create;
+mod merge_report;
+pub use merge_report::MergeReport;
+mod query;
+mod read;
+mod write;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+pub use connect::{AuthScheme, ConnectionArgs, Target, connect, connect_to, is_loopback};
+
+use crate::error::CliResult;
+use crate::output::Output;
+use crate::transfer;
+
+/// Arguments of `contacts`: where to connect, and the operation.
+#[derive(Debug, Args)]
+pub struct ContactsArgs {
+    /// Where to connect and as whom.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// The operation.
+    #[command(subcommand)]
+    pub command: ContactsCommand,
+}
+
+/// The contacts operations.
+#[derive(Debug, Subcommand)]
+pub enum ContactsCommand {
+    /// One page of contacts, or every page with --all.
+    List(ListArgs),
+    /// One contact.
+    Get(IdArg),
+    /// Create a contact (safe to retry when it has an external id).
+    Create(create::CreateArgs),
+    /// Change some fields of a contact; the update mask names exactly the fields given.
+    Update(write::UpdateArgs),
+    /// Delete a contact.
+    Delete(IdArg),
+    /// Merge SOURCE into DESTINATION and show which identities and fields moved, and why.
+    Merge(write::MergeArgs),
+    /// The profile name of a contact on Messenger, Instagram, Viber or LINE.
+    Profile(query::ProfileArgs),
+    /// Identities shared by several contacts (SMS, MMS, RCS).
+    Conflicts(query::ConflictsArgs),
+    /// Start a capability query (results arrive as CAPABILITY callbacks).
+    Capability(query::CapabilityArgs),
+    /// Import contacts from CSV or JSON lines: validated, concurrent, safe to retry, resumable.
+    Import(transfer::ImportArgs),
+    /// Export every contact as JSON lines or CSV (re-importable with `import`).
+    Export(transfer::ExportArgs),
+}
+
+/// A contact id.
+#[derive(Debug, Args)]
+pub struct IdArg {
+    /// The contact id.
+    pub id: String,
+}
+
+/// Arguments of `contacts list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Contacts per page (1 to 20).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub page_size: Option<u32>,
+    /// The page to read (a `next_page_token` printed by an earlier call).
+    #[arg(long, conflicts_with = "all")]
+    pub page_token: Option<String>,
+    /// Follow every page (JSON lines with --json, one contact per line).
+    #[arg(long)]
+    pub all: bool,
+    /// Only the contacts with this external id.
+    #[arg(long, conflicts_with_all = ["channel", "identity"])]
+    pub external_id: Option<String>,
+    /// Only the contact with this identity on --channel.
+    #[arg(long, requires = "identity", value_parser = crate::identity::parse_channel)]
+    pub channel: Option<sinch_contacts_model::ConversationChannel>,
+    /// The identity for --channel.
+    #[arg(long, requires = "channel")]
+    pub identity: Option<String>,
+}
+
+/// File formats of `import` and `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileFormat {
+    /// One contact per line as JSON (the contact's wire shape).
+    Jsonl,
+    /// A header row, then one contact per row.
+    Csv,
+}
+
+/// Runs a contacts command.
+pub async fn run(args: ContactsArgs, output: Output) -> CliResult {
+    // Usage errors first: they need no connection and say more than a missing credential.
+    match &args.command {
+        ContactsCommand::Update(update) => update.patch().map(drop)?,
+        ContactsCommand::Merge(merge) => merge.check()?,
+        _ => {}
+    }
+    let (client, target) = connect(&args.connection)?;
+    let safe = args.connection.safe_create_options();
+    match args.command {
+        ContactsCommand::List(list) => read::list(&client, &list, output).await,
+        ContactsCommand::Get(id) => read::get(&client, &id.id, output).await,
+        ContactsCommand::Create(create) => create::run(&client, &create, &safe, output).await,
+        ContactsCommand::Update(update) => write::update(&client, &update, output).await,
+        ContactsCommand::Delete(id) => write::delete(&client, &id.id, output).await,
+        ContactsCommand::Merge(merge) => write::merge(&client, &merge, output).await,
+        ContactsCommand::Profile(profile) => query::profile(&client, &profile, output).await,
+        ContactsCommand::Conflicts(conflicts) => {
+            query::conflicts(&client, &conflicts, output).await
+        }
+        ContactsCommand::Capability(capability) => {
+            query::capability(&client, &capability, output).await
+        }
+        ContactsCommand::Import(import) => {
+            transfer::import(&client, &target, &import, &safe, output).await
+        }
+        ContactsCommand::Export(export) => transfer::export(&client, &export, output).await,
+    }
+}
+
+/// Where a path's format comes from: the flag, else the extension.
+pub fn format_of(path: &std::path::Path, flag: Option<FileFormat>) -> Option<FileFormat> {
+    flag.or_else(|| {
+        match path
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("csv") => Some(FileFormat::Csv),
+            Some("jsonl" | "ndjson" | "json") => Some(FileFormat::Jsonl),
+            _ => None,
+        }
+    })
+}

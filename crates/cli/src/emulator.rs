@@ -1,0 +1,119 @@
+//! `emulator`: serve the emulator on 127.0.0.1 until Ctrl-C.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde::Serialize;
+use sinch_contacts_emulator::{Emulator, FaultSpec, Webhook};
+use sinch_contacts_model::WebhookTrigger;
+
+use crate::cli::EmulatorArgs;
+use crate::error::{CliError, CliResult};
+use crate::output::Output;
+
+/// What the emulator prints first, so scripts can read where it is.
+#[derive(Debug, Serialize)]
+struct Started {
+    base_url: String,
+    token_url: String,
+    project_id: String,
+    key_id: String,
+    key_secret: String,
+    app_id: String,
+    faults: String,
+    webhook: Option<String>,
+}
+
+/// Builds the emulator the flags describe.
+pub fn build(args: &EmulatorArgs) -> CliResult<Emulator> {
+    let mut builder = Emulator::builder();
+    if let Some(spec) = &args.faults {
+        let faults: FaultSpec = spec.parse().map_err(|error| {
+            CliError::usage(format!("--faults `{spec}`: {error}"))
+                .hint("for example --faults 5xx=0.10,429=0.05,drop-before=0.01,drop-after=0.01,latency=5ms")
+        })?;
+        builder = builder.faults(faults);
+    }
+    if let Some(seed) = args.seed {
+        builder = builder.seed(seed);
+    }
+    let emulator = builder.build();
+    if let (Some(target), Some(secret)) = (&args.webhook, &args.secret) {
+        if !target.starts_with("http://") {
+            return Err(CliError::usage(format!(
+                "--webhook `{target}`: the emulator posts to http:// URLs only"
+            )));
+        }
+        emulator.register_webhook(Webhook {
+            target: target.clone(),
+            secret: secret.clone(),
+            triggers: every_trigger(),
+        });
+    }
+    Ok(emulator)
+}
+
+/// Every trigger this version knows, but the unspecified one.
+pub fn every_trigger() -> Vec<WebhookTrigger> {
+    WebhookTrigger::VALUES
+        .iter()
+        .filter(|name| **name != "UNSPECIFIED_TRIGGER")
+        .map(|name| WebhookTrigger::from(*name))
+        .collect()
+}
+
+pub async fn run(args: &EmulatorArgs, output: Output) -> CliResult {
+    let emulator = build(args)?;
+    let address = SocketAddr::from(([127, 0, 0, 1], args.port));
+    let server = emulator.serve(address).await.map_err(|error| {
+        CliError::failure(format!("cannot serve on {address}: {error}"))
+            .hint("pick another --port, or --port 0 for a free one")
+    })?;
+    let base_url = server.base_url();
+    let started = Started {
+        token_url: format!("{base_url}/oauth2/token"),
+        base_url: base_url.clone(),
+        project_id: emulator.project_id().to_owned(),
+        key_id: emulator.key_id().to_owned(),
+        key_secret: emulator.key_secret().to_owned(),
+        app_id: emulator.app_id().to_owned(),
+        faults: emulator.faults().to_string(),
+        webhook: args.webhook.clone(),
+    };
+    if output.json {
+        output.json_line(&started)?;
+    } else {
+        output.text(&format!(
+            "emulator listening on {base_url} (Ctrl-C to stop)"
+        ))?;
+        output.text(&format!("  project id  {}", started.project_id))?;
+        output.text(&format!("  key id      {}", started.key_id))?;
+        output.text(&format!("  key secret  {}", started.key_secret))?;
+        output.text(&format!("  app id      {}", started.app_id))?;
+        output.text(&format!("  token URL   {}", started.token_url))?;
+        if !started.faults.is_empty() && started.faults != "none" {
+            output.text(&format!("  faults      {}", started.faults))?;
+        }
+        if let Some(webhook) = &started.webhook {
+            output.text(&format!("  webhook     {webhook} (every trigger)"))?;
+        }
+        output.text(&format!(
+            "try: sinch-contacts contacts --base-url {base_url} list"
+        ))?;
+    }
+    crate::signals::stop_requested().await;
+    if tokio::time::timeout(Duration::from_secs(2), server.shutdown())
+        .await
+        .is_err()
+    {
+        eprintln!("the emulator did not stop within 2 s; exiting anyway");
+    }
+    if !output.json {
+        let count = emulator.contact_count();
+        output.text(&format!(
+            "stopped; it held {count} contact{}",
+            if count == 1 { "" } else { "s" }
+        ))?;
+    }
+    Ok(())
+}

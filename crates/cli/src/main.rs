@@ -1,0 +1,67 @@
+//! `sinch-contacts`: the command line of the Sinch Conversation API contacts SDK.
+//!
+//! See `docs/cli.md` for the commands, exit codes, output formats and the import's resumability.
+#![forbid(unsafe_code)]
+
+mod callbacks;
+mod cli;
+mod completions;
+mod contacts;
+mod demo;
+mod emulator;
+mod error;
+mod identity;
+mod output;
+mod progress;
+mod safe_create;
+mod signals;
+mod transfer;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::error::CliResult;
+use crate::output::Output;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Usage errors exit 2; --help and --version print and exit 0.
+        Err(error) => error.exit(),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::from(error::EXIT_FAILURE);
+        }
+    };
+    let result = runtime.block_on(run(cli));
+    // Background tasks (servers, deliveries) get a moment to stop, never longer.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+async fn run(cli: Cli) -> CliResult {
+    let output = Output { json: cli.json };
+    match cli.command {
+        Command::Demo(args) => demo::run(&args, output).await,
+        Command::Contacts(args) => contacts::run(*args, output).await,
+        Command::Emulator(args) => emulator::run(&args, output).await,
+        Command::Callbacks(command) => callbacks::run(command, output).await,
+        Command::Completions(args) => completions::run(&args),
+    }
+}

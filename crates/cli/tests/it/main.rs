@@ -1,0 +1,10 @@
+//! Runs the real `sinch-contacts` binary: exit codes, output, and every command against a live
+//! emulator or receiver on 127.0.0.1.
+
+mod callbacks;
+mod contacts;
+mod live;
+mod support;
+mod tour;
+mod transfer;
+mod usage;

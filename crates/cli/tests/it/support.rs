@@ -1,0 +1,158 @@
+//! Helpers: the binary, temporary files, and child processes that print a URL first.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The binary under test.
+pub fn bin() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("sinch-contacts").expect("the sinch-contacts binary is built")
+}
+
+/// The binary as a plain `std` command, for children that keep running.
+pub fn bin_std() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin("sinch-contacts"))
+}
+
+/// The conformance folder, or `None` (and a note) when SINCH_CONFORMANCE_DIR is unset.
+pub fn conformance_dir(test: &str) -> Option<PathBuf> {
+    match std::env::var_os("SINCH_CONFORMANCE_DIR") {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => {
+            eprintln!("{test}: skipped, SINCH_CONFORMANCE_DIR is not set");
+            None
+        }
+    }
+}
+
+/// Writes a file in `dir`.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a test file");
+    path
+}
+
+/// A child process whose standard output is read line by line on a thread, with a bounded wait.
+pub struct Running {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Running {
+    /// Spawns `command` with piped output.
+    pub fn spawn(mut command: Command) -> Self {
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("spawn the binary");
+        let stdout: ChildStdout = child.stdout.take().expect("piped stdout");
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self { child, lines }
+    }
+
+    /// The next line of output, waiting at most `timeout`.
+    pub fn next_line(&self, timeout: Duration) -> String {
+        self.lines
+            .recv_timeout(timeout)
+            .unwrap_or_else(|_| panic!("no output line within {timeout:?}"))
+    }
+
+    /// Waits for a line containing `needle`, returning it.
+    pub fn line_containing(&self, needle: &str, timeout: Duration) -> String {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let line = self
+                .lines
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no line containing {needle:?} within {timeout:?}"));
+            if line.contains(needle) {
+                return line;
+            }
+        }
+    }
+}
+
+impl Running {
+    /// Everything it wrote to standard error (call after it exited).
+    pub fn stderr(&mut self) -> String {
+        let mut text = String::new();
+        if let Some(mut stderr) = self.child.stderr.take() {
+            std::io::Read::read_to_string(&mut stderr, &mut text).expect("read stderr");
+        }
+        text
+    }
+
+    /// Whether it has exited (its exit code, if any), without waiting.
+    pub fn try_exit_code(&mut self) -> Option<Option<i32>> {
+        self.child
+            .try_wait()
+            .expect("poll the child")
+            .map(|status| status.code())
+    }
+
+    /// Sends SIGTERM (through the `kill` command) and waits at most `timeout` for the exit code.
+    pub fn terminate(&mut self, timeout: Duration) -> Option<i32> {
+        self.signal("-TERM", timeout)
+    }
+
+    /// Sends SIGINT, as Ctrl-C does, and waits at most `timeout` for the exit code.
+    pub fn interrupt(&mut self, timeout: Duration) -> Option<i32> {
+        self.signal("-INT", timeout)
+    }
+
+    fn signal(&mut self, signal: &str, timeout: Duration) -> Option<i32> {
+        let status = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("poll the child") {
+                return status.code();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "still running {timeout:?} after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Kills it at once (SIGKILL on Unix: no cleanup runs) and reaps it.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("kill the child");
+        self.child.wait().expect("reap the child");
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The text of a URL printed as `... http://127.0.0.1:PORT/...` in a line.
+pub fn url_in(line: &str) -> String {
+    let start = line
+        .find("http://")
+        .unwrap_or_else(|| panic!("no URL in {line:?}"));
+    line[start..]
+        .split(|c: char| c.is_whitespace() || c == '"' || c == ',')
+        .next()
+        .unwrap()
+        .to_owned()
+}
