@@ -133,7 +133,9 @@ impl Shared {
     pub(crate) fn inject_inbound(self: &Arc<Self>, message: &InboundMessage) -> Injected {
         let (injected, notifications) = {
             let mut state = self.lock_state();
-            inject(&mut state, &self.config, message)
+            let (injected, mut notifications) = inject(&mut state, &self.config, message);
+            state.stamp(&mut notifications);
+            (injected, notifications)
         };
         self.dispatcher.dispatch(notifications);
         injected

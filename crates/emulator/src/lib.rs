@@ -44,6 +44,7 @@ mod api;
 mod auth;
 mod config;
 mod emulator;
+mod event_clock;
 mod failure;
 mod faults;
 mod ids;

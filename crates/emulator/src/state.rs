@@ -5,16 +5,20 @@ use serde_json::json;
 use sinch_contacts_model::{Contact, WebhookTrigger, find_duplicated_identities};
 
 use crate::auth::Tokens;
+use crate::event_clock::EventClock;
 use crate::ids::IdGenerator;
 use crate::store::ContactStore;
 use crate::webhooks::Notification;
 
-/// Contacts, id generator and issued tokens.
+/// Contacts, id generator, issued tokens and the clock of callback times.
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) store: ContactStore,
     pub(crate) ids: IdGenerator,
     pub(crate) tokens: Tokens,
+    /// The callbacks' `accepted_time`s; kept across [`reset`](crate::Emulator::reset) so they
+    /// increase for the emulator's whole life.
+    pub(crate) events: EventClock,
 }
 
 impl State {
@@ -23,6 +27,15 @@ impl State {
             store: ContactStore::default(),
             ids: IdGenerator::new(seed),
             tokens: Tokens::new(seed),
+            events: EventClock::default(),
+        }
+    }
+
+    /// Gives each notification its accepted time, in order: called with the state lock held, so
+    /// the times increase in the order the changes were made.
+    pub(crate) fn stamp(&mut self, notifications: &mut [Notification]) {
+        for notification in notifications {
+            notification.stamp(self.events.next(std::time::SystemTime::now()));
         }
     }
 

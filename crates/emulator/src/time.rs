@@ -1,8 +1,9 @@
-//! RFC 3339 timestamps in UTC for callback envelopes (`2020-11-17T16:05:51.724Z`).
+//! RFC 3339 timestamps in UTC for callback envelopes (`2020-11-17T16:05:51.724083Z`).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// `time` as RFC 3339 in UTC with millisecond precision; times before 1970 print as the epoch.
+/// `time` as RFC 3339 in UTC with microsecond precision (six digits, truncated, as Sinch sends);
+/// times before 1970 print as the epoch.
 pub(crate) fn rfc3339(time: SystemTime) -> String {
     let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
     let seconds = since_epoch.as_secs();
@@ -10,11 +11,11 @@ pub(crate) fn rfc3339(time: SystemTime) -> String {
     let of_day = seconds % 86_400;
     let (year, month, day) = civil_from_days(days);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
         of_day / 3600,
         (of_day % 3600) / 60,
         of_day % 60,
-        since_epoch.subsec_millis()
+        since_epoch.subsec_micros()
     )
 }
 
@@ -55,14 +56,19 @@ mod tests {
 
     #[test]
     fn formats_known_instants() {
-        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
-        // 1605629151.724 s is the accepted_time of the official examples, 2020-11-17T16:05:51.724Z.
-        let time = UNIX_EPOCH + Duration::from_millis(1_605_629_151_724);
-        assert_eq!(rfc3339(time), "2020-11-17T16:05:51.724Z");
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00.000000Z");
+        // 1605629151.724083 s is the accepted_time of the official examples,
+        // 2020-11-17T16:05:51.724083Z; the nanoseconds beyond are cut, not rounded.
+        let time = UNIX_EPOCH + Duration::from_nanos(1_605_629_151_724_083_999);
+        assert_eq!(rfc3339(time), "2020-11-17T16:05:51.724083Z");
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_micros(1)),
+            "1970-01-01T00:00:00.000001Z"
+        );
         // A leap day: 2024-02-29T00:00:00Z is 1709164800.
         assert_eq!(
             rfc3339(UNIX_EPOCH + Duration::from_secs(1_709_164_800)),
-            "2024-02-29T00:00:00.000Z"
+            "2024-02-29T00:00:00.000000Z"
         );
     }
 }

@@ -12,6 +12,7 @@ use crate::request::copy_request;
 use crate::retry::{Failure, RetryPolicy, may_retry, parse_retry_after};
 use crate::runtime::{Clock, Jitter, Sleep};
 use crate::transport::{HttpRequest, HttpResponse, Transport};
+use crate::transport_error::TransportError;
 
 /// What happened while sending one logical request: how many times it went
 /// to the transport, the status of the last answer, and why it was repeated.
@@ -41,25 +42,44 @@ impl Engine {
     /// Sends `request` with credentials; returns the final response whatever
     /// its status (callers turn non-2xx into [`ApiError`](crate::ApiError)).
     /// What happened on the way (attempts, retry reasons) goes to `log`.
+    ///
+    /// The credential is taken from the token cache before every attempt, not
+    /// once per call: a back-off can outlive the token of the previous
+    /// attempt, and the cache replaces a token ahead of its expiry. A
+    /// `401` saying the token expired (the server and the client disagree on
+    /// time, or the token was revoked) drops that token and repeats the
+    /// attempt at once with a fresh one, at most once per call and without
+    /// using up an attempt of the retry policy; a second such answer is
+    /// returned. So one call sends at most `max_attempts + 1` requests.
     pub(crate) async fn send(
         &self,
         mut request: HttpRequest,
         log: &mut SendLog,
     ) -> Result<HttpResponse, Error> {
+        let mut attempt = 1;
         let mut refreshed = false;
         loop {
             let credential = self.credential().await?;
             request
                 .headers_mut()
                 .insert(AUTHORIZATION, credential.clone());
-            let response = self.send_with_retries(&request, log).await?;
-            if !refreshed && self.auth.is_oauth2() && token_expired(&response) {
+            let outcome = self.send_once(&request, log).await;
+            if let Ok(response) = &outcome
+                && self.auth.is_oauth2()
+                && token_expired(response)
+            {
                 self.tokens.invalidate(&credential);
-                refreshed = true;
-                log.retry_reasons.push("token_expired".to_owned());
-                continue;
+                if !refreshed {
+                    refreshed = true;
+                    log.retry_reasons.push("token_expired".to_owned());
+                    continue;
+                }
+                return outcome.map_err(Error::from);
             }
-            return Ok(response);
+            if !self.back_off(attempt, &request, &outcome, log).await {
+                return outcome.map_err(Error::from);
+            }
+            attempt += 1;
         }
     }
 
@@ -101,54 +121,76 @@ impl Engine {
         }
     }
 
-    /// Sends `request` as is, repeating it while the retry policy and the
-    /// safety rules allow. Returns the last response or transport error.
+    /// Sends `request` as is (no credential added), repeating it while the
+    /// retry policy and the safety rules allow. Returns the last response or
+    /// transport error.
     pub(crate) async fn send_with_retries(
         &self,
         request: &HttpRequest,
         log: &mut SendLog,
     ) -> Result<HttpResponse, Error> {
-        let max_attempts = self.retry.max_attempts();
         let mut attempt = 1;
         loop {
-            let outcome = self.transport.send(copy_request(request)).await;
-            log.attempts += 1;
-            log.status = outcome.as_ref().ok().map(|response| response.status());
-            let (failure, retry_after) = match &outcome {
-                Ok(response) if response.status().is_success() => {
-                    return outcome.map_err(Error::from);
-                }
-                Ok(response) => (
-                    Failure::Status(response.status()),
-                    parse_retry_after(response.headers())
-                        .map(|wait| wait.delay_from(self.clock.wall_now())),
-                ),
-                Err(error) => (Failure::Transport(error), None),
-            };
-            let pause = if attempt < max_attempts && may_retry(request.method(), failure) {
-                self.sleep
-                    .as_ref()
-                    .zip(self.retry.delay(attempt, retry_after, &*self.jitter))
-            } else {
-                None
-            };
-            match pause {
-                Some((sleep, delay)) => {
-                    let reason = failure.reason();
-                    #[cfg(feature = "tracing")]
-                    tracing::debug!(
-                        attempt,
-                        reason = %reason,
-                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                        "retrying"
-                    );
-                    log.retry_reasons.push(reason);
-                    sleep.sleep(delay).await;
-                    attempt += 1;
-                }
-                None => return outcome.map_err(Error::from),
+            let outcome = self.send_once(request, log).await;
+            if !self.back_off(attempt, request, &outcome, log).await {
+                return outcome.map_err(Error::from);
             }
+            attempt += 1;
         }
+    }
+
+    /// One trip to the transport, recorded in `log`.
+    async fn send_once(
+        &self,
+        request: &HttpRequest,
+        log: &mut SendLog,
+    ) -> Result<HttpResponse, TransportError> {
+        let outcome = self.transport.send(copy_request(request)).await;
+        log.attempts += 1;
+        log.status = outcome.as_ref().ok().map(|response| response.status());
+        outcome
+    }
+
+    /// After attempt number `attempt` ended with `outcome`: when the retry
+    /// policy and the safety rules allow another attempt, records why, waits
+    /// the back-off and returns `true`; otherwise returns `false` at once.
+    async fn back_off(
+        &self,
+        attempt: u32,
+        request: &HttpRequest,
+        outcome: &Result<HttpResponse, TransportError>,
+        log: &mut SendLog,
+    ) -> bool {
+        let (failure, retry_after) = match outcome {
+            Ok(response) if response.status().is_success() => return false,
+            Ok(response) => (
+                Failure::Status(response.status()),
+                parse_retry_after(response.headers())
+                    .map(|wait| wait.delay_from(self.clock.wall_now())),
+            ),
+            Err(error) => (Failure::Transport(error), None),
+        };
+        if attempt >= self.retry.max_attempts() || !may_retry(request.method(), failure) {
+            return false;
+        }
+        let Some((sleep, delay)) =
+            self.sleep
+                .as_ref()
+                .zip(self.retry.delay(attempt, retry_after, &*self.jitter))
+        else {
+            return false;
+        };
+        let reason = failure.reason();
+        #[cfg(feature = "tracing")]
+        tracing::debug!(
+            attempt,
+            reason = %reason,
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            "retrying"
+        );
+        log.retry_reasons.push(reason);
+        sleep.sleep(delay).await;
+        true
     }
 }
 

@@ -68,7 +68,7 @@ fn kind(error: &Error) -> &'static str {
 }
 
 /// The span around a whole `create_safe` call: `project_id`, then `rounds`
-/// (creates sent) and `outcome` (`created`, `recovered`) or `error`.
+/// (creates sent) and `outcome` (`created`, `recovered`, `already_existed`) or `error`.
 pub(crate) fn create_safe_span(project_id: &str) -> tracing::Span {
     tracing::info_span!(
         "sinch_contacts.create_safe",
@@ -91,6 +91,7 @@ pub(crate) fn record_create_safe(
             let outcome = match created.outcome {
                 SafeCreateOutcome::Created => "created",
                 SafeCreateOutcome::Recovered => "recovered",
+                SafeCreateOutcome::AlreadyExisted => "already_existed",
             };
             span.record("outcome", outcome);
         }

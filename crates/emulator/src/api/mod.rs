@@ -47,7 +47,11 @@ pub(crate) type ApiResult = Result<Outcome, Failure>;
 pub(crate) fn handle(shared: &std::sync::Arc<Shared>, request: &Request<Bytes>) -> Response<Bytes> {
     let outcome = {
         let mut state = shared.lock_state();
-        answer(shared, &mut state, request)
+        let mut outcome = answer(shared, &mut state, request);
+        if let Ok(outcome) = &mut outcome {
+            state.stamp(&mut outcome.notifications);
+        }
+        outcome
     };
     match outcome {
         Ok(outcome) => {

@@ -1,6 +1,7 @@
 //! Integration tests of the emulator: driven through the port's `ContactsClient` over the
 //! in-process transport, and over HTTP on 127.0.0.1 for wire details.
 
+mod accepted_time;
 mod auth;
 mod contacts;
 mod errors;

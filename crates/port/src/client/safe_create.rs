@@ -22,7 +22,7 @@ use crate::error::Error;
 /// How many rounds [`ContactsClient::create_safe_with`] makes and how long it
 /// waits before each lookup.
 ///
-/// Defaults: 3 rounds; the pause before the lookup of round *n* is drawn
+/// Defaults: no lookup before the first create; 3 rounds; the pause before the lookup of round *n* is drawn
 /// ("full jitter", from the client's [`Jitter`](crate::Jitter)) from
 /// `0..=min(1 s × 2ⁿ⁻¹, 10 s)`.
 ///
@@ -32,8 +32,10 @@ use crate::error::Error;
 ///
 /// let options = SafeCreateOptions::default()
 ///     .with_max_rounds(5)
-///     .with_initial_backoff(Duration::from_millis(200));
+///     .with_initial_backoff(Duration::from_millis(200))
+///     .lookup_first(true);
 /// assert_eq!(options.max_rounds(), 5);
+/// assert!(options.looks_up_first());
 /// assert_eq!(options.backoff_ceiling(3), Duration::from_millis(800));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +43,7 @@ pub struct SafeCreateOptions {
     max_rounds: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
+    lookup_first: bool,
 }
 
 impl Default for SafeCreateOptions {
@@ -49,12 +52,13 @@ impl Default for SafeCreateOptions {
             max_rounds: 3,
             initial_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(10),
+            lookup_first: false,
         }
     }
 }
 
 impl SafeCreateOptions {
-    /// The defaults (3 rounds, 1 s doubling up to 10 s).
+    /// The defaults (no lookup first, 3 rounds, 1 s doubling up to 10 s).
     pub fn new() -> Self {
         Self::default()
     }
@@ -79,6 +83,28 @@ impl SafeCreateOptions {
     pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
         self.max_backoff = backoff;
         self
+    }
+
+    /// Whether to look the contact up by external id *before* the first
+    /// create (default `false`).
+    ///
+    /// With `true`, a contact that already has the request's external id is
+    /// returned as [`SafeCreateOutcome::AlreadyExisted`] and nothing is
+    /// created; otherwise the rounds run as usual. This makes a call that
+    /// failed (for instance because its lookup after an ambiguous create
+    /// failed) safe to repeat, and a bulk import safe to resume from the
+    /// start: each contact costs one more `GET`, and contacts the import did
+    /// not create but that share an external id are returned, not created.
+    /// Off by default because a fresh import pays the lookup for nothing.
+    #[must_use]
+    pub fn lookup_first(mut self, lookup_first: bool) -> Self {
+        self.lookup_first = lookup_first;
+        self
+    }
+
+    /// Whether the contact is looked up before the first create.
+    pub fn looks_up_first(&self) -> bool {
+        self.lookup_first
     }
 
     /// The most create requests sent.
@@ -115,8 +141,8 @@ impl SafeCreateOptions {
 pub struct SafeCreated {
     /// The contact, as the API returned it.
     pub contact: Contact,
-    /// Whether this call's create answered, or the contact was found after
-    /// an ambiguous failure.
+    /// Whether this call's create answered, the contact was found after an
+    /// ambiguous failure, or it existed before the call.
     pub outcome: SafeCreateOutcome,
 }
 
@@ -131,6 +157,10 @@ pub enum SafeCreateOutcome {
     /// contact it had created (or one another writer created with the same
     /// external id).
     Recovered,
+    /// The lookup made before the first create (with
+    /// [`SafeCreateOptions::lookup_first`]) found a contact with the
+    /// request's external id; nothing was sent to create it.
+    AlreadyExisted,
 }
 
 /// Whether a failed create may nevertheless have created the contact:
@@ -216,6 +246,11 @@ impl ContactsClient {
     /// A failing lookup (after the client's own retries of the `GET`) is
     /// returned as is; the contact may then exist or not.
     ///
+    /// With [`SafeCreateOptions::lookup_first`], the contact is first looked
+    /// up by external id; found, it is returned
+    /// ([`SafeCreateOutcome::AlreadyExisted`]) and nothing is created; a
+    /// failing lookup is returned as is, before any create was sent.
+    ///
     /// A request without an `external_id` (or a blank one) is a validation
     /// error and nothing is sent.
     ///
@@ -255,6 +290,14 @@ impl ContactsClient {
         rounds: &mut u32,
     ) -> Result<SafeCreated, Error> {
         let external_id = required_external_id(request)?;
+        if options.looks_up_first()
+            && let Some(contact) = self.find_by_external_id(external_id).await?
+        {
+            return Ok(SafeCreated {
+                contact,
+                outcome: SafeCreateOutcome::AlreadyExisted,
+            });
+        }
         let mut round = 1;
         loop {
             *rounds = round;

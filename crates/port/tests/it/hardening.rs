@@ -115,12 +115,20 @@ async fn waiting_for_any_retry_after_never_overflows_the_clock() {
         .sleep(Arc::new(sleep.clone()))
         .build()
         .unwrap();
+    // Each attempt takes its credential from the token cache. After the
+    // first wait the clock is at the end of time, where a token's refresh
+    // instant cannot be represented: such a token is used once, not cached,
+    // so every later attempt fetches its own.
     fake.push_response(raw_token("3600"));
     fake.push_response(throttled("18446744073709551615"));
+    fake.push_response(raw_token("3600"));
     fake.push_response(throttled("18446744073709551615"));
+    fake.push_response(raw_token("3600"));
     fake.push_response(throttled("Fri, 31 Dec 9999 23:59:59 GMT"));
+    fake.push_response(raw_token("3600"));
     fake.push_json(200, CONTACT_JSON);
     client.get("x").await.unwrap();
+    assert_eq!(fake.remaining(), 0);
     assert_eq!(
         sleep.delays()[..2],
         [secs(u64::MAX), secs(u64::MAX)],

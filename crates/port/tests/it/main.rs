@@ -15,5 +15,6 @@ mod safe_create;
 mod secrets;
 mod snapshots;
 mod support;
+mod token_expiry;
 mod tracing_spans;
 mod transport;

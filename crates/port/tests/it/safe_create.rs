@@ -358,3 +358,82 @@ async fn find_by_external_id_sends_the_filter_on_the_query() {
         Some("page_size=20&external_id=a%20b%2Bc")
     );
 }
+
+/// The failure `lookup_first` exists for: a create applied but its answer
+/// lost, then the lookup failed, so the call returned an error although the
+/// contact exists. Called again with `lookup_first`, the call finds it and
+/// creates nothing; without it, the call would create a second contact.
+#[tokio::test]
+async fn a_repeated_call_that_looks_up_first_does_not_duplicate() {
+    let server = Server::with_creates(&[Create::ApplyThenDrop]).lookups(&[Lookup::Refuse(503)]);
+    let sleep = RecordingSleep::new();
+    let client = client(&server, RetryPolicy::disabled(), &sleep);
+    let first = client.create_safe(&request(Some("ext-1"))).await;
+    assert_eq!(first.unwrap_err().status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.contacts_with("ext-1"), 1);
+
+    let options = SafeCreateOptions::default().lookup_first(true);
+    let again = client
+        .create_safe_with(&request(Some("ext-1")), options)
+        .await
+        .unwrap();
+    assert_eq!(again.outcome, SafeCreateOutcome::AlreadyExisted);
+    assert_eq!(again.contact.id.as_deref(), Some("c1"));
+    assert_eq!(server.contacts_with("ext-1"), 1);
+    assert_eq!(server.log(), [CREATE, LIST, LIST]);
+}
+
+#[tokio::test]
+async fn without_lookup_first_a_repeated_call_creates_again() {
+    let server = Server::default();
+    server.seed(json!({"id": "c0", "external_id": "ext-1"}));
+    let created = client(&server, RetryPolicy::disabled(), &RecordingSleep::new())
+        .create_safe(&request(Some("ext-1")))
+        .await
+        .unwrap();
+    assert_eq!(created.outcome, SafeCreateOutcome::Created);
+    assert_eq!(
+        server.contacts_with("ext-1"),
+        2,
+        "the default does not look up"
+    );
+    assert_eq!(server.log(), [CREATE]);
+}
+
+#[tokio::test]
+async fn lookup_first_that_finds_nothing_runs_the_rounds() {
+    let server = Server::with_creates(&[Create::ApplyThen502]);
+    let sleep = RecordingSleep::new();
+    let options = SafeCreateOptions::default().lookup_first(true);
+    let created = client(&server, RetryPolicy::disabled(), &sleep)
+        .create_safe_with(&request(Some("ext-1")), options)
+        .await
+        .unwrap();
+    assert_eq!(created.outcome, SafeCreateOutcome::Recovered);
+    assert_eq!(server.contacts_with("ext-1"), 1);
+    assert_eq!(server.log(), [LIST, CREATE, LIST]);
+    assert_eq!(
+        sleep.delays(),
+        [secs(1)],
+        "no pause before the first lookup"
+    );
+}
+
+#[tokio::test]
+async fn lookup_first_that_fails_creates_nothing() {
+    let server = Server::default().lookups(&[Lookup::Refuse(403)]);
+    let options = SafeCreateOptions::default().lookup_first(true);
+    let error = client(&server, RetryPolicy::disabled(), &RecordingSleep::new())
+        .create_safe_with(&request(Some("ext-1")), options)
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(server.log(), [LIST]);
+    assert_eq!(server.contacts_with("ext-1"), 0);
+}
+
+#[tokio::test]
+async fn lookup_first_is_off_by_default() {
+    assert!(!SafeCreateOptions::default().looks_up_first());
+    assert!(SafeCreateOptions::new().lookup_first(true).looks_up_first());
+}

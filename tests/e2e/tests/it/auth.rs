@@ -172,7 +172,6 @@ async fn first_draws_alternate(emulator: &Emulator, contact_id: &str) -> bool {
 /// retry carries the expired token 1: 401 expired; the one refresh gives token 2; 503; at t=3
 /// the retry carries the expired token 2: 401 expired, returned to the caller.
 #[tokio::test]
-#[ignore = "fails because of a port defect: retries reuse a token that expired during the back-off (docs/e2e.md, known defects)"]
 async fn retries_after_a_long_back_off_send_a_fresh_token() {
     let mut chosen = None;
     for seed in 0..1_000 {

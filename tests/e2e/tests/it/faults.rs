@@ -19,9 +19,7 @@ use sinch_contacts_e2e::receiver::CallbackReceiver;
 use sinch_contacts_e2e::seed::seed_from_env;
 use sinch_contacts_emulator::{Emulator, FaultSpec, Webhook};
 use sinch_contacts_model::{Contact, ContactCreateRequest, ListContactsQuery, WebhookTrigger};
-use sinch_contacts_port::{
-    ContactsClient, Error, SafeCreateOptions, SafeCreateOutcome, SafeCreated,
-};
+use sinch_contacts_port::{ContactsClient, Error, SafeCreateOptions, SafeCreated};
 
 use crate::support::create_request;
 
@@ -29,8 +27,8 @@ const CONTACTS: usize = 2_000;
 const IN_FLIGHT: usize = 16;
 const WEBHOOK_SECRET: &str = "fault-run-webhook-secret";
 const FAULTS: &str = "5xx=0.10,429=0.05,drop-before=0.01,drop-after=0.01";
-/// Application-level passes over creates that still failed (each one a lookup, then a safe
-/// create only if the lookup found nothing).
+/// Application-level passes over creates that still failed (each a safe create that looks the
+/// contact up first).
 const APPLICATION_PASSES: usize = 3;
 
 fn request(index: usize) -> ContactCreateRequest {
@@ -78,27 +76,6 @@ async fn create_all(
         .await
 }
 
-/// The application-level retry of a failed safe create. A failed `create_safe` may have
-/// created the contact (its create was ambiguous and then its lookup failed), and
-/// `create_safe` always starts by creating; so look up first and create only when absent.
-async fn retry_one(
-    client: &ContactsClient,
-    index: usize,
-    options: &SafeCreateOptions,
-) -> Result<SafeCreated, Error> {
-    match client.find_by_external_id(&external_id(index)).await? {
-        Some(contact) => Ok(SafeCreated {
-            contact,
-            outcome: SafeCreateOutcome::Recovered,
-        }),
-        None => {
-            client
-                .create_safe_with(&request(index), options.clone())
-                .await
-        }
-    }
-}
-
 /// Expires every token when the emulator's contact count first reaches each of `thresholds`
 /// (ascending, each below the run's total); stops when `done` is set. Returns how many times.
 async fn expire_tokens_at(
@@ -118,38 +95,6 @@ async fn expire_tokens_at(
         expired += 1;
     }
     expired
-}
-
-/// Every contact, page by page (20 per page), asking again for a page that failed with a
-/// retryable error (at most 5 times per page).
-async fn list_retrying_pages(client: &ContactsClient) -> Vec<Contact> {
-    let mut contacts = Vec::new();
-    let mut page_token: Option<String> = None;
-    let mut page_retries = 0;
-    loop {
-        let mut query = ListContactsQuery::new().page_size(20);
-        if let Some(token) = &page_token {
-            query = query.page_token(token.clone());
-        }
-        let mut tries = 0;
-        let page = loop {
-            match client.list(query.clone()).await {
-                Ok(page) => break page,
-                Err(error) if error.is_retryable() && tries < 5 => {
-                    tries += 1;
-                    page_retries += 1;
-                }
-                Err(error) => panic!("listing with faults on: {error}"),
-            }
-        };
-        contacts.extend(page.contacts);
-        match page.next_page_token {
-            Some(token) if !token.is_empty() => page_token = Some(token),
-            _ => break,
-        }
-    }
-    println!("listing: {page_retries} pages asked for again");
-    contacts
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -201,27 +146,22 @@ async fn fault_run(credentials: Credentials, contacts: usize) {
     };
     let auth = match credentials {
         Credentials::Basic => loopback.basic_auth(),
-        // The default refresh margin (60 s): a token living 1 s is replaced at half its life,
-        // so a call's short back-offs never outlive the token it started with. With a margin of
-        // 0 the run met the port defect below through ordinary expiry too.
+        // The default refresh margin (60 s): a token living 1 s is replaced at half its life.
+        // Every attempt takes its token from the cache, so a retry after a 1 s Retry-After
+        // carries a new token, not the one that expired while it waited.
         Credentials::ShortLivedTokens => loopback.oauth2_auth(),
     };
     // Eight attempts per request: a GET or a throttled POST fails only after eight faults in a
     // row; short back-off keeps the run to seconds (a 429's Retry-After of 0 or 1 s is obeyed).
-    let retries = match credentials {
-        Credentials::Basic => fast_retries(8),
-        // The client keeps one token for all attempts of a call (a port defect, reproduced by
-        // `auth::retries_after_a_long_back_off_send_a_fresh_token`): a call that waits out
-        // 1 s Retry-Afters with 1 s tokens can meet two expiries and fail with 401. Waiting for
-        // a Retry-After is therefore turned off here: such a 429 reaches the caller, which
-        // retries at application level (lookup first, so never a duplicate).
-        Credentials::ShortLivedTokens => fast_retries(8).with_max_retry_after(Duration::ZERO),
-    };
+    let retries = fast_retries(8);
     let client = loopback.client(auth, retries).expect("client");
     let options = SafeCreateOptions::new()
         .with_max_rounds(8)
         .with_initial_backoff(Duration::from_millis(1))
         .with_max_backoff(Duration::from_millis(20));
+    // A failed safe create may have created the contact (an ambiguous create, then a failed
+    // lookup): an application-level retry looks it up before creating.
+    let retry_options = options.clone().lookup_first(true);
 
     // With OAuth2, tokens are also expired by the server at fixed points of the run (after a
     // quarter, half and three quarters of the contacts are stored), so that expiry mid-run
@@ -263,7 +203,10 @@ async fn fault_run(credentials: Credentials, contacts: usize) {
         println!("application pass {pass}: retrying {} creates", failed.len());
         let mut still_failed = Vec::new();
         for index in failed {
-            match retry_one(&client, index, &options).await {
+            match client
+                .create_safe_with(&request(index), retry_options.clone())
+                .await
+            {
                 Ok(safe) => {
                     *outcomes
                         .entry(format!("{:?} (application retry)", safe.outcome))
@@ -289,16 +232,11 @@ async fn fault_run(credentials: Credentials, contacts: usize) {
         None => 0,
     };
     // Listing with the faults still on.
-    let listed: Vec<Contact> = match credentials {
-        Credentials::Basic => client
-            .list_all(ListContactsQuery::new().page_size(20))
-            .try_collect()
-            .await
-            .expect("listing every contact with faults on"),
-        // Without waiting for Retry-After, a page can end in a 429: the application asks for
-        // that page again.
-        Credentials::ShortLivedTokens => list_retrying_pages(&client).await,
-    };
+    let listed: Vec<Contact> = client
+        .list_all(ListContactsQuery::new().page_size(20))
+        .try_collect()
+        .await
+        .expect("listing every contact with faults on");
 
     let counts = loopback.emulator().fault_counts();
     println!(
