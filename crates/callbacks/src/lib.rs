@@ -57,7 +57,7 @@ pub use contact_types::{ChannelIdentity, Contact, ConversationChannel};
 pub use events::*;
 pub use parse::{ParseError, ParseErrorKind, parse, parse_unverified};
 pub use raw_json::{RawJson, RawJsonError};
-pub use timestamp::{Timestamp, TimestampError};
+pub use timestamp::{Timestamp, TimestampError, TimestampRangeError};
 pub use verify::{
     HeaderSource, ReplayGuard, SignatureHeader, VerifiedPayload, Verifier, VerifyError, sign,
     signature_headers,
