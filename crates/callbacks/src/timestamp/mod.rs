@@ -1,23 +1,19 @@
-//! [`Timestamp`]: an instant in UTC with nanosecond precision, read from RFC 3339 text by the
-//! `time` crate, that writes back the exact text it was read from.
+//! [`Timestamp`]: an instant in UTC with nanosecond precision, read from and written as
+//! RFC 3339 by the `time` crate.
 //!
 //! Callbacks carry times such as `2020-11-17T16:05:51.724083Z`, but real deliveries also show
 //! nine fractional digits (`2024-06-06T14:42:42.379863404Z`), and other SDKs accept a missing
-//! offset. This type accepts all of these, compares instants, and keeps the received text so
-//! that a callback serialized again carries its times unchanged.
+//! offset. This type accepts all of these and keeps the instant; the shapes the API sends are
+//! written back unchanged.
 
 mod convert;
 mod error;
-mod received;
 mod rfc3339;
 
-use std::cmp::Ordering;
 use std::fmt;
-use std::hash::{Hash, Hasher};
 use std::time::SystemTime;
 
 pub use error::{TimestampError, TimestampRangeError};
-use received::ReceivedText;
 
 /// Seconds of 0000-01-01T00:00:00Z, the earliest instant RFC 3339 can write.
 const MIN_SECONDS: i64 = -62_167_219_200;
@@ -33,12 +29,11 @@ const MAX_SECONDS: i64 = 253_402_300_799;
 /// between date and time, no offset (read as UTC), `±HHMM` and `±HH` offsets. The offset is
 /// folded into the instant.
 ///
-/// A parsed timestamp keeps the text it was read from (up to 48 bytes, longer text is
-/// rejected): [`Display`](fmt::Display) and serde write that text back unchanged, so a
-/// re-serialized callback carries the exact times it arrived with. A timestamp built from an
-/// instant ([`from_unix`](Self::from_unix), the conversions) writes RFC 3339 in UTC with `Z` and
-/// the fraction without trailing zeros, which parses back to the same instant. Equality,
-/// ordering and hashing look only at the instant.
+/// Formatting ([`Display`](fmt::Display), serde) writes UTC with `Z` and 0, 3, 6 or 9 fractional
+/// digits (the fewest that hold the nanoseconds), which parses back to the same instant. So the
+/// shape the API sends (`Z`, 0, 3, 6 or 9 digits, no trailing zero group) is written back
+/// exactly as received; other shapes (an offset, `t`, a missing `Z`, other digit counts) are
+/// written in that shape, at the same instant. Equality, ordering and hashing are the instant's.
 ///
 /// Conversions: `SystemTime` always; `jiff::Timestamp` (feature `jiff`),
 /// `time::OffsetDateTime` / `time::UtcDateTime` (feature `time`) and
@@ -50,17 +45,15 @@ const MAX_SECONDS: i64 = 253_402_300_799;
 ///
 /// let t = Timestamp::parse("2024-06-06T14:42:42.379863404Z").unwrap();
 /// assert_eq!(t.nanos(), 379_863_404);
+/// assert_eq!(t.to_string(), "2024-06-06T14:42:42.379863404Z");
 /// let shifted = Timestamp::parse("2024-06-06T16:42:42.379863404+02:00").unwrap();
 /// assert_eq!(shifted, t);
-/// assert_eq!(shifted.to_string(), "2024-06-06T16:42:42.379863404+02:00");
-/// assert_eq!(shifted.to_utc_string(), "2024-06-06T14:42:42.379863404Z");
-/// assert_eq!(Timestamp::from_unix(1_605_629_145, 0).to_string(), "2020-11-17T16:05:45Z");
+/// assert_eq!(Timestamp::parse("2020-11-17T16:05:45").unwrap().to_string(), "2020-11-17T16:05:45Z");
 /// ```
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp {
     seconds: i64,
     nanos: u32,
-    received: ReceivedText,
 }
 
 impl Timestamp {
@@ -72,11 +65,7 @@ impl Timestamp {
     pub const MAX: Self = Self::from_instant(MAX_SECONDS, 999_999_999);
 
     const fn from_instant(seconds: i64, nanos: u32) -> Self {
-        Self {
-            seconds,
-            nanos,
-            received: ReceivedText::NONE,
-        }
+        Self { seconds, nanos }
     }
 
     /// A timestamp from seconds since the Unix epoch and nanoseconds, saturating: `nanos` is
@@ -134,61 +123,16 @@ impl Timestamp {
         })
     }
 
-    /// Parses RFC 3339 text tolerantly (see the type docs), keeping the text.
+    /// Parses RFC 3339 text tolerantly (see the type docs).
     ///
     /// # Errors
     /// [`TimestampError`] naming the input and what is wrong with it.
     pub fn parse(input: &str) -> Result<Self, TimestampError> {
-        let received = ReceivedText::keep(input).ok_or_else(|| {
-            TimestampError::new(
-                input,
-                format!("expected at most {} ASCII characters", received::CAPACITY),
-            )
-        })?;
         let (seconds, nanos) =
             rfc3339::parse(input).map_err(|reason| TimestampError::new(input, reason))?;
-        let mut timestamp = Self::try_from_unix(seconds, nanos).map_err(|_| {
+        Self::try_from_unix(seconds, nanos).map_err(|_| {
             TimestampError::new(input, "the instant in UTC is outside the years 0000 to 9999")
-        })?;
-        timestamp.received = received;
-        Ok(timestamp)
-    }
-
-    /// The text this timestamp was parsed from; `None` when it was built from an instant.
-    pub fn received_text(&self) -> Option<&str> {
-        self.received.as_str()
-    }
-
-    /// The instant as RFC 3339 in UTC (`Z`, fraction without trailing zeros), whatever text it
-    /// was parsed from.
-    pub fn to_utc_string(&self) -> String {
-        Self::from_instant(self.seconds, self.nanos).to_string()
-    }
-}
-
-impl PartialEq for Timestamp {
-    fn eq(&self, other: &Self) -> bool {
-        (self.seconds, self.nanos) == (other.seconds, other.nanos)
-    }
-}
-
-impl Eq for Timestamp {}
-
-impl PartialOrd for Timestamp {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Timestamp {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (self.seconds, self.nanos).cmp(&(other.seconds, other.nanos))
-    }
-}
-
-impl Hash for Timestamp {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.seconds, self.nanos).hash(state);
+        })
     }
 }
 
@@ -200,9 +144,6 @@ impl fmt::Debug for Timestamp {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(text) = self.received.as_str() {
-            return f.write_str(text);
-        }
         let mut buffer = [0; 40];
         // Every timestamp is within the years 0000 to 9999, which `format` always writes.
         let text = rfc3339::format((self.seconds, self.nanos), &mut buffer).ok_or(fmt::Error)?;

@@ -56,17 +56,35 @@ fn parse_lenient(text: &str) -> Result<Instant, String> {
     Ok((instant.unix_timestamp(), instant.nanosecond()))
 }
 
-/// Writes the instant as RFC 3339 in UTC (`Z`, the fraction without trailing zeros) into
-/// `buffer`, returning the text; `None` outside the years 0000 to 9999.
+/// UTC with `Z` and no fraction, or a fraction of 3, 6 or 9 digits.
+const WHOLE: &[BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+const MILLIS: &[BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+);
+const MICROS: &[BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+);
+const NANOS: &[BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:9]Z"
+);
+
+/// Writes the instant as RFC 3339 in UTC with `Z` and the fewest of 0, 3, 6 or 9 fractional
+/// digits that hold it, into `buffer`, returning the text; `None` outside the years 0000 to
+/// 9999.
 pub(crate) fn format((seconds, nanos): Instant, buffer: &mut [u8; 40]) -> Option<&str> {
     let instant = UtcDateTime::from_unix_timestamp(seconds)
         .ok()?
         .replace_nanosecond(nanos)
         .ok()?;
+    let items = match nanos {
+        0 => WHOLE,
+        n if n % 1_000_000 == 0 => MILLIS,
+        n if n % 1_000 == 0 => MICROS,
+        _ => NANOS,
+    };
     let mut writer = &mut buffer[..];
-    instant.format_into(&mut writer, &Rfc3339).ok()?;
-    // Measured from what is left of the buffer: the count `format_into` returns leaves out
-    // part of the fraction (time 0.3.55).
+    instant.format_into(&mut writer, items).ok()?;
     let written = 40 - writer.len();
     std::str::from_utf8(buffer.get(..written)?).ok()
 }
