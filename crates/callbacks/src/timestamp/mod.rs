@@ -131,7 +131,10 @@ impl Timestamp {
         let (seconds, nanos) =
             rfc3339::parse(input).map_err(|reason| TimestampError::new(input, reason))?;
         Self::try_from_unix(seconds, nanos).map_err(|_| {
-            TimestampError::new(input, "the instant in UTC is outside the years 0000 to 9999")
+            TimestampError::new(
+                input,
+                "the instant in UTC is outside the years 0000 to 9999",
+            )
         })
     }
 }

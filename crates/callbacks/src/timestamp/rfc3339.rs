@@ -43,7 +43,10 @@ fn parse_lenient(text: &str) -> Result<Instant, String> {
             String::from_utf8_lossy(rest)
         ));
     }
-    if parsed.offset_hour().is_some_and(|hour| hour.unsigned_abs() > 23) {
+    if parsed
+        .offset_hour()
+        .is_some_and(|hour| hour.unsigned_abs() > 23)
+    {
         return Err("offset hour was not in range".to_owned());
     }
     let instant = if parsed.offset_hour().is_some() {

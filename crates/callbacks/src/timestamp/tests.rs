@@ -8,7 +8,12 @@ use super::*;
 const ACCEPTED: &[(&str, i64, u32, Option<&str>)] = &[
     ("1970-01-01T00:00:00Z", 0, 0, None),
     // 18 583 days to 2020-11-17, + 16:05:51.
-    ("2020-11-17T16:05:51.724083Z", 1_605_629_151, 724_083_000, None),
+    (
+        "2020-11-17T16:05:51.724083Z",
+        1_605_629_151,
+        724_083_000,
+        None,
+    ),
     (
         "2020-11-17t16:05:51.724083z",
         1_605_629_151,
@@ -16,7 +21,12 @@ const ACCEPTED: &[(&str, i64, u32, Option<&str>)] = &[
         Some("2020-11-17T16:05:51.724083Z"),
     ),
     // 19 880 days to 2024-06-06, + 14:42:42; nine fraction digits.
-    ("2024-06-06T14:42:42.379863404Z", 1_717_684_962, 379_863_404, None),
+    (
+        "2024-06-06T14:42:42.379863404Z",
+        1_717_684_962,
+        379_863_404,
+        None,
+    ),
     // Digits past the ninth do not count.
     (
         "2024-06-06T14:42:42.379863404999Z",
@@ -80,7 +90,12 @@ const ACCEPTED: &[(&str, i64, u32, Option<&str>)] = &[
         0,
         Some("0000-01-01T00:01:00Z"),
     ),
-    ("9999-12-31T23:59:59.999999999Z", 253_402_300_799, 999_999_999, None),
+    (
+        "9999-12-31T23:59:59.999999999Z",
+        253_402_300_799,
+        999_999_999,
+        None,
+    ),
     // The shapes beside RFC 3339: no offset (UTC), a space, `+HHMM`, `+HH`.
     (
         "2020-11-17T16:05:45",
@@ -146,7 +161,11 @@ const REJECTED: &[&str] = &[
 fn accepted_texts_give_the_hand_worked_instants() {
     for &(text, seconds, nanos, written) in ACCEPTED {
         let parsed = Timestamp::parse(text).unwrap_or_else(|error| panic!("{text}: {error}"));
-        assert_eq!((parsed.unix_seconds(), parsed.nanos()), (seconds, nanos), "{text}");
+        assert_eq!(
+            (parsed.unix_seconds(), parsed.nanos()),
+            (seconds, nanos),
+            "{text}"
+        );
         assert_eq!(parsed.to_string(), written.unwrap_or(text), "{text}");
     }
 }
@@ -184,13 +203,22 @@ fn errors_name_what_is_wrong() {
         "the 'month' component could not be parsed"
     );
     assert_eq!(reason("2021-02-29T16:05:45Z"), "day was not in range");
-    assert_eq!(reason("2020-11-17T16:05:45Zjunk"), "unexpected \"junk\" at byte 20");
-    assert_eq!(reason("2020-11-17T16:05:45+24:00"), "offset hour was not in range");
+    assert_eq!(
+        reason("2020-11-17T16:05:45Zjunk"),
+        "unexpected \"junk\" at byte 20"
+    );
+    assert_eq!(
+        reason("2020-11-17T16:05:45+24:00"),
+        "offset hour was not in range"
+    );
     assert_eq!(
         reason("9999-12-31T23:59:59-00:01"),
         "the instant in UTC is outside the years 0000 to 9999"
     );
-    assert_eq!(reason("+2020-11-17T16:05:45Z"), "expected a four-digit year");
+    assert_eq!(
+        reason("+2020-11-17T16:05:45Z"),
+        "expected a four-digit year"
+    );
     assert_eq!(
         Timestamp::parse("2020-13-17T16:05:45Z")
             .unwrap_err()
@@ -247,7 +275,10 @@ fn system_time_converts_both_ways() {
     use std::time::{Duration, SystemTime, UNIX_EPOCH};
     let before = UNIX_EPOCH - Duration::from_millis(1_750);
     let timestamp = Timestamp::try_from(before).unwrap();
-    assert_eq!((timestamp.unix_seconds(), timestamp.nanos()), (-2, 250_000_000));
+    assert_eq!(
+        (timestamp.unix_seconds(), timestamp.nanos()),
+        (-2, 250_000_000)
+    );
     assert_eq!(SystemTime::try_from(timestamp), Ok(before));
     assert_eq!(timestamp.to_system_time(), before);
     let far = UNIX_EPOCH + Duration::from_secs(253_402_300_800);
