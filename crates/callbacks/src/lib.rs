@@ -36,7 +36,8 @@
 //! - `axum_handler` (feature `axum`): a webhook endpoint for axum.
 //!
 //! Features: `http` implements [`HeaderSource`] for `http::HeaderMap`; `axum` (implies `http`)
-//! adds the endpoint. The core API uses no HTTP types.
+//! adds the endpoint. The core API uses no HTTP types. `jiff`, `time` and `chrono` add
+//! conversions between [`Timestamp`] and those crates' instants (`SystemTime` needs no feature).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
