@@ -1,8 +1,9 @@
 //! Conversions between [`Timestamp`] and the time types users already have: `SystemTime`
 //! always, `jiff`, `time` and `chrono` behind features of the same names.
 //!
-//! Towards the other types the conversion cannot fail, since each covers at least the years
-//! 0000 to 9999; back, an instant outside those years is a [`TimestampRangeError`].
+//! Towards `SystemTime` (on Unix-like systems), `time` and `chrono` the conversion cannot fail,
+//! since each covers at least the years 0000 to 9999; `jiff`'s timestamps end 26 hours earlier,
+//! so that one is `TryFrom`. Back, an instant outside those years is a [`TimestampRangeError`].
 
 use std::time::{Duration, SystemTime};
 
@@ -52,21 +53,29 @@ impl TryFrom<Timestamp> for SystemTime {
 
 /// The instant of a `Timestamp` for a type whose range covers the years 0000 to 9999; the
 /// fallback (the type's own bound) is never taken for a valid timestamp.
-#[cfg(any(feature = "jiff", feature = "time", feature = "chrono"))]
+#[cfg(any(feature = "time", feature = "chrono"))]
 fn covered<T>(converted: Option<T>, timestamp: &Timestamp, min: T, max: T) -> T {
     converted.unwrap_or(if timestamp.seconds < 0 { min } else { max })
 }
 
 #[cfg(feature = "jiff")]
 mod with_jiff {
-    use super::{Timestamp, TimestampRangeError, covered};
+    use super::{Timestamp, TimestampRangeError};
 
     #[cfg_attr(docsrs, doc(cfg(feature = "jiff")))]
-    impl From<Timestamp> for jiff::Timestamp {
-        fn from(timestamp: Timestamp) -> Self {
-            let nanos = i32::try_from(timestamp.nanos).ok();
-            let converted = nanos.and_then(|nanos| Self::new(timestamp.seconds, nanos).ok());
-            covered(converted, &timestamp, Self::MIN, Self::MAX)
+    impl TryFrom<Timestamp> for jiff::Timestamp {
+        type Error = TimestampRangeError;
+
+        /// Fails after 9999-12-30T22:00:00.999999999Z, where jiff's timestamps end (26 hours
+        /// before RFC 3339's).
+        fn try_from(timestamp: Timestamp) -> Result<Self, Self::Error> {
+            i32::try_from(timestamp.nanos)
+                .ok()
+                .and_then(|nanos| Self::new(timestamp.seconds, nanos).ok())
+                .ok_or(TimestampRangeError::new(
+                    i128::from(timestamp.seconds),
+                    timestamp.nanos,
+                ))
         }
     }
 

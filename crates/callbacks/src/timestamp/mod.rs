@@ -35,10 +35,11 @@ const MAX_SECONDS: i64 = 253_402_300_799;
 /// exactly as received; other shapes (an offset, `t`, a missing `Z`, other digit counts) are
 /// written in that shape, at the same instant. Equality, ordering and hashing are the instant's.
 ///
-/// Conversions: `SystemTime` always; `jiff::Timestamp` (feature `jiff`),
-/// `time::OffsetDateTime` / `time::UtcDateTime` (feature `time`) and
-/// `chrono::DateTime<Utc>` (feature `chrono`), infallible towards those types and
-/// [`TryFrom`] back (an instant outside years 0000 to 9999 is a [`TimestampRangeError`]).
+/// Conversions: `SystemTime` always; `time::OffsetDateTime` / `time::UtcDateTime` (feature
+/// `time`) and `chrono::DateTime<Utc>` (feature `chrono`), infallible towards those types;
+/// `jiff::Timestamp` (feature `jiff`) by [`TryFrom`], since jiff's range ends on
+/// 9999-12-30T22:00:00.999999999Z; [`TryFrom`] back from each (an instant outside the years
+/// 0000 to 9999 is a [`TimestampRangeError`]).
 ///
 /// ```
 /// use sinch_contacts_callbacks::Timestamp;

@@ -186,6 +186,31 @@ fn strict_texts_agree_with_the_time_crate() {
     }
 }
 
+/// A second, independent implementation: `jiff` reads every text of the table that it accepts
+/// as the same instant, except a leap second, which it reads as the start of the 59th second.
+#[test]
+fn accepted_texts_agree_with_jiff() {
+    for &(text, seconds, nanos, _) in ACCEPTED {
+        if text.contains(":60") {
+            continue;
+        }
+        let instant = match text.parse::<jiff::Timestamp>() {
+            Ok(instant) => instant,
+            // No offset: jiff reads it as a civil date-time only; taken as UTC here.
+            Err(_) => match text.parse::<jiff::civil::DateTime>() {
+                Ok(civil) => jiff::tz::Offset::UTC.to_timestamp(civil).unwrap(),
+                // jiff refuses more than nine fraction digits, which this crate truncates.
+                Err(_) if text.ends_with("404999Z") => continue,
+                // jiff's timestamps end at 9999-12-30T22:00:00.999999999Z.
+                Err(_) if text.starts_with("9999-12-31") => continue,
+                Err(error) => panic!("{text}: {error}"),
+            },
+        };
+        let expected = i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
+        assert_eq!(instant.as_nanosecond(), expected, "{text}");
+    }
+}
+
 #[test]
 fn rejected_texts_are_errors() {
     for &text in REJECTED {
@@ -290,7 +315,7 @@ fn system_time_converts_both_ways() {
 #[test]
 fn jiff_conversions_keep_the_instant() {
     let parsed = Timestamp::parse("2024-06-06T16:42:42.379863404+02:00").unwrap();
-    let converted = jiff::Timestamp::from(parsed);
+    let converted = jiff::Timestamp::try_from(parsed).unwrap();
     assert_eq!(converted.to_string(), "2024-06-06T14:42:42.379863404Z");
     assert_eq!(Timestamp::try_from(converted), Ok(parsed));
     let before = jiff::Timestamp::new(-2, 250_000_000).unwrap();
@@ -305,9 +330,23 @@ fn jiff_conversions_keep_the_instant() {
     );
     assert!(Timestamp::try_from(jiff::Timestamp::MIN).is_err());
     assert_eq!(
-        jiff::Timestamp::from(Timestamp::MIN).to_string(),
+        jiff::Timestamp::try_from(Timestamp::MIN)
+            .unwrap()
+            .to_string(),
         "0000-01-01T00:00:00Z"
     );
+    // jiff's range ends 26 hours before RFC 3339's.
+    let last_in_jiff = Timestamp::parse("9999-12-30T22:00:00.999999999Z").unwrap();
+    assert_eq!(
+        jiff::Timestamp::try_from(last_in_jiff).map(|t| t.to_string()),
+        Ok("9999-12-30T22:00:00.999999999Z".to_owned())
+    );
+    let after = Timestamp::parse("9999-12-30T22:00:01Z").unwrap();
+    assert_eq!(
+        jiff::Timestamp::try_from(after),
+        Err(TimestampRangeError::new(253_402_207_201, 0))
+    );
+    assert!(jiff::Timestamp::try_from(Timestamp::MAX).is_err());
 }
 
 #[cfg(feature = "time")]
@@ -326,6 +365,12 @@ fn time_conversions_keep_the_instant() {
         Ok(Timestamp::MAX)
     );
     assert!(Timestamp::try_from(time::UtcDateTime::MIN).is_err());
+    assert_eq!(
+        time::UtcDateTime::from(Timestamp::MIN)
+            .format(&Rfc3339)
+            .unwrap(),
+        "0000-01-01T00:00:00Z"
+    );
 }
 
 #[cfg(feature = "chrono")]
@@ -345,6 +390,13 @@ fn chrono_conversions_keep_the_instant() {
         Ok(Timestamp::from_unix(1_605_629_145, 0))
     );
     assert!(Timestamp::try_from(DateTime::<Utc>::MAX_UTC).is_err());
+    for end in [Timestamp::MIN, Timestamp::MAX] {
+        assert_eq!(Timestamp::try_from(DateTime::<Utc>::from(end)), Ok(end));
+    }
+    assert_eq!(
+        DateTime::<Utc>::from(Timestamp::MIN).to_rfc3339_opts(SecondsFormat::Secs, true),
+        "0000-01-01T00:00:00Z"
+    );
 }
 
 proptest! {
