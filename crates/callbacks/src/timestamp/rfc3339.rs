@@ -88,6 +88,8 @@ pub(crate) fn format((seconds, nanos): Instant, buffer: &mut [u8; 40]) -> Option
     };
     let mut writer = &mut buffer[..];
     instant.format_into(&mut writer, items).ok()?;
+    // Measured from what is left of the buffer rather than taken from `format_into`'s count,
+    // which fell short of the bytes written for fractions with time's `Rfc3339` (0.3.55).
     let written = 40 - writer.len();
     std::str::from_utf8(buffer.get(..written)?).ok()
 }
