@@ -1,12 +1,13 @@
 //! Fuzzes `parse_unverified`: it must never panic; a parsed callback must serialize to JSON
 //! that parses back to an equal callback; an error keeps the exact input bytes and its text
-//! stays bounded however large the input (values quoted as short excerpts).
+//! stays bounded however large the input (values quoted as short excerpts). The same input,
+//! taken as text, also fuzzes `Timestamp::parse`, alone and as a callback's `accepted_time`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sinch_contacts_callbacks::parse_unverified;
+use sinch_contacts_callbacks::{Timestamp, parse_unverified};
 
-fuzz_target!(|data: &[u8]| {
+fn check_callback(data: &[u8]) {
     match parse_unverified(data) {
         Ok(callback) => {
             let written = serde_json::to_vec(&callback).expect("a callback serializes");
@@ -27,5 +28,29 @@ fuzz_target!(|data: &[u8]| {
             assert!(error.brief().chars().count() <= 400);
             assert!(format!("{error:?}").chars().count() <= 1300);
         }
+    }
+}
+
+/// A timestamp that parses writes text that parses to the same instant and is written back
+/// unchanged; one that does not parse names the input.
+fn check_timestamp(text: &str) {
+    match Timestamp::parse(text) {
+        Ok(timestamp) => {
+            let written = timestamp.to_string();
+            let reparsed = Timestamp::parse(&written).expect("a written timestamp parses");
+            assert_eq!(reparsed, timestamp, "{written}");
+            assert_eq!(reparsed.to_string(), written);
+            assert!(Timestamp::MIN <= timestamp && timestamp <= Timestamp::MAX);
+        }
+        Err(error) => assert_eq!(error.input(), text),
+    }
+    let body = serde_json::json!({"app_id": "a", "project_id": "p", "accepted_time": text});
+    check_callback(&serde_json::to_vec(&body).expect("a JSON object serializes"));
+}
+
+fuzz_target!(|data: &[u8]| {
+    check_callback(data);
+    if let Ok(text) = std::str::from_utf8(data) {
+        check_timestamp(text);
     }
 });

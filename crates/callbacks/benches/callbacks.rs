@@ -1,6 +1,8 @@
 //! Parse and verify cost, as ratios to their floors measured in the same run:
 //! - parse: typed `parse_unverified` / `serde_json::from_slice::<IgnoredAny>` on the same bytes;
-//! - verify: `Verifier::verify` / a bare HMAC-SHA256 of the same signed bytes.
+//! - verify: `Verifier::verify` / a bare HMAC-SHA256 of the same signed bytes;
+//! - timestamps: `Timestamp::parse` / the hand-written parser it replaced (kept in
+//!   `baseline/` for this comparison only), beside `time` and `jiff` alone.
 //!
 //! Payloads: the conformance callbacks when `SINCH_CONFORMANCE_DIR` is set, else the crate's
 //! own fixtures. Prints a ratio table (median of interleaved rounds), then runs criterion.
@@ -12,7 +14,10 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use criterion::{Criterion, criterion_group};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use sinch_contacts_callbacks::{Verifier, parse_unverified, signature_headers};
+use sinch_contacts_callbacks::{Timestamp, Verifier, parse_unverified, signature_headers};
+
+#[path = "baseline/hand_written_timestamp.rs"]
+mod hand_written_timestamp;
 
 const SECRET: &[u8] = b"bench-secret";
 const NONCE: &str = "01FJA8B4A7BM43YGWSG9GBV067";
@@ -110,7 +115,51 @@ fn median(values: &mut [f64]) -> f64 {
     values[values.len() / 2]
 }
 
+/// `Timestamp::parse` (the `time` crate), and `jiff`'s and `time`'s own parsers alone, each
+/// against the hand-written parser the crate used before, in the same interleaved rounds.
+fn print_timestamp_table() {
+    use time::format_description::well_known::Rfc3339;
+    println!("\ntimestamp parse / hand-written baseline, median of 41 interleaved rounds");
+    println!(
+        "{:<34} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "text", "base ns", "new ns", "new", "time", "jiff"
+    );
+    let parser = jiff::fmt::temporal::DateTimeParser::new();
+    for text in [
+        "2020-11-17T16:05:51.724083Z",
+        "2024-06-06T14:42:42.379863404Z",
+        "2020-11-17T16:05:45Z",
+        "2020-11-17T17:05:45+01:00",
+        "2020-11-17T16:05:45",
+    ] {
+        let baseline = || {
+            black_box(hand_written_timestamp::parse(black_box(text).as_bytes()).ok());
+        };
+        let (new, new_ns, base_ns) = ratio(
+            || {
+                black_box(Timestamp::parse(black_box(text)).ok());
+            },
+            baseline,
+        );
+        let (time, _, _) = ratio(
+            || {
+                let parsed = time::OffsetDateTime::parse(black_box(text), &Rfc3339);
+                black_box(parsed.map(|t| (t.unix_timestamp(), t.nanosecond())).ok());
+            },
+            baseline,
+        );
+        let (jiff, _, _) = ratio(
+            || {
+                black_box(parser.parse_timestamp(black_box(text)).ok());
+            },
+            baseline,
+        );
+        println!("{text:<34} {base_ns:>9.1} {new_ns:>9.1} {new:>9.2} {time:>9.2} {jiff:>9.2}");
+    }
+}
+
 fn print_ratio_tables(payloads: &[(String, Vec<u8>)]) {
+    print_timestamp_table();
     println!("\nparse / floor (serde_json IgnoredAny), median of 41 interleaved rounds");
     println!(
         "{:<70} {:>6} {:>10} {:>10}",

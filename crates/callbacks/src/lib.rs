@@ -37,7 +37,8 @@
 //!
 //! Features: `http` implements [`HeaderSource`] for `http::HeaderMap`; `axum` (implies `http`)
 //! adds the endpoint; `tracing` makes the endpoint log refused requests and handler failures.
-//! The core API uses no HTTP types.
+//! The core API uses no HTTP types. `jiff`, `time` and `chrono` add conversions between
+//! [`Timestamp`] and those crates' instants (`SystemTime` needs no feature).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -60,7 +61,7 @@ pub use contact_types::{ChannelIdentity, Contact, ConversationChannel};
 pub use events::*;
 pub use parse::{ParseError, ParseErrorKind, parse, parse_unverified};
 pub use raw_json::{RawJson, RawJsonError};
-pub use timestamp::{Timestamp, TimestampError};
+pub use timestamp::{Timestamp, TimestampError, TimestampRangeError};
 pub use verify::{
     HeaderSource, NonceProblem, ReplayGuard, SignatureHeader, VerifiedPayload, Verifier,
     VerifyError, sign, signature_headers,

@@ -65,6 +65,26 @@ fn a_huge_timestamp_is_quoted_as_an_excerpt() {
 }
 
 #[test]
+fn a_timestamp_with_a_huge_tail_gives_a_bounded_reason() {
+    // A well-formed start followed by a long tail: the parser's reason quotes the tail, which
+    // must be cut like any other body value.
+    let value = format!("2024-06-15 14:00:00{}", "x".repeat(500_000));
+    let direct = Timestamp::parse(&value).unwrap_err();
+    assert!(
+        direct.reason().len() < 600,
+        "{} bytes",
+        direct.reason().len()
+    );
+    assert!(
+        direct.to_string().len() < 800,
+        "{} bytes",
+        direct.to_string().len()
+    );
+    assert!(format!("{direct:?}").len() < 900);
+    assert_eq!(direct.input(), value, "the input stays reachable");
+}
+
+#[test]
 fn a_huge_member_name_is_cut_in_the_path() {
     let name = "k".repeat(100_000);
     let body = format!(r#"{{"app_id":"a","project_id":"p","{name}":[1,}}"#);

@@ -1,7 +1,7 @@
 //! Reading the `Retry-After` response header: delay-seconds or an
 //! IMF-fixdate HTTP-date.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
 use http::header::RETRY_AFTER;
@@ -36,74 +36,21 @@ pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<RetryAfter> {
     parse_imf_fixdate(value).map(RetryAfter::At)
 }
 
-/// Parses `Sun, 06 Nov 1994 08:49:37 GMT`.
+/// Parses `Sun, 06 Nov 1994 08:49:37 GMT` with `httpdate`, which checks the
+/// calendar (day of month, weekday) and covers years 1970 to 9999.
+///
+/// `httpdate` also reads the obsolete RFC 850 and asctime forms; a date is
+/// taken only when it is written exactly as `httpdate` writes an IMF-fixdate,
+/// so those forms keep falling back to the back-off.
 fn parse_imf_fixdate(text: &str) -> Option<SystemTime> {
-    let parts: Vec<&str> = text.split_ascii_whitespace().collect();
-    let [weekday, day, month, year, time, "GMT"] = parts.as_slice() else {
-        return None;
-    };
-    if weekday.len() != 4 || !weekday.ends_with(',') {
-        return None;
-    }
-    let day: u32 = two_digits(day)?;
-    let month = match *month {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        "Dec" => 12,
-        _ => return None,
-    };
-    if year.len() != 4 {
-        return None;
-    }
-    let year: i64 = year.parse().ok()?;
-    let mut clock = time.split(':');
-    let (hour, minute, second) = (
-        two_digits(clock.next()?)?,
-        two_digits(clock.next()?)?,
-        two_digits(clock.next()?)?,
-    );
-    if clock.next().is_some() || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
-    {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    let seconds = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
-    let seconds = u64::try_from(seconds).ok()?;
-    UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
-}
-
-fn two_digits(text: &str) -> Option<u32> {
-    if text.len() == 2 && text.bytes().all(|byte| byte.is_ascii_digit()) {
-        text.parse().ok()
-    } else {
-        None
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-/// algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month = i64::from(month);
-    let day_of_year =
-        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    let at = httpdate::parse_http_date(text).ok()?;
+    (httpdate::fmt_http_date(at) == text).then_some(at)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::UNIX_EPOCH;
+
     use super::*;
 
     fn headers(value: &str) -> HeaderMap {
@@ -145,6 +92,26 @@ mod tests {
         );
     }
 
+    /// Edge dates with instants worked out by hand (days since 1970 times
+    /// 86 400), not by the code under test.
+    #[test]
+    fn edge_dates_give_the_hand_worked_instants() {
+        let at = |seconds| Some(RetryAfter::At(UNIX_EPOCH + Duration::from_secs(seconds)));
+        for (text, seconds) in [
+            // 2000 is a leap year (divisible by 400): 946 684 800 (2000-01-01)
+            // + (31 + 28) days + 12 h.
+            ("Tue, 29 Feb 2000 12:00:00 GMT", 951_825_600),
+            // 2000-01-01 minus one second.
+            ("Fri, 31 Dec 1999 23:59:59 GMT", 946_684_799),
+            // 2 932 897 days from 1970 to 10000-01-01, minus one second.
+            ("Fri, 31 Dec 9999 23:59:59 GMT", 253_402_300_799),
+            // Surrounding blanks are not part of the value.
+            ("  Sun, 06 Nov 1994 08:49:37 GMT\t", 784_111_777),
+        ] {
+            assert_eq!(parse_retry_after(&headers(text)), at(seconds), "{text}");
+        }
+    }
+
     #[test]
     fn a_date_becomes_a_delay_from_now() {
         let now = UNIX_EPOCH + Duration::from_secs(1_445_412_470);
@@ -167,6 +134,18 @@ mod tests {
             "Sun, 06 Foo 1994 08:49:37 GMT",
             "Sun, 06 Nov 1994 25:49:37 GMT",
             "Sun, 06 Nov 1969 08:49:37 GMT",
+            // Calendar checks: no 29 February in 2100 or 2001, the wrong
+            // weekday, a leap second, a five-digit year, lower case, two
+            // spaces, a trailing word.
+            "Mon, 29 Feb 2100 00:00:00 GMT",
+            "Thu, 29 Feb 2001 00:00:00 GMT",
+            "Mon, 06 Nov 1994 08:49:37 GMT",
+            "Sat, 31 Dec 2016 23:59:60 GMT",
+            "Sat, 01 Jan 10000 00:00:00 GMT",
+            "sun, 06 nov 1994 08:49:37 gmt",
+            "Sun,  06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT later",
+            "Sun, 06 Nov 1994 08:49:37",
         ] {
             assert_eq!(parse_retry_after(&headers(value)), None, "{value}");
         }
