@@ -117,9 +117,7 @@ impl PostgresStore {
         Ok(tx)
     }
 
-    async fn connection(
-        &self,
-    ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
+    async fn connection(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
         self.pool
             .acquire()
             .await
@@ -132,9 +130,17 @@ fn lock_keys(delivery: &DeliveryId, callback: &Callback) -> Vec<i64> {
     let keys = StateKeys::of(callback);
     let mut names = vec![format!("delivery\u{0}{delivery}")];
     if let Some(key) = &keys.identity {
-        names.push(format!("consent\u{0}{}\u{0}{}", key.channel.as_str(), key.identity));
+        names.push(format!(
+            "consent\u{0}{}\u{0}{}",
+            key.channel.as_str(),
+            key.identity
+        ));
     }
-    names.extend(keys.contact_ids.iter().map(|id| format!("contact\u{0}{id}")));
+    names.extend(
+        keys.contact_ids
+            .iter()
+            .map(|id| format!("contact\u{0}{id}")),
+    );
     if !keys.duplications.is_empty() {
         names.push("duplications".to_owned());
     }
@@ -160,13 +166,17 @@ async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
         .execute(&mut *tx)
         .await
         .map_err(schema)?;
-    let current: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_version")
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(schema)?;
+    let current: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_version")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(schema)?;
     crate::check_version(current, MIGRATIONS)?;
     for (version, script) in MIGRATIONS.iter().filter(|(version, _)| *version > current) {
-        sqlx::raw_sql(script).execute(&mut *tx).await.map_err(schema)?;
+        sqlx::raw_sql(script)
+            .execute(&mut *tx)
+            .await
+            .map_err(schema)?;
         sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
             .bind(version)
             .execute(&mut *tx)
@@ -177,7 +187,11 @@ async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
 }
 
 impl CallbackStore for PostgresStore {
-    async fn apply(&self, delivery: &DeliveryId, callback: &Callback) -> Result<Applied, StoreError> {
+    async fn apply(
+        &self,
+        delivery: &DeliveryId,
+        callback: &Callback,
+    ) -> Result<Applied, StoreError> {
         let mut tx = self.begin_locked(&[(delivery, callback)]).await?;
         let applied = apply_in(&mut tx, &self.rules, delivery, callback).await?;
         tx.commit()
@@ -190,8 +204,10 @@ impl CallbackStore for PostgresStore {
         &self,
         deliveries: &[(DeliveryId, Callback)],
     ) -> Result<Vec<Applied>, StoreError> {
-        let pairs: Vec<(&DeliveryId, &Callback)> =
-            deliveries.iter().map(|(delivery, callback)| (delivery, callback)).collect();
+        let pairs: Vec<(&DeliveryId, &Callback)> = deliveries
+            .iter()
+            .map(|(delivery, callback)| (delivery, callback))
+            .collect();
         let mut tx = self.begin_locked(&pairs).await?;
         let mut results = Vec::with_capacity(deliveries.len());
         for (delivery, callback) in deliveries {

@@ -26,7 +26,10 @@ pub(crate) fn consent_text(consent: Consent) -> Result<&'static str, StoreError>
     match consent {
         Consent::OptedOut => Ok("opted_out"),
         Consent::OptedIn => Ok("opted_in"),
-        other => Err(corrupt("writing a consent", format!("no column value for {other:?}"))),
+        other => Err(corrupt(
+            "writing a consent",
+            format!("no column value for {other:?}"),
+        )),
     }
 }
 
@@ -34,7 +37,10 @@ pub(crate) fn consent_of(text: &str) -> Result<Consent, StoreError> {
     match text {
         "opted_out" => Ok(Consent::OptedOut),
         "opted_in" => Ok(Consent::OptedIn),
-        other => Err(corrupt("reading column consent", format!("unknown value {other:?}"))),
+        other => Err(corrupt(
+            "reading column consent",
+            format!("unknown value {other:?}"),
+        )),
     }
 }
 
@@ -43,7 +49,10 @@ pub(crate) fn source_text(source: ConsentSource) -> Result<&'static str, StoreEr
         ConsentSource::Keyword => Ok("keyword"),
         ConsentSource::OptCallback => Ok("opt_callback"),
         ConsentSource::Manual => Ok("manual"),
-        other => Err(corrupt("writing a consent source", format!("no column value for {other:?}"))),
+        other => Err(corrupt(
+            "writing a consent source",
+            format!("no column value for {other:?}"),
+        )),
     }
 }
 
@@ -52,7 +61,10 @@ pub(crate) fn source_of(text: &str) -> Result<ConsentSource, StoreError> {
         "keyword" => Ok(ConsentSource::Keyword),
         "opt_callback" => Ok(ConsentSource::OptCallback),
         "manual" => Ok(ConsentSource::Manual),
-        other => Err(corrupt("reading column source", format!("unknown value {other:?}"))),
+        other => Err(corrupt(
+            "reading column source",
+            format!("unknown value {other:?}"),
+        )),
     }
 }
 
@@ -82,9 +94,10 @@ pub(crate) fn contact_row(state: &ContactState) -> Result<ContactRow, StoreError
     match state {
         ContactState::Live(entry) => Ok(ContactRow {
             state: "live",
-            contact_json: Some(serde_json::to_string(&entry.contact).map_err(|error| {
-                corrupt("writing a contact as JSON", error)
-            })?),
+            contact_json: Some(
+                serde_json::to_string(&entry.contact)
+                    .map_err(|error| corrupt("writing a contact as JSON", error))?,
+            ),
             as_of: time_text(entry.as_of),
             removed_at: None,
             merged_into: None,
@@ -96,7 +109,10 @@ pub(crate) fn contact_row(state: &ContactState) -> Result<ContactRow, StoreError
             removed_at: time_text(removal.at),
             merged_into: removal.merged_into.clone(),
         }),
-        other => Err(corrupt("writing a contact", format!("no row for {other:?}"))),
+        other => Err(corrupt(
+            "writing a contact",
+            format!("no row for {other:?}"),
+        )),
     }
 }
 
@@ -110,8 +126,9 @@ pub(crate) fn contact_state(
 ) -> Result<ContactState, StoreError> {
     match state {
         "live" => {
-            let json = contact_json
-                .ok_or_else(|| corrupt(format!("reading contact {id}"), "live without contact_json"))?;
+            let json = contact_json.ok_or_else(|| {
+                corrupt(format!("reading contact {id}"), "live without contact_json")
+            })?;
             let contact: Contact = serde_json::from_str(&json)
                 .map_err(|error| corrupt(format!("reading contact {id}"), error))?;
             Ok(ContactState::Live(MirroredContact::new(
@@ -132,7 +149,8 @@ pub(crate) fn contact_state(
 
 /// A duplicated identity's key: its JSON (equal JSON text is equal value).
 pub(crate) fn duplication_key(duplicate: &DuplicatedIdentity) -> Result<String, StoreError> {
-    serde_json::to_string(duplicate).map_err(|error| corrupt("writing a duplication as JSON", error))
+    serde_json::to_string(duplicate)
+        .map_err(|error| corrupt("writing a duplication as JSON", error))
 }
 
 pub(crate) fn duplication_of(json: &str) -> Result<DuplicatedIdentity, StoreError> {
@@ -143,5 +161,7 @@ pub(crate) fn duplication_of(json: &str) -> Result<DuplicatedIdentity, StoreErro
 pub(crate) fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        })
 }

@@ -4,7 +4,9 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::sql::sql_ops;
 
@@ -131,7 +133,10 @@ async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
         .map_err(schema)?;
     crate::check_version(current, MIGRATIONS)?;
     for (version, script) in MIGRATIONS.iter().filter(|(version, _)| *version > current) {
-        sqlx::raw_sql(script).execute(&mut *tx).await.map_err(schema)?;
+        sqlx::raw_sql(script)
+            .execute(&mut *tx)
+            .await
+            .map_err(schema)?;
         sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
             .bind(version)
             .execute(&mut *tx)
@@ -142,7 +147,11 @@ async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
 }
 
 impl CallbackStore for SqliteStore {
-    async fn apply(&self, delivery: &DeliveryId, callback: &Callback) -> Result<Applied, StoreError> {
+    async fn apply(
+        &self,
+        delivery: &DeliveryId,
+        callback: &Callback,
+    ) -> Result<Applied, StoreError> {
         let mut tx = self.begin().await?;
         let applied = apply_in(&mut tx, &self.rules, delivery, callback).await?;
         tx.commit()

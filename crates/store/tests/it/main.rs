@@ -1,0 +1,5 @@
+//! Integration tests of the store backends.
+
+mod sqlite_file;
+mod suite;
+mod support;
