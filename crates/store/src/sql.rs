@@ -85,7 +85,7 @@ macro_rules! sql_ops {
             conn: &mut Conn,
             delivery: &DeliveryId,
         ) -> Result<bool, StoreError> {
-            let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM deliveries WHERE id = $1")
+            let found: Option<i64> = sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM deliveries WHERE id = $1")
                 .bind(delivery.as_str())
                 .fetch_optional(&mut *conn)
                 .await
@@ -106,7 +106,7 @@ macro_rules! sql_ops {
             for duplicate in &keys.duplications {
                 let json = rows::duplication_key(duplicate)?;
                 let found: Option<i64> =
-                    sqlx::query_scalar("SELECT 1 FROM duplications WHERE key_json = $1")
+                    sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM duplications WHERE key_json = $1")
                         .bind(json)
                         .fetch_optional(&mut *conn)
                         .await
