@@ -1,5 +1,6 @@
 //! Integration tests of the store backends.
 
+mod concurrency;
 mod differential;
 mod sqlite_file;
 mod suite;
