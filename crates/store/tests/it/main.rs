@@ -2,6 +2,7 @@
 
 mod concurrency;
 mod differential;
+mod endpoint;
 mod sqlite_file;
 mod suite;
 mod support;
