@@ -1,6 +1,7 @@
 //! Integration tests of the store backends.
 
 mod concurrency;
+mod crash;
 mod differential;
 mod endpoint;
 mod sqlite_file;
