@@ -265,21 +265,19 @@ impl<S: CallbackStore> CallbackHandler for StoreHandler<S> {
         }
     }
 
-    fn handle_delivery(
+    async fn handle_delivery(
         &self,
         delivery: DeliveryId,
         callback: Callback,
-    ) -> impl Future<Output = Result<(), HandlerError>> + Send {
-        async move {
-            let applied = self
-                .store
-                .apply(&delivery, &callback)
-                .await
-                .map_err(|error| -> HandlerError { Box::new(error) })?;
-            if let Some(hook) = &self.on_applied {
-                hook(&callback, &applied);
-            }
-            Ok(())
+    ) -> Result<(), HandlerError> {
+        let applied = self
+            .store
+            .apply(&delivery, &callback)
+            .await
+            .map_err(|error| -> HandlerError { Box::new(error) })?;
+        if let Some(hook) = &self.on_applied {
+            hook(&callback, &applied);
         }
+        Ok(())
     }
 }
