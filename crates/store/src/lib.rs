@@ -2,7 +2,7 @@
 //! mirror and the ledger of applied deliveries, on SQLite (feature `sqlite`, default: one file,
 //! no server) or PostgreSQL (feature `postgres`: several receivers sharing one state).
 //!
-//! Both backends implement [`CallbackStore`](sinch_contacts_callbacks::store::CallbackStore):
+//! Both backends implement [`CallbackStore`]:
 //! applying a delivery is one transaction holding its effect and its ledger entry, so a
 //! redelivery (or two receivers racing on one delivery) changes the state once, and a crash
 //! leaves all of it or none. The effect is computed by the callbacks crate's shared rules
