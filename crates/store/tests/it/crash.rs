@@ -106,6 +106,7 @@ fn killed_at_random_points_the_file_ends_in_the_in_order_state() {
     let stream = stream();
     let mut todo: Vec<usize> = (0..stream.len()).collect();
     let mut kills = 0;
+    let mut progress = Vec::new();
     for round in 0.. {
         if todo.is_empty() {
             break;
@@ -147,9 +148,14 @@ fn killed_at_random_points_the_file_ends_in_the_in_order_state() {
                 }
             })
         };
-        // After 12 rounds, let the child finish.
+        // After 12 rounds, let the child finish. Before that, wait for its first
+        // acknowledgement (so the kill lands while it applies, not while it starts), then a
+        // random 0-15 ms.
         if round < 12 {
-            std::thread::sleep(Duration::from_millis(random.next(25)));
+            while acked.lock().unwrap().is_empty() && child.try_wait().unwrap().is_none() {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+            std::thread::sleep(Duration::from_micros(random.next(15_000)));
             if child.try_wait().unwrap().is_none() {
                 child.kill().unwrap();
                 kills += 1;
@@ -158,9 +164,10 @@ fn killed_at_random_points_the_file_ends_in_the_in_order_state() {
         child.wait().unwrap();
         reader.join().unwrap();
         let acked = acked.lock().unwrap();
+        progress.push(acked.len());
         todo.retain(|index| !acked.contains(index));
     }
-    eprintln!("crash test: {kills} kills");
+    eprintln!("crash test: {kills} kills; acknowledgements per round {progress:?}");
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
