@@ -14,6 +14,7 @@ use axum::routing::post;
 
 use crate::events::Callback;
 use crate::parse::parse;
+use crate::store::{Applied, CallbackStore, DeliveryId};
 use crate::verify::Verifier;
 
 /// The error user code returns to refuse a callback (the endpoint then answers 500, and the
@@ -30,6 +31,18 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 pub trait CallbackHandler: Send + Sync + 'static {
     /// Processes one callback. `Err` makes the endpoint answer 500 so the API redelivers.
     fn handle(&self, callback: Callback) -> impl Future<Output = Result<(), HandlerError>> + Send;
+
+    /// Processes one callback knowing its delivery id ([`DeliveryId::of_body`] of the raw
+    /// body). The endpoint calls this method; the default forwards to
+    /// [`handle`](CallbackHandler::handle). [`StoreHandler`] uses the id as its ledger key.
+    fn handle_delivery(
+        &self,
+        delivery: DeliveryId,
+        callback: Callback,
+    ) -> impl Future<Output = Result<(), HandlerError>> + Send {
+        let _ = delivery;
+        self.handle(callback)
+    }
 }
 
 impl<F, Fut, E> CallbackHandler for F
@@ -166,12 +179,105 @@ async fn receive<H: CallbackHandler>(
             return (StatusCode::BAD_REQUEST, error.brief()).into_response();
         }
     };
-    match receiver.handler.handle(callback).await {
+    let delivery = DeliveryId::of_body(&body);
+    match receiver.handler.handle_delivery(delivery, callback).await {
         Ok(()) => StatusCode::OK.into_response(),
         Err(error) => {
             receiver.verifier.release_nonce(verified.nonce());
             receiver.report_handler_error(&error);
             (StatusCode::INTERNAL_SERVER_ERROR, HANDLER_FAILED_BODY).into_response()
         }
+    }
+}
+
+type AppliedHook = Arc<dyn Fn(&Callback, &Applied) + Send + Sync>;
+
+/// A [`CallbackHandler`] applying each delivery to a [`CallbackStore`].
+///
+/// The endpoint answers 200 only after the store committed the delivery's effect and ledger
+/// entry; a store failure is a handler error, so the endpoint answers 500 and the API delivers
+/// the callback again (nothing was committed, and a redelivery of a delivery that was in fact
+/// committed is recognized by the ledger and changes nothing). The ledger key is
+/// [`DeliveryId::of_body`] of the raw body.
+///
+/// ```
+/// use std::sync::Arc;
+/// use sinch_contacts_callbacks::axum_handler::{StoreHandler, WebhookReceiver};
+/// use sinch_contacts_callbacks::store::MemoryStore;
+/// use sinch_contacts_callbacks::Verifier;
+///
+/// let store = Arc::new(MemoryStore::new());
+/// let app: axum::Router = WebhookReceiver::new(
+///     Verifier::new("secret"),
+///     StoreHandler::new(store.clone()).on_applied(|callback, applied| {
+///         println!("{}: {applied:?}", callback.trigger());
+///     }),
+/// )
+/// .router("/sinch/callbacks");
+/// # let _ = app;
+/// ```
+pub struct StoreHandler<S> {
+    store: Arc<S>,
+    on_applied: Option<AppliedHook>,
+}
+
+impl<S> std::fmt::Debug for StoreHandler<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreHandler")
+            .field("on_applied", &self.on_applied.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: CallbackStore> StoreHandler<S> {
+    /// A handler applying deliveries to `store`.
+    pub fn new(store: Arc<S>) -> Self {
+        Self {
+            store,
+            on_applied: None,
+        }
+    }
+
+    /// Calls `hook` after each committed delivery (e.g. to answer a HELP keyword or log an
+    /// opt-out). The hook runs after the commit, so the state it sees is durable.
+    pub fn on_applied(
+        mut self,
+        hook: impl Fn(&Callback, &Applied) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_applied = Some(Arc::new(hook));
+        self
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<S> {
+        &self.store
+    }
+}
+
+impl<S: CallbackStore> CallbackHandler for StoreHandler<S> {
+    /// Without the raw body, the delivery id is the hash of the callback re-serialized.
+    fn handle(&self, callback: Callback) -> impl Future<Output = Result<(), HandlerError>> + Send {
+        let body = serde_json::to_vec(&callback);
+        async move {
+            let body = body.map_err(|error| -> HandlerError { Box::new(error) })?;
+            self.handle_delivery(DeliveryId::of_body(&body), callback)
+                .await
+        }
+    }
+
+    async fn handle_delivery(
+        &self,
+        delivery: DeliveryId,
+        callback: Callback,
+    ) -> Result<(), HandlerError> {
+        let applied = self
+            .store
+            .apply(&delivery, &callback)
+            .await
+            .map_err(|error| -> HandlerError { Box::new(error) })?;
+        if let Some(hook) = &self.on_applied {
+            hook(&callback, &applied);
+        }
+        Ok(())
     }
 }

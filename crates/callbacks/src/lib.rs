@@ -33,6 +33,8 @@
 //!   [`ChannelIdentity`] and [`ConversationChannel`].
 //! - [`optout`]: keyword classification of inbound texts and a suppression list.
 //! - [`mirror`]: a contact mirror kept from contact callbacks.
+//! - [`store`]: the [`store::CallbackStore`] interface for durable state (suppression list,
+//!   mirror, ledger of applied deliveries) and its in-memory implementation.
 //! - `axum_handler` (feature `axum`): a webhook endpoint for axum.
 //!
 //! Features: `http` implements [`HeaderSource`] for `http::HeaderMap`; `axum` (implies `http`)
@@ -54,6 +56,7 @@ pub mod optout;
 mod parse;
 mod raw_json;
 mod serde_util;
+pub mod store;
 mod timestamp;
 pub mod verify;
 

@@ -16,6 +16,13 @@ pub struct MirroredContact {
     pub as_of: Option<Timestamp>,
 }
 
+impl MirroredContact {
+    /// A mirrored contact (e.g. read back from a store).
+    pub fn new(contact: Contact, as_of: Option<Timestamp>) -> Self {
+        Self { contact, as_of }
+    }
+}
+
 /// A contact that no longer exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -24,6 +31,13 @@ pub struct Removal {
     pub at: Option<Timestamp>,
     /// The contact it was merged into, for merges.
     pub merged_into: Option<String>,
+}
+
+impl Removal {
+    /// A removal (e.g. read back from a store).
+    pub fn new(at: Option<Timestamp>, merged_into: Option<String>) -> Self {
+        Self { at, merged_into }
+    }
 }
 
 /// A duplicated identity reported by CONTACT_IDENTITIES_DUPLICATION, to be resolved (for
@@ -35,6 +49,16 @@ pub struct DuplicationRecord {
     pub duplicate: DuplicatedIdentity,
     /// `accepted_time` of the first report.
     pub reported_at: Option<Timestamp>,
+}
+
+impl DuplicationRecord {
+    /// A duplication record (e.g. read back from a store).
+    pub fn new(duplicate: DuplicatedIdentity, reported_at: Option<Timestamp>) -> Self {
+        Self {
+            duplicate,
+            reported_at,
+        }
+    }
 }
 
 /// What [`ContactMirror::apply`] did.
@@ -168,6 +192,35 @@ impl ContactMirror {
         let mut contacts: Vec<Contact> = self.contacts().cloned().collect();
         contacts.sort_by(|a, b| a.id.cmp(&b.id));
         sinch_contacts_model::find_duplicated_identities(&contacts)
+    }
+
+    /// Every removed id with its removal, in no particular order.
+    pub fn removals(&self) -> impl Iterator<Item = (&str, &Removal)> {
+        self.removed
+            .iter()
+            .map(|(id, removal)| (id.as_str(), removal))
+    }
+
+    /// Every live contact with the time of its state, by id, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &MirroredContact)> {
+        self.contacts.iter().map(|(id, entry)| (id.as_str(), entry))
+    }
+
+    /// Seeds a live contact (used to rebuild the part of a mirror a store holds).
+    pub(crate) fn seed_live(&mut self, id: String, entry: MirroredContact) {
+        self.removed.remove(&id);
+        self.contacts.insert(id, entry);
+    }
+
+    /// Seeds a removed id.
+    pub(crate) fn seed_removed(&mut self, id: String, removal: Removal) {
+        self.contacts.remove(&id);
+        self.removed.insert(id, removal);
+    }
+
+    /// Seeds a duplication record.
+    pub(crate) fn seed_duplication(&mut self, record: DuplicationRecord) {
+        self.duplications.push(record);
     }
 
     /// Forgets the duplication reports (after resolving them).

@@ -61,6 +61,17 @@ pub struct ConsentRecord {
     pub source: ConsentSource,
 }
 
+impl ConsentRecord {
+    /// A record (e.g. read back from a store).
+    pub fn new(consent: Consent, changed_at: Option<Timestamp>, source: ConsentSource) -> Self {
+        Self {
+            consent,
+            changed_at,
+            source,
+        }
+    }
+}
+
 /// What [`SuppressionList::apply`] did with a callback.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -177,6 +188,25 @@ impl SuppressionList {
             .iter()
             .filter(|(_, record)| record.consent == Consent::OptedOut)
             .map(|(key, _)| key)
+    }
+
+    /// Every record, in no particular order.
+    pub fn records(&self) -> impl Iterator<Item = (&IdentityKey, &ConsentRecord)> {
+        self.records.iter()
+    }
+
+    /// The same rules (classifier and text channels) with no record.
+    pub(crate) fn rules_only(&self) -> Self {
+        Self {
+            classifier: self.classifier.clone(),
+            text_channels: self.text_channels.clone(),
+            records: HashMap::new(),
+        }
+    }
+
+    /// Seeds a record (used to rebuild the part of a list a store holds).
+    pub(crate) fn seed(&mut self, key: IdentityKey, record: ConsentRecord) {
+        self.records.insert(key, record);
     }
 
     /// Records a consent change made outside callbacks (e.g. imported from a CRM).

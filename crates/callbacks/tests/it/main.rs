@@ -13,5 +13,6 @@ mod parse_fixtures;
 mod parse_properties;
 mod signatures;
 mod state_properties;
+mod store_effect;
 mod support;
 mod suppression;

@@ -1,0 +1,9 @@
+//! Integration tests of the store backends.
+
+mod concurrency;
+mod crash;
+mod differential;
+mod endpoint;
+mod sqlite_file;
+mod suite;
+mod support;
