@@ -3,6 +3,12 @@
 //! JSON parsers disagree on duplicated members (first wins, last wins, error), so a body with
 //! one means different things to different readers. This crate refuses such bodies: one pass
 //! over the bytes before the typed parse, tracking the member names of each open object.
+//!
+//! Two scanners share the rule. [`may_have_duplicate`] runs on every parse: it allocates
+//! nothing, compares member names as raw bytes, and says `true` whenever [`find_duplicate`]
+//! could find something (and in a few rare cases where it cannot: a name with an escape, an
+//! object with very many members, very deep nesting). Only then does [`find_duplicate`] run,
+//! which unescapes names and builds the path for the error.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -15,6 +21,111 @@ const MAX_DEPTH: usize = 128;
 /// Up to this many names an object's names are compared one by one; past it they go into a
 /// hash set, so an object with many members costs linear time.
 const SMALL_OBJECT: usize = 8;
+
+/// Nesting depth [`may_have_duplicate`] tracks on the stack; deeper bodies go to
+/// [`find_duplicate`].
+const FAST_DEPTH: usize = 48;
+
+/// Member names [`may_have_duplicate`] keeps for all open objects together; more go to
+/// [`find_duplicate`].
+const FAST_NAMES: usize = 96;
+
+/// Members of one object [`may_have_duplicate`] compares one by one; more go to
+/// [`find_duplicate`] (which switches to a hash set).
+const FAST_OBJECT: usize = 32;
+
+/// Whether [`find_duplicate`] could find a duplicated member in `body`. `false` means it
+/// certainly finds none; `true` means it must be asked.
+///
+/// Same walk as [`find_duplicate`], without allocation: member names are byte ranges of the
+/// body compared as bytes (equal bytes are equal names, and a name holding an escape sends
+/// the body to the exact scanner), and an open object's names live in one fixed array.
+pub(crate) fn may_have_duplicate(body: &[u8]) -> bool {
+    if u32::try_from(body.len()).is_err() {
+        return true;
+    }
+    // Per open container: where its names start in `names` (`ARRAY` for an array), and
+    // whether a member name comes next.
+    const ARRAY: usize = usize::MAX;
+    let mut first_name = [0usize; FAST_DEPTH];
+    let mut expect_name = [false; FAST_DEPTH];
+    let mut depth = 0;
+    let mut names = [(0u32, 0u32); FAST_NAMES];
+    let mut name_count = 0;
+    let mut index = 0;
+    while index < body.len() {
+        match body[index] {
+            open @ (b'{' | b'[') => {
+                if depth == FAST_DEPTH {
+                    return true;
+                }
+                let object = open == b'{';
+                first_name[depth] = if object { name_count } else { ARRAY };
+                expect_name[depth] = object;
+                depth += 1;
+            }
+            b'}' | b']' => {
+                if depth > 0 {
+                    depth -= 1;
+                    if first_name[depth] != ARRAY {
+                        name_count = first_name[depth];
+                    }
+                }
+            }
+            b',' => {
+                if depth == 0 {
+                    return false;
+                }
+                if first_name[depth - 1] != ARRAY {
+                    expect_name[depth - 1] = true;
+                }
+            }
+            b'"' => {
+                let start = index + 1;
+                let mut end = start;
+                let mut escaped = false;
+                loop {
+                    let Some(found) = memchr::memchr2(b'"', b'\\', &body[end..]) else {
+                        return false;
+                    };
+                    end += found;
+                    if body[end] == b'"' {
+                        break;
+                    }
+                    escaped = true;
+                    end += 2;
+                    if end >= body.len() {
+                        return false;
+                    }
+                }
+                if depth > 0 && expect_name[depth - 1] {
+                    if escaped {
+                        return true;
+                    }
+                    let first = first_name[depth - 1];
+                    if name_count - first >= FAST_OBJECT || name_count == FAST_NAMES {
+                        return true;
+                    }
+                    let name = &body[start..end];
+                    if names[first..name_count]
+                        .iter()
+                        .any(|&(from, to)| &body[from as usize..to as usize] == name)
+                    {
+                        return true;
+                    }
+                    // Offsets fit in u32: longer bodies went to the exact scanner above.
+                    names[name_count] = (start as u32, end as u32);
+                    name_count += 1;
+                    expect_name[depth - 1] = false;
+                }
+                index = end;
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    false
+}
 
 /// A duplicated member.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,6 +364,93 @@ mod tests {
             assert_eq!(found(body), None, "{body:?}");
         }
         assert_eq!(find_duplicate(b"{\"\xff\":1,\"\xff\":2}"), None);
+    }
+
+    /// Bodies of the tests above and a few more, with and without duplicates.
+    const SAMPLES: &[&str] = &[
+        r#"{"a":1,"a":2}"#,
+        r#"{"m":{"x":{"t":"1","t":"2"}}}"#,
+        r#"{"l":[{"k":1},{"k":1,"k":2}]}"#,
+        r#"[[1],{"z":0,"z":0}]"#,
+        r#"{"a":1,"\u0061":2}"#,
+        r#"{"\"":1,"\u0022":2}"#,
+        r#"{"a\\":1,"a":2}"#,
+        r#"{"a":{"a":1},"b":{"a":2},"c":"a","d":["a","a"]}"#,
+        r#"{"s":"{\"a\":1,\"a\":2}"}"#,
+        r#"{{"x":0}"a":1,"a":2}"#,
+        r#"{"a":[1,2],"b":{"c":{},"d":[]},"e":"x\"y","a":0}"#,
+        r#"{"o":{"p":1},"o2":{"p":1,"q":[{"p":1},{"p":2,"p":3}]}}"#,
+        r#"]]}},{"a":1,"a":2}"#,
+        r#"{"a":1}{"a":2}"#,
+    ];
+
+    #[test]
+    fn the_quick_check_says_yes_wherever_the_exact_scanner_finds_a_duplicate() {
+        for body in SAMPLES {
+            let exact = find_duplicate(body.as_bytes()).is_some();
+            let quick = may_have_duplicate(body.as_bytes());
+            assert!(!exact || quick, "{body}");
+        }
+    }
+
+    #[test]
+    fn the_quick_check_says_no_for_bodies_without_duplicates() {
+        for body in [
+            r#"{"app_id":"a","project_id":"p","message":{"id":"1","contact_message":{"text_message":{"text":"hi"}}}}"#,
+            r#"{"a":{"a":1},"b":{"a":2},"c":"a","d":["a","a"],"e":[{"a":1},{"a":2}]}"#,
+            r#"{"s":"{\"a\":1,\"a\":2}","t":"\\"}"#,
+            "",
+            "[]",
+            "{}",
+        ] {
+            assert!(!may_have_duplicate(body.as_bytes()), "{body}");
+            assert_eq!(find_duplicate(body.as_bytes()), None, "{body}");
+        }
+        // Every fixture of the crate, none of which repeats a member.
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for dir in ["seeds", "official"] {
+            for entry in std::fs::read_dir(fixtures.join(dir)).unwrap() {
+                let body = std::fs::read(entry.unwrap().path()).unwrap();
+                assert!(!may_have_duplicate(&body));
+            }
+        }
+    }
+
+    #[test]
+    fn the_quick_check_hands_rare_shapes_to_the_exact_scanner() {
+        // An escaped name, an object with more members than compared one by one, deep nesting.
+        assert!(may_have_duplicate(br#"{"\u0061":1}"#));
+        let wide: String = (0..FAST_OBJECT + 1)
+            .map(|i| format!("\"k{i}\":0"))
+            .collect::<Vec<_>>()
+            .join(",");
+        assert!(may_have_duplicate(format!("{{{wide}}}").as_bytes()));
+        assert!(may_have_duplicate("[".repeat(FAST_DEPTH + 1).as_bytes()));
+        assert!(!may_have_duplicate("[".repeat(FAST_DEPTH).as_bytes()));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2048,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Token soup: structural bytes, quotes, escapes and a few name letters, well-formed or
+        /// not. The quick check never misses what the exact scanner finds.
+        #[test]
+        fn the_quick_check_never_misses_a_duplicate(
+            tokens in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "{", "}", "[", "]", ",", ":", "\"", "\\", "a", "b", "\"a\"", "\"b\"",
+                    "\"a\":", "\"b\":", "1", " ", "\\u0061", "\\\"", "\u{e9}",
+                ]),
+                0..48,
+            )
+        ) {
+            let body: String = tokens.concat();
+            let exact = find_duplicate(body.as_bytes()).is_some();
+            proptest::prop_assert!(!exact || may_have_duplicate(body.as_bytes()), "{}", body);
+        }
     }
 
     #[test]
