@@ -8,7 +8,9 @@ use serde::Deserializer as _;
 use serde::de::{MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::duplicates::{find_duplicate, may_have_duplicate};
+use crate::duplicates::{
+    QuickScan, TOP_MEMBERS, TopLevel, TopMember, find_duplicate, scan_top_level,
+};
 use crate::events::callback::{Callback, Event, set_once, typed_event, unknown_event};
 use crate::events::common::Trigger;
 use crate::parse::{ParseError, explain};
@@ -36,7 +38,7 @@ use crate::verify::VerifiedPayload;
 /// assert_eq!(route.app_id(), "app");
 /// assert_eq!(*route.trigger(), Trigger::MessageInbound);
 /// assert_eq!(route.notification_key(), Some("message"));
-/// assert!(route.notification_json().unwrap().starts_with(r#"{"id":"m1""#));
+/// assert!(route.notification_json().unwrap().unwrap().starts_with(r#"{"id":"m1""#));
 /// let Event::MessageInbound(message) = route.event().unwrap() else { unreachable!() };
 /// assert_eq!(message.text(), Some("STOP"));
 /// ```
@@ -49,8 +51,8 @@ pub struct Route<'a> {
     message_metadata: Option<Cow<'a, str>>,
     correlation_id: Option<Cow<'a, str>>,
     trigger: Trigger,
-    /// The first known notification key and its value.
-    notification: Option<(Cow<'a, str>, &'a RawValue)>,
+    /// The first known notification key and its value's bytes (not yet checked).
+    notification: Option<(Cow<'a, str>, &'a [u8])>,
     /// Every other top-level field outside the envelope, in arrival order.
     unrecognized: Vec<(Cow<'a, str>, &'a RawValue)>,
 }
@@ -106,9 +108,20 @@ impl<'a> Route<'a> {
     }
 
     /// The notification's JSON text, exactly as in the body, `None` when the body holds no
-    /// known notification key.
-    pub fn notification_json(&self) -> Option<&'a str> {
-        self.notification.as_ref().map(|(_, raw)| raw.get())
+    /// known notification key. The text is checked to be one JSON value (in UTF-8) here, on
+    /// demand: [`parse_route`] reads only the envelope and the layout of the top level.
+    ///
+    /// # Errors
+    /// The [`ParseError`] that [`crate::parse`] gives for this body, when the notification
+    /// is not one JSON value (or, where [`crate::parse`] would skip the offending part
+    /// unread, a [`ParseError`] saying the text is not UTF-8 JSON).
+    pub fn notification_json(&self) -> Result<Option<&'a str>, ParseError> {
+        match self.notification {
+            None => Ok(None),
+            Some((_, bytes)) => serde_json::from_slice::<&RawValue>(bytes)
+                .map(|raw| Some(raw.get()))
+                .map_err(|_| explain(self.body)),
+        }
     }
 
     /// The top-level fields outside the envelope and the notification, with their JSON text,
@@ -126,9 +139,11 @@ impl<'a> Route<'a> {
     /// does not fit its typed event.
     pub fn event(&self) -> Result<Event, ParseError> {
         match &self.notification {
-            Some((_, raw)) => {
-                let mut deserializer = serde_json::Deserializer::from_str(raw.get());
-                typed_event(&self.trigger, &mut deserializer).map_err(|_| explain(self.body))
+            Some((_, bytes)) => {
+                let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+                typed_event(&self.trigger, &mut deserializer)
+                    .and_then(|event| deserializer.end().map(|()| event))
+                    .map_err(|_| explain(self.body))
             }
             None => Ok(unknown_event(&mut self.owned_unrecognized())),
         }
@@ -197,11 +212,24 @@ pub fn parse_route<'a>(payload: &VerifiedPayload<'a>) -> Result<Route<'a>, Parse
 /// [`ParseError`], as [`crate::parse_unverified`] gives it, when the body is not JSON, holds
 /// a duplicated member, or its envelope does not fit the callback shape.
 pub fn parse_route_unverified(body: &[u8]) -> Result<Route<'_>, ParseError> {
-    if may_have_duplicate(body)
-        && let Some(duplicate) = find_duplicate(body)
-    {
-        return Err(ParseError::duplicate(body, duplicate));
+    let mut top = TopLevel {
+        members: [TopMember::default(); TOP_MEMBERS],
+        count: 0,
+    };
+    match scan_top_level(body, &mut top) {
+        QuickScan::Clean => match quick_route(body, &top) {
+            Some(Ok(parts)) => return Ok(parts.into_route(body)),
+            Some(Err(())) => return Err(explain(body)),
+            None => {}
+        },
+        QuickScan::MaybeDuplicate => {
+            if let Some(duplicate) = find_duplicate(body) {
+                return Err(ParseError::duplicate(body, duplicate));
+            }
+        }
+        QuickScan::Unusual => {}
     }
+    // The slow way: serde reads the whole body.
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let parts = deserializer
         .deserialize_map(RouteVisitor)
@@ -212,7 +240,74 @@ pub fn parse_route_unverified(body: &[u8]) -> Result<Route<'_>, ParseError> {
     }
 }
 
-/// What [`RouteVisitor`] reads; the body is added afterwards.
+/// Routing from the members [`scan_top_level`] found: envelope values are read one by one,
+/// other fields checked as JSON, the notification only cut out. `None` sends the body the
+/// slow way (a member name that is not UTF-8); `Some(Err)` is a body that does not parse.
+fn quick_route<'a>(body: &'a [u8], top: &TopLevel) -> Option<Result<RouteParts<'a>, ()>> {
+    let mut parts = RouteParts::default();
+    for member in &top.members[..top.count] {
+        let name = std::str::from_utf8(&body[member.name.0..member.name.1]).ok()?;
+        let value = &body[member.value.0..member.value.1];
+        let read = match name {
+            "app_id" => string(value).map(|text| parts.app_id = Some(text)),
+            "project_id" => string(value).map(|text| parts.project_id = Some(text)),
+            "accepted_time" => timestamp(value).map(|time| parts.accepted_time = Some(time)),
+            "event_time" => timestamp(value).map(|time| parts.event_time = Some(time)),
+            "message_metadata" => {
+                optional_string(value).map(|text| parts.message_metadata = Some(text.map(Key)))
+            }
+            "correlation_id" => {
+                optional_string(value).map(|text| parts.correlation_id = Some(text.map(Key)))
+            }
+            other => match Trigger::from_notification_key(other) {
+                Some(trigger) if parts.notification.is_none() => {
+                    parts.notification = Some((trigger, Cow::Borrowed(name), value));
+                    Ok(())
+                }
+                _ => serde_json::from_slice::<&RawValue>(value)
+                    .map(|raw| parts.unrecognized.push((Cow::Borrowed(name), raw)))
+                    .map_err(|_| ()),
+            },
+        };
+        if read.is_err() {
+            return Some(Err(()));
+        }
+    }
+    Some(Ok(parts))
+}
+
+/// A JSON string value: borrowed when it holds no escape, else read by serde_json.
+fn string(value: &[u8]) -> Result<Cow<'_, str>, ()> {
+    if let [b'"', inner @ .., b'"'] = value
+        && !inner
+            .iter()
+            .any(|&byte| byte < 0x20 || byte == b'\\' || byte == b'"')
+    {
+        return std::str::from_utf8(inner)
+            .map(Cow::Borrowed)
+            .map_err(|_| ());
+    }
+    serde_json::from_slice::<Key<'_>>(value)
+        .map(|key| key.0)
+        .map_err(|_| ())
+}
+
+fn optional_string(value: &[u8]) -> Result<Option<Cow<'_, str>>, ()> {
+    if value == b"null" {
+        return Ok(None);
+    }
+    string(value).map(Some)
+}
+
+fn timestamp(value: &[u8]) -> Result<Option<Timestamp>, ()> {
+    match optional_string(value)? {
+        None => Ok(None),
+        Some(text) => Timestamp::parse(&text).map(Some).map_err(|_| ()),
+    }
+}
+
+/// What [`RouteVisitor`] or [`quick_route`] reads; the body is added afterwards.
+#[derive(Default)]
 struct RouteParts<'a> {
     app_id: Option<Cow<'a, str>>,
     project_id: Option<Cow<'a, str>>,
@@ -220,7 +315,7 @@ struct RouteParts<'a> {
     event_time: Option<Option<Timestamp>>,
     message_metadata: Option<Option<Key<'a>>>,
     correlation_id: Option<Option<Key<'a>>>,
-    notification: Option<(Trigger, Cow<'a, str>, &'a RawValue)>,
+    notification: Option<(Trigger, Cow<'a, str>, &'a [u8])>,
     unrecognized: Vec<(Cow<'a, str>, &'a RawValue)>,
 }
 
@@ -264,16 +359,7 @@ impl<'de> Visitor<'de> for RouteVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RouteParts<'de>, A::Error> {
-        let mut parts = RouteParts {
-            app_id: None,
-            project_id: None,
-            accepted_time: None,
-            event_time: None,
-            message_metadata: None,
-            correlation_id: None,
-            notification: None,
-            unrecognized: Vec::new(),
-        };
+        let mut parts = RouteParts::default();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             match key.as_ref() {
                 "app_id" => set_once(&mut parts.app_id, map.next_value::<Key<'de>>()?.0, "app_id")?,
@@ -298,7 +384,8 @@ impl<'de> Visitor<'de> for RouteVisitor {
                 )?,
                 other => match Trigger::from_notification_key(other) {
                     Some(trigger) if parts.notification.is_none() => {
-                        parts.notification = Some((trigger, key, map.next_value()?));
+                        let raw: &'de RawValue = map.next_value()?;
+                        parts.notification = Some((trigger, key, raw.get().as_bytes()));
                     }
                     _ => parts.unrecognized.push((key, map.next_value()?)),
                 },
