@@ -2,6 +2,8 @@
 //! - parse: typed `parse_unverified` / `serde_json::from_slice::<IgnoredAny>` on the same bytes;
 //! - route: `parse_route_unverified` (envelope and trigger typed, notification kept raw) / the
 //!   same floor;
+//! - serde: `serde_json::from_slice::<Callback>` (the typed reading alone, without the
+//!   duplicated-member rule) / the same floor, to show where the parse's time goes;
 //! - verify: `Verifier::verify` / a bare HMAC-SHA256 of the same signed bytes, keyed once
 //!   beforehand exactly as the verifier keys its secrets (so neither pays the key setup).
 //!
@@ -20,7 +22,7 @@ use criterion::{Criterion, criterion_group};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use sinch_contacts_callbacks::{
-    Verifier, parse_route_unverified, parse_unverified, signature_headers,
+    Callback, Verifier, parse_route_unverified, parse_unverified, signature_headers,
 };
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
@@ -182,8 +184,17 @@ fn parse_table(set: &PayloadSet) -> (Vec<f64>, Vec<f64>) {
         set.name
     );
     println!(
-        "{:<58} {:>6} {:>8} {:>8} {:>6} {:>6} {:>8} {:>6} {:>6}",
-        "payload", "bytes", "floor ns", "parse ns", "×", "allocs", "route ns", "×", "allocs"
+        "{:<58} {:>6} {:>8} {:>8} {:>6} {:>6} {:>8} {:>6} {:>6} {:>7}",
+        "payload",
+        "bytes",
+        "floor ns",
+        "parse ns",
+        "×",
+        "allocs",
+        "route ns",
+        "×",
+        "allocs",
+        "serde ×"
     );
     let (mut parse_ratios, mut route_ratios) = (Vec::new(), Vec::new());
     for (label, body) in &set.payloads {
@@ -197,12 +208,15 @@ fn parse_table(set: &PayloadSet) -> (Vec<f64>, Vec<f64>) {
         let mut route = || {
             black_box(parse_route_unverified(black_box(body)).ok());
         };
-        let measured = ratios(&mut [&mut floor, &mut parse, &mut route]);
+        let mut serde_alone = || {
+            black_box(serde_json::from_slice::<Callback>(black_box(body)).ok());
+        };
+        let measured = ratios(&mut [&mut floor, &mut parse, &mut route, &mut serde_alone]);
         let parse_allocations = allocations(|| drop(black_box(parse_unverified(body))));
         let route_allocations = allocations(|| drop(black_box(parse_route_unverified(body))));
         let label: String = label.chars().take(58).collect();
         println!(
-            "{label:<58} {:>6} {:>8.0} {:>8.0} {:>6.2} {:>6} {:>8.0} {:>6.2} {:>6}",
+            "{label:<58} {:>6} {:>8.0} {:>8.0} {:>6.2} {:>6} {:>8.0} {:>6.2} {:>6} {:>7.2}",
             body.len(),
             measured[0].1,
             measured[1].1,
@@ -211,6 +225,7 @@ fn parse_table(set: &PayloadSet) -> (Vec<f64>, Vec<f64>) {
             measured[2].1,
             measured[2].0,
             route_allocations,
+            measured[3].0,
         );
         parse_ratios.push(measured[1].0);
         route_ratios.push(measured[2].0);

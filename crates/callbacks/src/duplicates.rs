@@ -70,13 +70,16 @@ pub(crate) enum QuickScan {
 /// certainly finds none; `true` means it must be asked.
 pub(crate) fn may_have_duplicate(body: &[u8]) -> bool {
     let mut top = None;
-    matches!(quick_scan(body, &mut top), QuickScan::MaybeDuplicate)
+    matches!(
+        quick_scan::<false>(body, &mut top),
+        QuickScan::MaybeDuplicate
+    )
 }
 
 /// [`may_have_duplicate`] and, in the same pass, the top-level members of the body.
 pub(crate) fn scan_top_level(body: &[u8], top: &mut TopLevel) -> QuickScan {
     let mut top = Some(top);
-    quick_scan(body, &mut top)
+    quick_scan::<true>(body, &mut top)
 }
 
 fn is_whitespace(bytes: &[u8]) -> bool {
@@ -100,10 +103,12 @@ fn trim(body: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
 /// the body to the exact scanner), and an open object's names live in one fixed array. With
 /// `top`, the top-level members are recorded too, and a top level laid out otherwise than
 /// as one plain object is [`QuickScan::Unusual`].
-fn quick_scan(body: &[u8], top: &mut Option<&mut TopLevel>) -> QuickScan {
+/// `RECORD` says whether `top` is given; as a constant, the loop without recording compiles
+/// without any of the top-level checks.
+fn quick_scan<const RECORD: bool>(body: &[u8], top: &mut Option<&mut TopLevel>) -> QuickScan {
     use QuickScan::{Clean, MaybeDuplicate, Unusual};
     // Where the quick check alone would say "no duplicate" on a broken body.
-    let broken = if top.is_some() { Unusual } else { Clean };
+    let broken = if RECORD { Unusual } else { Clean };
     if u32::try_from(body.len()).is_err() {
         return MaybeDuplicate;
     }
@@ -122,7 +127,7 @@ fn quick_scan(body: &[u8], top: &mut Option<&mut TopLevel>) -> QuickScan {
     let mut value_start = None;
     // Set when the top level is laid out otherwise: recording stops, the duplicate search
     // goes on (a duplicate found later still counts).
-    let mut unusual = top.is_none();
+    let mut unusual = !RECORD || top.is_none();
     let mut index = 0;
     while index < body.len() {
         match body[index] {
@@ -130,7 +135,7 @@ fn quick_scan(body: &[u8], top: &mut Option<&mut TopLevel>) -> QuickScan {
                 if depth == FAST_DEPTH {
                     return MaybeDuplicate;
                 }
-                if depth == 0 && !unusual {
+                if RECORD && depth == 0 && !unusual {
                     if open == b'[' || top_opened || !is_whitespace(&body[..index]) {
                         unusual = true;
                     }
@@ -143,7 +148,8 @@ fn quick_scan(body: &[u8], top: &mut Option<&mut TopLevel>) -> QuickScan {
                 depth += 1;
             }
             close @ (b'}' | b']') => {
-                if depth == 1
+                if RECORD
+                    && depth == 1
                     && !unusual
                     && let Some(top) = top.as_deref_mut()
                 {
@@ -165,7 +171,8 @@ fn quick_scan(body: &[u8], top: &mut Option<&mut TopLevel>) -> QuickScan {
                 if depth == 0 {
                     return broken;
                 }
-                if depth == 1
+                if RECORD
+                    && depth == 1
                     && !unusual
                     && let Some(top) = top.as_deref_mut()
                 {
@@ -179,12 +186,12 @@ fn quick_scan(body: &[u8], top: &mut Option<&mut TopLevel>) -> QuickScan {
                 }
             }
             b'"' => {
-                let Some(end) = quick_string_end(body, index) else {
+                let Some((end, escaped)) = quick_string_end(body, index) else {
                     return broken;
                 };
                 if depth > 0 && expect_name[depth - 1] {
                     let start = index + 1;
-                    if body[start..end].contains(&b'\\') {
+                    if escaped {
                         return MaybeDuplicate;
                     }
                     let first = first_name[depth - 1];
@@ -202,7 +209,8 @@ fn quick_scan(body: &[u8], top: &mut Option<&mut TopLevel>) -> QuickScan {
                     names[name_count] = (start as u32, end as u32);
                     name_count += 1;
                     expect_name[depth - 1] = false;
-                    if depth == 1
+                    if RECORD
+                        && depth == 1
                         && !unusual
                         && let Some(top) = top.as_deref_mut()
                     {
@@ -226,14 +234,13 @@ fn quick_scan(body: &[u8], top: &mut Option<&mut TopLevel>) -> QuickScan {
                         }
                     }
                 }
-                index = end + 1;
-                continue;
+                index = end;
             }
             _ => {}
         }
         index += 1;
     }
-    if top.is_some() {
+    if RECORD {
         match top_closed_at {
             Some(close) if !unusual && depth == 0 && is_whitespace(&body[close + 1..]) => {}
             _ => return Unusual,
@@ -242,14 +249,17 @@ fn quick_scan(body: &[u8], top: &mut Option<&mut TopLevel>) -> QuickScan {
     Clean
 }
 
-/// [`string_end`] with `memchr`.
-fn quick_string_end(body: &[u8], start: usize) -> Option<usize> {
+/// [`string_end`] with `memchr`, and whether the string holds an escape.
+#[inline(always)]
+fn quick_string_end(body: &[u8], start: usize) -> Option<(usize, bool)> {
     let mut index = start + 1;
+    let mut escaped = false;
     loop {
         index += memchr::memchr2(b'"', b'\\', body.get(index..)?)?;
         if body[index] == b'"' {
-            return Some(index);
+            return Some((index, escaped));
         }
+        escaped = true;
         index += 2;
     }
 }
@@ -650,7 +660,10 @@ mod tests {
         ] {
             let mut top = empty_top();
             assert!(
-                matches!(scan_top_level(body.as_bytes(), &mut top), QuickScan::Unusual),
+                matches!(
+                    scan_top_level(body.as_bytes(), &mut top),
+                    QuickScan::Unusual
+                ),
                 "{body}"
             );
         }

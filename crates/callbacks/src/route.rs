@@ -24,10 +24,11 @@ use crate::verify::VerifiedPayload;
 /// copied) and typed only when asked for ([`Route::event`], [`Route::to_callback`]).
 ///
 /// Built by [`parse_route`] (after [`crate::Verifier::verify`]) or [`parse_route_unverified`].
-/// It refuses what [`crate::parse`] refuses in the envelope, in the JSON syntax of the whole
-/// body, and duplicated members anywhere in the body; a notification whose body does not fit
-/// its typed event is found only when the event is asked for, with the same [`ParseError`] as
-/// [`crate::parse`] gives.
+/// It refuses what [`crate::parse`] refuses in the envelope and in the layout of the top
+/// level, and a duplicated member anywhere in the body. The notification's own text (its
+/// JSON syntax, and whether it fits its typed event) is checked only when it is asked for
+/// ([`Route::notification_json`], [`Route::event`], [`Route::to_callback`]), which then give
+/// the same [`ParseError`] as [`crate::parse`] gives for the body.
 ///
 /// ```
 /// use sinch_contacts_callbacks::{Event, Trigger, parse_route_unverified};
@@ -200,8 +201,8 @@ impl fmt::Debug for Route<'_> {
 /// notification kept raw. See [`Route`].
 ///
 /// # Errors
-/// [`ParseError`], as [`crate::parse`] gives it, when the body is not JSON, holds a
-/// duplicated member, or its envelope does not fit the callback shape.
+/// [`ParseError`], as [`crate::parse`] gives it, when the body is not laid out as one JSON
+/// object, holds a duplicated member, or its envelope does not fit the callback shape.
 pub fn parse_route<'a>(payload: &VerifiedPayload<'a>) -> Result<Route<'a>, ParseError> {
     parse_route_unverified(payload.body())
 }
@@ -209,8 +210,9 @@ pub fn parse_route<'a>(payload: &VerifiedPayload<'a>) -> Result<Route<'a>, Parse
 /// [`parse_route`] **without** checking the signature, like [`crate::parse_unverified`].
 ///
 /// # Errors
-/// [`ParseError`], as [`crate::parse_unverified`] gives it, when the body is not JSON, holds
-/// a duplicated member, or its envelope does not fit the callback shape.
+/// [`ParseError`], as [`crate::parse_unverified`] gives it, when the body is not laid out as
+/// one JSON object, holds a duplicated member, or its envelope does not fit the callback
+/// shape.
 pub fn parse_route_unverified(body: &[u8]) -> Result<Route<'_>, ParseError> {
     let mut top = TopLevel {
         members: [TopMember::default(); TOP_MEMBERS],
