@@ -236,7 +236,15 @@ fn quick_scan<const RECORD: bool>(body: &[u8], top: &mut Option<&mut TopLevel>) 
                 }
                 index = end;
             }
-            _ => {}
+            _ => {
+                // A run of bytes that change nothing here (whitespace, `:`, numbers,
+                // literals): a tight loop, away from the bookkeeping above.
+                index += 1;
+                while index < body.len() && !STRUCTURAL[usize::from(body[index])] {
+                    index += 1;
+                }
+                continue;
+            }
         }
         index += 1;
     }
@@ -248,6 +256,18 @@ fn quick_scan<const RECORD: bool>(body: &[u8], top: &mut Option<&mut TopLevel>) 
     }
     Clean
 }
+
+/// The bytes [`quick_scan`] acts on.
+const STRUCTURAL: [bool; 256] = {
+    let mut set = [false; 256];
+    set[b'{' as usize] = true;
+    set[b'}' as usize] = true;
+    set[b'[' as usize] = true;
+    set[b']' as usize] = true;
+    set[b',' as usize] = true;
+    set[b'"' as usize] = true;
+    set
+};
 
 /// [`string_end`] with `memchr`, and whether the string holds an escape.
 #[inline(always)]
