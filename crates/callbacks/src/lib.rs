@@ -54,6 +54,7 @@ mod excerpt;
 pub mod mirror;
 pub mod optout;
 mod parse;
+mod quick_scan;
 mod raw_json;
 mod route;
 mod serde_util;

@@ -2,9 +2,10 @@
 
 use std::fmt;
 
-use crate::duplicates::{Duplicate, find_duplicate, may_have_duplicate};
+use crate::duplicates::{Duplicate, find_duplicate};
 use crate::events::callback::Callback;
 use crate::excerpt::{bound_message, bound_path, excerpt};
+use crate::quick_scan::may_have_duplicate;
 use crate::verify::VerifiedPayload;
 
 /// What kind of problem a [`ParseError`] is.

@@ -8,12 +8,11 @@ use serde::Deserializer as _;
 use serde::de::{MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::duplicates::{
-    QuickScan, TOP_MEMBERS, TopLevel, TopMember, find_duplicate, scan_top_level,
-};
+use crate::duplicates::find_duplicate;
 use crate::events::callback::{Callback, Event, set_once, typed_event, unknown_event};
 use crate::events::common::Trigger;
 use crate::parse::{ParseError, explain};
+use crate::quick_scan::{QuickScan, TOP_MEMBERS, TopLevel, TopMember, scan_top_level};
 use crate::raw_json::RawJson;
 use crate::serde_util::Key;
 use crate::timestamp::Timestamp;
