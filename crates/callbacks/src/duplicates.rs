@@ -3,6 +3,10 @@
 //! JSON parsers disagree on duplicated members (first wins, last wins, error), so a body with
 //! one means different things to different readers. This crate refuses such bodies: one pass
 //! over the bytes before the typed parse, tracking the member names of each open object.
+//!
+//! Two scanners share the rule. The quick one (`crate::quick_scan`) runs on every parse and
+//! allocates nothing; only when it cannot rule a duplicate out does [`find_duplicate`] run,
+//! which unescapes names and builds the path for the error.
 
 use std::borrow::Cow;
 use std::collections::HashSet;

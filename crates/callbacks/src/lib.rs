@@ -29,6 +29,9 @@
 //! - [`parse`] / [`parse_unverified`]: raw bytes to a [`Callback`] (envelope + one typed
 //!   [`Event`] per trigger, [`Event::Unknown`] for the rest); [`ParseError`] keeps the bytes and
 //!   the JSON path.
+//! - [`parse_route`] / [`parse_route_unverified`]: for receivers that only dispatch, a
+//!   [`Route`] with the envelope and the trigger typed and the notification kept as raw text
+//!   until [`Route::event`] or [`Route::to_callback`] asks for it.
 //! - [`events`]: the event types; contacts reuse the model crate's [`Contact`],
 //!   [`ChannelIdentity`] and [`ConversationChannel`].
 //! - [`optout`]: keyword classification of inbound texts and a suppression list.
@@ -54,7 +57,9 @@ mod excerpt;
 pub mod mirror;
 pub mod optout;
 mod parse;
+mod quick_scan;
 mod raw_json;
+mod route;
 mod serde_util;
 pub mod store;
 mod timestamp;
@@ -64,6 +69,7 @@ pub use contact_types::{ChannelIdentity, Contact, ConversationChannel};
 pub use events::*;
 pub use parse::{ParseError, ParseErrorKind, parse, parse_unverified};
 pub use raw_json::{RawJson, RawJsonError};
+pub use route::{Route, parse_route, parse_route_unverified};
 pub use timestamp::{Timestamp, TimestampError, TimestampRangeError};
 pub use verify::{
     HeaderSource, NonceProblem, ReplayGuard, SignatureHeader, VerifiedPayload, Verifier,

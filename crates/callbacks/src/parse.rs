@@ -5,6 +5,7 @@ use std::fmt;
 use crate::duplicates::{Duplicate, find_duplicate};
 use crate::events::callback::Callback;
 use crate::excerpt::{bound_message, bound_path, excerpt};
+use crate::quick_scan::may_have_duplicate;
 use crate::verify::VerifiedPayload;
 
 /// What kind of problem a [`ParseError`] is.
@@ -119,7 +120,7 @@ impl ParseError {
         )
     }
 
-    fn duplicate(body: &[u8], duplicate: Duplicate) -> Self {
+    pub(crate) fn duplicate(body: &[u8], duplicate: Duplicate) -> Self {
         let before = &body[..duplicate.offset];
         let line = 1 + before.iter().filter(|byte| **byte == b'\n').count();
         let line_start = before
@@ -186,7 +187,9 @@ pub fn parse(payload: &VerifiedPayload<'_>) -> Result<Callback, ParseError> {
 /// # Errors
 /// [`ParseError`] with the body, path and position when the body is not a callback.
 pub fn parse_unverified(body: &[u8]) -> Result<Callback, ParseError> {
-    if let Some(duplicate) = find_duplicate(body) {
+    if may_have_duplicate(body)
+        && let Some(duplicate) = find_duplicate(body)
+    {
         return Err(ParseError::duplicate(body, duplicate));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
@@ -201,7 +204,7 @@ pub fn parse_unverified(body: &[u8]) -> Result<Callback, ParseError> {
 }
 
 /// The slow path, taken only on failure: parse again while tracking the path.
-fn explain(body: &[u8]) -> ParseError {
+pub(crate) fn explain(body: &[u8]) -> ParseError {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let result: Result<Callback, _> = serde_path_to_error::deserialize(&mut deserializer);
     let (path, source) = match result {

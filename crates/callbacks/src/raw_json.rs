@@ -52,6 +52,11 @@ impl RawJson {
             .map_err(RawJsonError::new)
     }
 
+    /// An owned copy of a value borrowed from a body.
+    pub(crate) fn from_raw_value(raw: &RawValue) -> Self {
+        Self(raw.to_owned())
+    }
+
     /// The JSON text, exactly as received.
     pub fn as_str(&self) -> &str {
         self.0.get()

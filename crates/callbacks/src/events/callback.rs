@@ -157,36 +157,85 @@ impl Event {
     }
 }
 
-fn next_event<'de, A: MapAccess<'de>>(map: &mut A, trigger: &Trigger) -> Result<Event, A::Error> {
+/// Deserializes the notification body of a known trigger into its typed event.
+pub(crate) fn typed_event<'de, D: Deserializer<'de>>(
+    trigger: &Trigger,
+    deserializer: D,
+) -> Result<Event, D::Error> {
     Ok(match trigger {
-        Trigger::MessageInbound => Event::MessageInbound(map.next_value()?),
-        Trigger::MessageDelivery => Event::MessageDelivery(map.next_value()?),
-        Trigger::MessageSubmit => Event::MessageSubmit(map.next_value()?),
-        Trigger::EventInbound => Event::EventInbound(map.next_value()?),
-        Trigger::EventDelivery => Event::EventDelivery(map.next_value()?),
-        Trigger::ConversationStart => Event::ConversationStart(map.next_value()?),
-        Trigger::ConversationStop => Event::ConversationStop(map.next_value()?),
-        Trigger::ConversationDelete => Event::ConversationDelete(map.next_value()?),
-        Trigger::ContactCreate => Event::ContactCreate(map.next_value()?),
-        Trigger::ContactUpdate => Event::ContactUpdate(map.next_value()?),
-        Trigger::ContactDelete => Event::ContactDelete(map.next_value()?),
-        Trigger::ContactMerge => Event::ContactMerge(map.next_value()?),
+        Trigger::MessageInbound => Event::MessageInbound(Deserialize::deserialize(deserializer)?),
+        Trigger::MessageDelivery => Event::MessageDelivery(Deserialize::deserialize(deserializer)?),
+        Trigger::MessageSubmit => Event::MessageSubmit(Deserialize::deserialize(deserializer)?),
+        Trigger::EventInbound => Event::EventInbound(Deserialize::deserialize(deserializer)?),
+        Trigger::EventDelivery => Event::EventDelivery(Deserialize::deserialize(deserializer)?),
+        Trigger::ConversationStart => {
+            Event::ConversationStart(Deserialize::deserialize(deserializer)?)
+        }
+        Trigger::ConversationStop => {
+            Event::ConversationStop(Deserialize::deserialize(deserializer)?)
+        }
+        Trigger::ConversationDelete => {
+            Event::ConversationDelete(Deserialize::deserialize(deserializer)?)
+        }
+        Trigger::ContactCreate => Event::ContactCreate(Deserialize::deserialize(deserializer)?),
+        Trigger::ContactUpdate => Event::ContactUpdate(Deserialize::deserialize(deserializer)?),
+        Trigger::ContactDelete => Event::ContactDelete(Deserialize::deserialize(deserializer)?),
+        Trigger::ContactMerge => Event::ContactMerge(Deserialize::deserialize(deserializer)?),
         Trigger::ContactIdentitiesDuplication => {
-            Event::ContactIdentitiesDuplication(map.next_value()?)
+            Event::ContactIdentitiesDuplication(Deserialize::deserialize(deserializer)?)
         }
-        Trigger::Unsupported => Event::Unsupported(map.next_value()?),
-        Trigger::OptIn => Event::OptIn(map.next_value()?),
-        Trigger::OptOut => Event::OptOut(map.next_value()?),
-        Trigger::Capability => Event::Capability(map.next_value()?),
-        Trigger::ChannelEvent => Event::ChannelEvent(map.next_value()?),
-        Trigger::SmartConversation => Event::SmartConversation(map.next_value()?),
+        Trigger::Unsupported => Event::Unsupported(Deserialize::deserialize(deserializer)?),
+        Trigger::OptIn => Event::OptIn(Deserialize::deserialize(deserializer)?),
+        Trigger::OptOut => Event::OptOut(Deserialize::deserialize(deserializer)?),
+        Trigger::Capability => Event::Capability(Deserialize::deserialize(deserializer)?),
+        Trigger::ChannelEvent => Event::ChannelEvent(Deserialize::deserialize(deserializer)?),
+        Trigger::SmartConversation => {
+            Event::SmartConversation(Deserialize::deserialize(deserializer)?)
+        }
         Trigger::MessageInboundSmartConversationRedaction => {
-            Event::MessageInboundSmartConversationRedaction(map.next_value()?)
+            Event::MessageInboundSmartConversationRedaction(Deserialize::deserialize(deserializer)?)
         }
-        Trigger::RecordNotification => Event::RecordNotification(map.next_value()?),
+        Trigger::RecordNotification => {
+            Event::RecordNotification(Deserialize::deserialize(deserializer)?)
+        }
         // `from_notification_key` gives only the triggers above.
-        _ => Event::Unknown(UnknownEvent::default()),
+        _ => {
+            serde::de::IgnoredAny::deserialize(deserializer)?;
+            Event::Unknown(UnknownEvent::default())
+        }
     })
+}
+
+/// [`typed_event`] as a seed, to read a map value.
+struct EventSeed<'t>(&'t Trigger);
+
+impl<'de> serde::de::DeserializeSeed<'de> for EventSeed<'_> {
+    type Value = Event;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Event, D::Error> {
+        typed_event(self.0, deserializer)
+    }
+}
+
+/// The [`Event::Unknown`] of a callback without a known notification key: the first
+/// object-valued field of `unrecognized_fields` (else the first field), taken out of the list.
+pub(crate) fn unknown_event(unrecognized_fields: &mut Vec<(String, RawJson)>) -> Event {
+    let position = unrecognized_fields
+        .iter()
+        .position(|(_, value)| value.is_object())
+        .or(if unrecognized_fields.is_empty() {
+            None
+        } else {
+            Some(0)
+        });
+    let (key, value) = match position {
+        Some(index) => {
+            let (key, value) = unrecognized_fields.remove(index);
+            (Some(key), Some(value))
+        }
+        None => (None, None),
+    };
+    Event::Unknown(UnknownEvent { key, value })
 }
 
 fn event_body<S: SerializeMap>(map: &mut S, event: &Event) -> Result<(), S::Error> {
@@ -260,7 +309,7 @@ impl<'de> Deserialize<'de> for Callback {
 
 struct CallbackVisitor;
 
-fn set_once<T, E: serde::de::Error>(
+pub(crate) fn set_once<T, E: serde::de::Error>(
     slot: &mut Option<T>,
     value: T,
     field: &'static str,
@@ -304,7 +353,7 @@ impl<'de> Visitor<'de> for CallbackVisitor {
                 }
                 other => match Trigger::from_notification_key(other) {
                     Some(trigger) if event.is_none() => {
-                        event = Some(next_event(&mut map, &trigger)?);
+                        event = Some(map.next_value_seed(EventSeed(&trigger))?);
                     }
                     _ => unrecognized_fields.push((key.into_owned(), map.next_value()?)),
                 },
@@ -312,24 +361,7 @@ impl<'de> Visitor<'de> for CallbackVisitor {
         }
         let event = match event {
             Some(event) => event,
-            None => {
-                let position = unrecognized_fields
-                    .iter()
-                    .position(|(_, value)| value.is_object())
-                    .or(if unrecognized_fields.is_empty() {
-                        None
-                    } else {
-                        Some(0)
-                    });
-                let (key, value) = match position {
-                    Some(index) => {
-                        let (key, value) = unrecognized_fields.remove(index);
-                        (Some(key), Some(value))
-                    }
-                    None => (None, None),
-                };
-                Event::Unknown(UnknownEvent { key, value })
-            }
+            None => unknown_event(&mut unrecognized_fields),
         };
         Ok(Callback {
             // Required by the contract, but a receiver gains nothing by refusing a callback

@@ -12,14 +12,14 @@ use sinch_contacts_callbacks::{
 
 /// A JSON tree whose objects may repeat member names (which `serde_json::Value` cannot hold).
 #[derive(Debug, Clone)]
-enum Node {
+pub(crate) enum Node {
     Number(i64),
     Text(String),
     Array(Vec<Node>),
     Object(Vec<(String, bool, Node)>),
 }
 
-fn node() -> impl Strategy<Value = Node> {
+pub(crate) fn node() -> impl Strategy<Value = Node> {
     let leaf = prop_oneof![
         any::<i64>().prop_map(Node::Number),
         "[a-z.\" ]{0,6}".prop_map(Node::Text),
@@ -58,7 +58,7 @@ fn write_name(out: &mut String, name: &str, escape: bool) {
     }
 }
 
-fn write(out: &mut String, node: &Node) {
+pub(crate) fn write(out: &mut String, node: &Node) {
     match node {
         Node::Number(n) => out.push_str(&n.to_string()),
         Node::Text(t) => out.push_str(&serde_json::to_string(t).unwrap()),

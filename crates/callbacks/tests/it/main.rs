@@ -9,6 +9,7 @@ mod duplicate_members;
 mod error_text;
 mod hostile_input_properties;
 mod mirror;
+mod parse_differential;
 mod parse_fixtures;
 mod parse_properties;
 mod signatures;

@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use sinch_contacts_callbacks::parse_unverified;
 
-fn json_value() -> impl Strategy<Value = serde_json::Value> {
+pub(crate) fn json_value() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
         Just(serde_json::Value::Null),
         any::<bool>().prop_map(serde_json::Value::Bool),
@@ -84,7 +84,7 @@ fn key() -> impl Strategy<Value = String> {
 }
 
 /// A callback-like object: the envelope plus a notification built from arbitrary values.
-fn callback_like() -> impl Strategy<Value = serde_json::Value> {
+pub(crate) fn callback_like() -> impl Strategy<Value = serde_json::Value> {
     (
         prop::sample::select(vec![
             "message",
