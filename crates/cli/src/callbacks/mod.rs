@@ -87,7 +87,7 @@ pub struct SuppressedArgs {
     #[arg(long, value_name = "FILE")]
     pub state: PathBuf,
     /// List only this channel (default: every channel).
-    #[arg(long, value_name = "C")]
+    #[arg(long, value_name = "C", conflicts_with = "check")]
     pub channel: Option<String>,
     /// Check one identity instead of listing: exit 0 if it may be messaged, 1 if suppressed.
     #[arg(long, num_args = 2, value_names = ["CHANNEL", "IDENTITY"])]

@@ -30,11 +30,6 @@ struct Checked<'a> {
 
 pub async fn run(args: &SuppressedArgs, output: Output) -> CliResult {
     if let Some(check) = &args.check {
-        if args.channel.is_some() {
-            return Err(CliError::usage(
-                "--channel lists a channel; --check takes its own CHANNEL IDENTITY",
-            ));
-        }
         let channel = parse_channel(&check[0]).map_err(CliError::usage)?;
         return check_one(args, &channel, &check[1], output).await;
     }

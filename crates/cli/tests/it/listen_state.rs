@@ -127,6 +127,11 @@ fn opt_outs_survive_a_killed_listener_and_a_redelivery_changes_nothing() {
     let line = listener.line_containing("MESSAGE_INBOUND", Duration::from_secs(10));
     assert!(line.contains("already applied"), "{line}");
     assert_eq!(listener.terminate(Duration::from_secs(10)), Some(0));
+    let summary = listener.line_containing("received", Duration::from_secs(5));
+    assert!(
+        summary.contains("received 3 callbacks (2 already applied, 0 not stored)"),
+        "{summary}"
+    );
 
     let listed = suppressed(&state, &[]);
     assert_eq!(stdout_lines(&listed), ["WHATSAPP:46700000009"]);
@@ -224,7 +229,12 @@ fn a_store_failure_is_answered_500_and_the_delivery_is_not_recorded() {
     assert_eq!(refused.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("500"), "{stderr}");
-    listener.kill();
+    assert_eq!(listener.terminate(Duration::from_secs(10)), Some(0));
+    let summary = listener.line_containing("received", Duration::from_secs(5));
+    assert!(
+        summary.contains("received 2 callbacks (0 already applied, 1 not stored)"),
+        "{summary}"
+    );
     let listener_stderr = listener.stderr();
     assert!(
         listener_stderr.contains("callback not stored"),
@@ -272,7 +282,7 @@ fn repair_consent(state: &Path, identity: &str) {
 }
 
 #[test]
-fn suppressed_refuses_a_missing_state_file_without_creating_it() {
+fn suppressed_refuses_a_missing_state_file_and_check_with_channel() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.db");
     let output = suppressed(&missing, &[]);
@@ -282,5 +292,14 @@ fn suppressed_refuses_a_missing_state_file_without_creating_it() {
         stderr.contains("does not exist") && stderr.contains("missing.db"),
         "{stderr}"
     );
+    assert!(!missing.exists());
+
+    let both = bin()
+        .args(["callbacks", "suppressed", "--state"])
+        .arg(&missing)
+        .args(["--channel", "SMS", "--check", "SMS", "+46700000001"])
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2), "a usage error");
     assert!(!missing.exists());
 }

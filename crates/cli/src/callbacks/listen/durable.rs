@@ -20,8 +20,9 @@ use crate::output::Output;
 /// Counts of what the receiver saw, for the summary at the end.
 #[derive(Debug, Default)]
 struct Counts {
-    received: AtomicUsize,
+    stored: AtomicUsize,
     already_applied: AtomicUsize,
+    not_stored: AtomicUsize,
 }
 
 /// Opens (or creates) the state file and serves until Ctrl-C or SIGTERM.
@@ -35,8 +36,10 @@ pub async fn run(
     let store = Arc::new(open_state(file, true).await?);
     let counts = Arc::new(Counts::default());
     let hook_counts = counts.clone();
+    // `stored` counts the deliveries answered 200 (applied now or before), `not_stored` the ones
+    // answered 500.
     let handler = StoreHandler::new(store.clone()).on_applied(move |callback, applied| {
-        hook_counts.received.fetch_add(1, Ordering::Relaxed);
+        hook_counts.stored.fetch_add(1, Ordering::Relaxed);
         let (mirror, suppression, already_applied) = match applied {
             Applied::Fresh {
                 suppression,
@@ -56,8 +59,10 @@ pub async fn run(
             eprintln!("warning: cannot print a stored callback: {error}");
         }
     });
+    let error_counts = counts.clone();
     let router = WebhookReceiver::new(verifier, handler)
-        .on_handler_error(|error| {
+        .on_handler_error(move |error| {
+            error_counts.not_stored.fetch_add(1, Ordering::Relaxed);
             eprintln!("error: callback not stored, answered 500 so the sender retries: {error}");
         })
         .router(path);
@@ -67,10 +72,11 @@ pub async fn run(
 
     if !output.json {
         output.text(&format!(
-            "received {} callbacks ({} already applied); state kept in {} \
+            "received {} callbacks ({} already applied, {} not stored); state kept in {} \
              (`sinch-contacts callbacks suppressed --state {}` lists the opt-outs)",
-            counts.received.load(Ordering::Relaxed),
+            counts.stored.load(Ordering::Relaxed) + counts.not_stored.load(Ordering::Relaxed),
             counts.already_applied.load(Ordering::Relaxed),
+            counts.not_stored.load(Ordering::Relaxed),
             file.display(),
             file.display()
         ))?;
