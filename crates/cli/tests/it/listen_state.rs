@@ -13,6 +13,7 @@ const SECRET: &str = "state-secret";
 // order: a redelivered STOP applied a second time would opt the identity out again.
 const STOP: &str = r#"{"app_id":"app","project_id":"proj","message":{"id":"m-stop","channel_identity":{"channel":"SMS","identity":"+46700000001"},"contact_message":{"text_message":{"text":"STOP"}}}}"#;
 const START: &str = r#"{"app_id":"app","project_id":"proj","message":{"id":"m-start","channel_identity":{"channel":"SMS","identity":"+46700000001"},"contact_message":{"text_message":{"text":"START"}}}}"#;
+const CREATE: &str = r#"{"app_id":"app","project_id":"proj","accepted_time":"2026-01-01T10:00:00Z","contact_create_notification":{"contact":{"id":"01HCREATED","display_name":"Ada","channel_identities":[{"channel":"SMS","identity":"+46700000001"}]}}}"#;
 const OPT_OUT: &str = r#"{"app_id":"app","project_id":"proj","accepted_time":"2026-01-01T10:00:00Z","opt_out_notification":{"request_id":"r1","channel":"WHATSAPP","identity":"46700000009","status":"OPT_OUT_SUCCEEDED"}}"#;
 
 /// Starts `callbacks listen --state FILE` on a free port; returns it and its URL.
@@ -174,6 +175,14 @@ fn suppressed_lists_one_channel_as_json_lines() {
         serde_json::from_str(&listener.next_line(Duration::from_secs(10))).unwrap();
     assert_eq!(line["already_applied"], true);
     assert_eq!(line["suppression"], "");
+    // The contact mirror lives in the file too.
+    let create = write(dir.path(), "create.json", CREATE);
+    assert_sent(&send(&url, &create));
+    let line: serde_json::Value =
+        serde_json::from_str(&listener.next_line(Duration::from_secs(10))).unwrap();
+    assert_eq!(line["trigger"], "CONTACT_CREATE");
+    assert_eq!(line["mirror"], "inserted 01HCREATED");
+    assert_eq!(line["already_applied"], false);
     listener.kill();
 
     let listed = bin()
