@@ -37,6 +37,21 @@ impl CliError {
         }
     }
 
+    /// An exit code without a message, for a command that already printed why (e.g. a check
+    /// whose answer is "no").
+    pub fn silent(exit_code: u8) -> Self {
+        Self {
+            message: String::new(),
+            hint: None,
+            exit_code,
+        }
+    }
+
+    /// Whether there is nothing to print (see [`CliError::silent`]).
+    pub fn is_silent(&self) -> bool {
+        self.message.is_empty() && self.hint.is_none()
+    }
+
     /// Adds how to fix it.
     #[must_use]
     pub fn hint(mut self, hint: impl Into<String>) -> Self {

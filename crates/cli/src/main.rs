@@ -49,7 +49,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            if !error.is_silent() {
+                eprintln!("error: {error}");
+            }
             ExitCode::from(error.exit_code())
         }
     }

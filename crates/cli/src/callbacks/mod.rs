@@ -1,10 +1,11 @@
-//! `callbacks parse | verify | listen | send`.
+//! `callbacks parse | verify | listen | suppressed | send`.
 
 mod listen;
 mod nonce;
 mod parse_files;
 mod report;
 mod send;
+mod suppressed;
 mod verify;
 
 pub use report::{describe_callback, mirror_change_text};
@@ -25,8 +26,11 @@ pub enum CallbacksCommand {
     /// Verify a body's signature against the headers it came with, then parse it.
     Verify(VerifyArgs),
     /// Receive callbacks on 127.0.0.1: verify, parse and print each, keeping a contact mirror and
-    /// a suppression list, until Ctrl-C.
+    /// a suppression list (in memory, or in a SQLite file with --state), until Ctrl-C.
     Listen(ListenArgs),
+    /// Print the identities opted out in a `listen --state` file, or check one with --check
+    /// (exit 0: may be messaged, 1: suppressed).
+    Suppressed(SuppressedArgs),
     /// Sign a body like the API does (fresh nonce, current time) and POST it to a webhook.
     Send(SendArgs),
 }
@@ -69,6 +73,25 @@ pub struct ListenArgs {
     /// The path callbacks are posted to.
     #[arg(long, default_value = "/")]
     pub path: String,
+    /// Keep the suppression list, the contact mirror and the delivery ledger in this SQLite file
+    /// (created if missing) instead of in memory: a delivery is answered 200 only once committed,
+    /// a redelivery is reported as already applied, and a restart keeps every opt-out.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+}
+
+/// Arguments of `callbacks suppressed`.
+#[derive(Debug, Args)]
+pub struct SuppressedArgs {
+    /// The state file written by `callbacks listen --state`.
+    #[arg(long, value_name = "FILE")]
+    pub state: PathBuf,
+    /// List only this channel (default: every channel).
+    #[arg(long, value_name = "C", conflicts_with = "check")]
+    pub channel: Option<String>,
+    /// Check one identity instead of listing: exit 0 if it may be messaged, 1 if suppressed.
+    #[arg(long, num_args = 2, value_names = ["CHANNEL", "IDENTITY"])]
+    pub check: Option<Vec<String>>,
 }
 
 /// Arguments of `callbacks send`.
@@ -91,6 +114,7 @@ pub async fn run(command: CallbacksCommand, output: Output) -> CliResult {
         CallbacksCommand::Parse(args) => parse_files::run(&args, output),
         CallbacksCommand::Verify(args) => verify::run(&args, output),
         CallbacksCommand::Listen(args) => listen::run(args, output).await,
+        CallbacksCommand::Suppressed(args) => suppressed::run(&args, output).await,
         CallbacksCommand::Send(args) => send::run(&args, output).await,
     }
 }

@@ -1,6 +1,7 @@
 //! One line that says what a callback is about.
 
 use sinch_contacts_callbacks::mirror::MirrorChange;
+use sinch_contacts_callbacks::optout::SuppressionOutcome;
 use sinch_contacts_callbacks::{Callback, Event};
 
 use crate::output::identities_text;
@@ -100,6 +101,29 @@ pub fn mirror_change_text(change: &MirrorChange) -> String {
         MirrorChange::Stale(id) => format!("stale for {id}, ignored"),
         MirrorChange::DuplicationsRecorded(count) => format!("{count} duplications recorded"),
         MirrorChange::Unchanged => "unchanged".to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// What a suppression outcome was, in words (empty when the callback was not about consent).
+pub fn suppression_change_text(outcome: &SuppressionOutcome) -> String {
+    match outcome {
+        SuppressionOutcome::OptedOut(key) => {
+            format!("opted out {}:{}", key.channel.as_str(), key.identity)
+        }
+        SuppressionOutcome::OptedIn(key) => {
+            format!("opted in {}:{}", key.channel.as_str(), key.identity)
+        }
+        SuppressionOutcome::HelpRequested(key) => format!(
+            "help requested by {}:{}",
+            key.channel.as_str(),
+            key.identity
+        ),
+        SuppressionOutcome::Stale(key) => format!(
+            "stale for {}:{}, ignored",
+            key.channel.as_str(),
+            key.identity
+        ),
         _ => String::new(),
     }
 }

@@ -1,0 +1,53 @@
+//! The line printed per received callback (text or JSON), the same with or without a state file.
+
+use serde::Serialize;
+use sinch_contacts_callbacks::Callback;
+
+use crate::callbacks::report::describe_callback;
+use crate::error::CliResult;
+use crate::output::Output;
+
+/// The JSON line printed per callback.
+#[derive(Debug, Serialize)]
+struct Received<'a> {
+    trigger: &'a str,
+    summary: &'a str,
+    mirror: String,
+    suppression: String,
+    /// The delivery was in the state file's ledger already: nothing changed.
+    already_applied: bool,
+    callback: &'a Callback,
+}
+
+/// Prints one callback with what it did to the mirror and the suppression list, or that it was
+/// a delivery applied before (a duplicate).
+pub fn print_callback(
+    callback: &Callback,
+    mirror: String,
+    suppression: String,
+    already_applied: bool,
+    output: Output,
+) -> CliResult {
+    let report = describe_callback(callback);
+    if output.json {
+        output.json_line(&Received {
+            trigger: &report.trigger,
+            summary: &report.summary,
+            mirror,
+            suppression,
+            already_applied,
+            callback,
+        })
+    } else {
+        let mut line = report.summary.clone();
+        for (label, text) in [("mirror", &mirror), ("suppression", &suppression)] {
+            if !text.is_empty() {
+                line.push_str(&format!(" | {label}: {text}"));
+            }
+        }
+        if already_applied {
+            line.push_str(" | already applied (duplicate delivery), nothing changed");
+        }
+        output.text(&line)
+    }
+}
