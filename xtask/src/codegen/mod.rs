@@ -234,4 +234,6 @@ mod overlay_generation_tests;
 #[cfg(test)]
 mod robustness_tests;
 #[cfg(test)]
+mod self_containing_tests;
+#[cfg(test)]
 mod tests;

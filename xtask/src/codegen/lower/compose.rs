@@ -138,6 +138,29 @@ impl Lowerer<'_> {
             // The common "reference plus a description" wrapper.
             return self.shape(single, &ctx.child("allOf/0", ""));
         }
+        if let Some((_, first)) = self.merging.iter().find(|(merging, _)| merging == schema) {
+            // Copied members are lowered in place, not referred to by name, so an `allOf` met
+            // inside itself is lowered the same way again, without end (a `$ref` into a
+            // schema's inside could only end it as a refused reference cycle). Every `allOf`
+            // lowered is a node of the document or a copy of one, so an endless descent always
+            // meets an equal one on this stack; without copies, a node never contains its equal.
+            let first = first.clone();
+            return self.unsupported(
+                &first,
+                format!(
+                    "`allOf` contains itself through the members it copies from a `$ref` (met again at {}), so its inline type would be infinite; make it a component schema and refer to it with `$ref`",
+                    ctx.location
+                ),
+            );
+        }
+        self.merging.push((schema.clone(), ctx.clone()));
+        let shape = self.merged_shape(parts, schema, ctx);
+        self.merging.pop();
+        shape
+    }
+
+    /// The struct holding the members of every part of an `allOf` (and its own members).
+    fn merged_shape(&mut self, parts: &[Value], schema: &Value, ctx: &Ctx) -> Shape {
         let mut merged = ObjectParts::default();
         let mut visited = BTreeSet::new();
         for (index, part) in parts.iter().enumerate() {

@@ -53,6 +53,7 @@ pub(crate) fn lower(
         warnings: Vec::new(),
         deep_refs: BTreeMap::new(),
         in_progress: BTreeSet::new(),
+        merging: Vec::new(),
     };
     for key in selected {
         match spec.schema(key) {
@@ -86,6 +87,9 @@ struct Lowerer<'a> {
     deep_refs: BTreeMap<String, TypeRef>,
     /// References being lowered, to refuse reference cycles without any type in between.
     in_progress: BTreeSet<String>,
+    /// The `allOf` schemas whose merged members are being lowered, outermost first, with where
+    /// each was met: to refuse an `allOf` that meets itself again among the members it copies.
+    merging: Vec<(Value, Ctx)>,
 }
 
 /// Where a schema is being lowered: for error messages and names of inline types.
@@ -100,14 +104,12 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn child(&self, segment: &str, hint_suffix: &str) -> Self {
+    /// The context of a schema inside this one, at `path`: keywords and indices separated by
+    /// `/` (such as `oneOf/1`), never member names, which would need escaping.
+    fn child(&self, path: &str, hint_suffix: &str) -> Self {
         Self {
             owner: self.owner.clone(),
-            location: format!(
-                "{}/{}",
-                self.location,
-                segment.replace('~', "~0").replace('/', "~1")
-            ),
+            location: format!("{}/{path}", self.location),
             hint: format!("{}{}", self.hint, hint_suffix),
         }
     }
