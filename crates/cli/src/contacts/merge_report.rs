@@ -5,7 +5,7 @@
 //! it, and anything the rules do not explain is listed as a surprise.
 
 use serde::Serialize;
-use sinch_contacts_model::{ChannelIdentity, Contact};
+use sinch_contacts_model::{ChannelIdentity, Contact, merge_contacts};
 
 use crate::identity::format_identity;
 use crate::output::Table;
@@ -47,54 +47,57 @@ const RULE_FIELDS: &str = "optional fields are copied only when the destination'
 
 impl MergeReport {
     /// Explains `merged` from the two contacts before the merge.
+    ///
+    /// What the rules predict comes from the model's [`merge_contacts`], the same rules the
+    /// SDK applies everywhere; this report only words it and compares it with what the server
+    /// answered.
     pub fn explain(destination: &Contact, source: &Contact, merged: &Contact) -> Self {
         let mut lines = Vec::new();
         let mut surprises = Vec::new();
+        let predicted = merge_contacts(destination.clone(), source.clone()).ok();
         let has_identity = |contact: &Contact, wanted: &ChannelIdentity| {
             contact.channel_identities.iter().any(|identity| {
                 identity.channel == wanted.channel && identity.identity == wanted.identity
             })
         };
+        let moves = |identity: &ChannelIdentity| {
+            predicted
+                .as_ref()
+                .is_some_and(|outcome| outcome.moved_identities.contains(identity))
+        };
         for identity in &source.channel_identities {
             let channel = identity.channel.as_str();
-            let existing = destination
-                .channel_identities
-                .iter()
-                .find(|own| own.channel == identity.channel);
             let arrived = has_identity(merged, identity);
-            match existing {
-                None => {
-                    lines.push(MergeLine {
-                        kind: "identity",
-                        subject: format_identity(identity),
-                        action: "moved",
-                        reason: format!(
-                            "the destination had no {channel} identity ({RULE_IDENTITY})"
-                        ),
-                    });
-                    if !arrived {
-                        surprises.push(format!(
-                            "{} should have moved but the merged contact lacks it",
-                            format_identity(identity)
-                        ));
-                    }
+            if moves(identity) {
+                lines.push(MergeLine {
+                    kind: "identity",
+                    subject: format_identity(identity),
+                    action: "moved",
+                    reason: format!("the destination had no {channel} identity ({RULE_IDENTITY})"),
+                });
+                if !arrived {
+                    surprises.push(format!(
+                        "{} should have moved but the merged contact lacks it",
+                        format_identity(identity)
+                    ));
                 }
-                Some(own) => {
-                    lines.push(MergeLine {
-                        kind: "identity",
-                        subject: format_identity(identity),
-                        action: "stayed",
-                        reason: format!(
-                            "the destination already had {} ({RULE_IDENTITY})",
-                            format_identity(own)
-                        ),
-                    });
-                    if arrived && own.identity != identity.identity {
-                        surprises.push(format!(
-                            "{} moved although the destination had a {channel} identity",
-                            format_identity(identity)
-                        ));
-                    }
+            } else {
+                let own = destination
+                    .channel_identities
+                    .iter()
+                    .find(|own| own.channel == identity.channel)
+                    .map_or_else(|| channel.to_owned(), format_identity);
+                lines.push(MergeLine {
+                    kind: "identity",
+                    subject: format_identity(identity),
+                    action: "stayed",
+                    reason: format!("the destination already had {own} ({RULE_IDENTITY})"),
+                });
+                if arrived && !has_identity(destination, identity) {
+                    surprises.push(format!(
+                        "{} moved although the destination had a {channel} identity",
+                        format_identity(identity)
+                    ));
                 }
             }
         }
@@ -121,34 +124,34 @@ impl MergeReport {
             let Some(from_source) = read(source).filter(|value| !value.is_empty()) else {
                 continue;
             };
-            let own = read(destination).filter(|value| !value.is_empty());
-            let result = read(merged);
-            match own {
-                None => {
-                    lines.push(MergeLine {
-                        kind: "field",
-                        subject: name.to_owned(),
-                        action: "copied",
-                        reason: format!(
-                            "{from_source:?}: the destination's was empty ({RULE_FIELDS})"
-                        ),
-                    });
-                    if result.as_deref() != Some(from_source.as_str()) {
-                        surprises.push(format!("{name} should have been copied from the source"));
-                    }
+            let copied = predicted
+                .as_ref()
+                .is_some_and(|outcome| outcome.copied_fields.iter().any(|field| field == name));
+            let expected = predicted
+                .as_ref()
+                .and_then(|outcome| read(&outcome.contact));
+            if copied {
+                lines.push(MergeLine {
+                    kind: "field",
+                    subject: name.to_owned(),
+                    action: "copied",
+                    reason: format!("{from_source:?}: the destination's was empty ({RULE_FIELDS})"),
+                });
+                if read(merged) != expected {
+                    surprises.push(format!("{name} should have been copied from the source"));
                 }
-                Some(own) => {
-                    lines.push(MergeLine {
-                        kind: "field",
-                        subject: name.to_owned(),
-                        action: "kept",
-                        reason: format!(
-                            "{own:?} stays, {from_source:?} is dropped: the destination's was not empty ({RULE_FIELDS})"
-                        ),
-                    });
-                    if result.as_deref() != Some(own.as_str()) {
-                        surprises.push(format!("{name} changed although the destination had one"));
-                    }
+            } else {
+                let own = read(destination).unwrap_or_default();
+                lines.push(MergeLine {
+                    kind: "field",
+                    subject: name.to_owned(),
+                    action: "kept",
+                    reason: format!(
+                        "{own:?} stays, {from_source:?} is dropped: the destination's was not empty ({RULE_FIELDS})"
+                    ),
+                });
+                if read(merged) != expected {
+                    surprises.push(format!("{name} changed although the destination had one"));
                 }
             }
         }
