@@ -54,6 +54,7 @@ mod contact_types;
 mod duplicates;
 pub mod events;
 mod excerpt;
+mod fast;
 pub mod mirror;
 pub mod optout;
 mod parse;

@@ -187,6 +187,15 @@ pub fn parse(payload: &VerifiedPayload<'_>) -> Result<Callback, ParseError> {
 /// # Errors
 /// [`ParseError`] with the body, path and position when the body is not a callback.
 pub fn parse_unverified(body: &[u8]) -> Result<Callback, ParseError> {
+    match crate::fast::parse(body) {
+        Some(callback) => Ok(callback),
+        None => parse_reference(body),
+    }
+}
+
+/// The reference parse: the duplicated-member check, then serde_json with the types'
+/// `Deserialize`. [`parse_unverified`] takes it whenever the single pass gives up.
+pub(crate) fn parse_reference(body: &[u8]) -> Result<Callback, ParseError> {
     if may_have_duplicate(body)
         && let Some(duplicate) = find_duplicate(body)
     {

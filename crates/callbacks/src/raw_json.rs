@@ -9,7 +9,8 @@ use serde_json::value::RawValue;
 ///
 /// Used for the parts of a callback that this crate does not type (an unknown notification,
 /// channel-specific payloads, analysis results, ...). Keeping text instead of a parsed tree
-/// costs one copy and no tree allocation on the parse path.
+/// costs one copy and no tree allocation on the parse path. The text is always exactly one
+/// JSON value, without surrounding whitespace.
 ///
 /// ```
 /// use sinch_contacts_callbacks::RawJson;
@@ -20,7 +21,7 @@ use serde_json::value::RawValue;
 /// assert_eq!(parsed.len(), 2);
 /// ```
 #[derive(Clone)]
-pub struct RawJson(Box<RawValue>);
+pub struct RawJson(Box<str>);
 
 /// The text given to [`RawJson::from_text`] is not one JSON value, or a [`RawJson::decode`]
 /// target does not match it.
@@ -47,19 +48,24 @@ impl RawJson {
     /// # Errors
     /// [`RawJsonError`] when `text` is not valid JSON.
     pub fn from_text(text: &str) -> Result<Self, RawJsonError> {
-        serde_json::from_str::<Box<RawValue>>(text)
-            .map(Self)
+        serde_json::from_str::<&RawValue>(text)
+            .map(Self::from_raw_value)
             .map_err(RawJsonError::new)
     }
 
     /// An owned copy of a value borrowed from a body.
     pub(crate) fn from_raw_value(raw: &RawValue) -> Self {
-        Self(raw.to_owned())
+        Self(raw.get().into())
+    }
+
+    /// Keeps text already known to be exactly one JSON value without surrounding whitespace.
+    pub(crate) fn from_checked_text(text: &str) -> Self {
+        Self(text.into())
     }
 
     /// The JSON text, exactly as received.
     pub fn as_str(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 
     /// Decodes the value into a type of the caller's choice.
@@ -67,12 +73,12 @@ impl RawJson {
     /// # Errors
     /// [`RawJsonError`] when the value does not fit `T`.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, RawJsonError> {
-        serde_json::from_str(self.0.get()).map_err(RawJsonError::new)
+        serde_json::from_str(&self.0).map_err(RawJsonError::new)
     }
 
     /// Whether the value is a JSON object.
     pub fn is_object(&self) -> bool {
-        self.0.get().trim_start().starts_with('{')
+        self.0.starts_with('{')
     }
 }
 
@@ -98,13 +104,16 @@ impl fmt::Display for RawJson {
 
 impl serde::Serialize for RawJson {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+        // The text is one JSON value by construction, so this cannot fail.
+        serde_json::from_str::<&RawValue>(&self.0)
+            .map_err(serde::ser::Error::custom)?
+            .serialize(serializer)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RawJson {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Box::<RawValue>::deserialize(deserializer).map(Self)
+        Box::<RawValue>::deserialize(deserializer).map(|raw| Self(raw.into()))
     }
 }
 

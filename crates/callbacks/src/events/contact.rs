@@ -37,23 +37,28 @@ impl ContactDeleteNotification {
     }
 }
 
-#[derive(Deserialize)]
-struct ContactDeleteWire {
+/// CONTACT_DELETE as sent, in either shape.
+#[derive(Deserialize, Default)]
+pub(crate) struct ContactDeleteWire {
     #[serde(default)]
-    contact: Option<Contact>,
+    pub(crate) contact: Option<Contact>,
     #[serde(default)]
-    contact_id: Option<String>,
+    pub(crate) contact_id: Option<String>,
+}
+
+impl ContactDeleteNotification {
+    /// The notification from its wire shape; the text says which member is missing.
+    pub(crate) fn from_wire(wire: ContactDeleteWire) -> Result<Self, &'static str> {
+        let contact = contact_or_id(wire.contact, wire.contact_id)
+            .ok_or("expected `contact` or `contact_id` in contact_delete_notification")?;
+        Ok(Self { contact })
+    }
 }
 
 impl<'de> Deserialize<'de> for ContactDeleteNotification {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let wire = ContactDeleteWire::deserialize(deserializer)?;
-        let contact = contact_or_id(wire.contact, wire.contact_id).ok_or_else(|| {
-            serde::de::Error::custom(
-                "expected `contact` or `contact_id` in contact_delete_notification",
-            )
-        })?;
-        Ok(Self { contact })
+        Self::from_wire(ContactDeleteWire::deserialize(deserializer)?)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -96,32 +101,37 @@ impl ContactMergeNotification {
     }
 }
 
-#[derive(Deserialize)]
-struct ContactMergeWire {
+/// CONTACT_MERGE as sent, in either shape.
+#[derive(Deserialize, Default)]
+pub(crate) struct ContactMergeWire {
     #[serde(default)]
-    preserved_contact: Option<Contact>,
+    pub(crate) preserved_contact: Option<Contact>,
     #[serde(default)]
-    deleted_contact: Option<Contact>,
+    pub(crate) deleted_contact: Option<Contact>,
     #[serde(default)]
-    deleted_contact_id: Option<String>,
+    pub(crate) deleted_contact_id: Option<String>,
 }
 
-impl<'de> Deserialize<'de> for ContactMergeNotification {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let wire = ContactMergeWire::deserialize(deserializer)?;
-        let preserved_contact = wire.preserved_contact.ok_or_else(|| {
-            serde::de::Error::custom("expected `preserved_contact` in contact_merge_notification")
-        })?;
-        let deleted_contact = contact_or_id(wire.deleted_contact, wire.deleted_contact_id)
-            .ok_or_else(|| {
-                serde::de::Error::custom(
-                    "expected `deleted_contact` or `deleted_contact_id` in contact_merge_notification",
-                )
-            })?;
+impl ContactMergeNotification {
+    /// The notification from its wire shape; the text says which member is missing.
+    pub(crate) fn from_wire(wire: ContactMergeWire) -> Result<Self, &'static str> {
+        let preserved_contact = wire
+            .preserved_contact
+            .ok_or("expected `preserved_contact` in contact_merge_notification")?;
+        let deleted_contact = contact_or_id(wire.deleted_contact, wire.deleted_contact_id).ok_or(
+            "expected `deleted_contact` or `deleted_contact_id` in contact_merge_notification",
+        )?;
         Ok(Self {
             preserved_contact,
             deleted_contact,
         })
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactMergeNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::from_wire(ContactMergeWire::deserialize(deserializer)?)
+            .map_err(serde::de::Error::custom)
     }
 }
 

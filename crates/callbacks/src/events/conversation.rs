@@ -53,17 +53,18 @@ pub struct ConversationNotification {
     pub conversation: Conversation,
 }
 
-#[derive(Deserialize)]
-struct ConversationWire {
+/// A conversation notification as sent, in either shape.
+#[derive(Deserialize, Default)]
+pub(crate) struct ConversationWire {
     #[serde(default)]
-    conversation: Option<Conversation>,
+    pub(crate) conversation: Option<Conversation>,
     #[serde(default)]
-    conversation_id: Option<String>,
+    pub(crate) conversation_id: Option<String>,
 }
 
-impl<'de> Deserialize<'de> for ConversationNotification {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let wire = ConversationWire::deserialize(deserializer)?;
+impl ConversationNotification {
+    /// The notification from its wire shape; the text says which member is missing.
+    pub(crate) fn from_wire(wire: ConversationWire) -> Result<Self, &'static str> {
         let conversation = match (wire.conversation, wire.conversation_id) {
             (Some(mut conversation), id) => {
                 if conversation.id.is_none() {
@@ -76,12 +77,19 @@ impl<'de> Deserialize<'de> for ConversationNotification {
                 ..Conversation::default()
             },
             (None, None) => {
-                return Err(serde::de::Error::custom(
+                return Err(
                     "expected `conversation` or `conversation_id` in a conversation notification",
-                ));
+                );
             }
         };
         Ok(Self { conversation })
+    }
+}
+
+impl<'de> Deserialize<'de> for ConversationNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::from_wire(ConversationWire::deserialize(deserializer)?)
+            .map_err(serde::de::Error::custom)
     }
 }
 

@@ -1,0 +1,423 @@
+//! [`Cursor`]: a position in a body already known to be UTF-8, with the JSON primitives the
+//! single-pass readers need (whitespace, strings, numbers, literals, and skipping a whole value
+//! while refusing a member named twice in any object of it).
+//!
+//! Every primitive either succeeds on input that serde_json also accepts, or gives up with
+//! [`GiveUp`]: it never accepts what serde_json refuses. Giving up is not an error; the caller
+//! then takes the reference path, which decides and explains.
+
+/// The single-pass reader met something it leaves to the reference path: a syntax error, a
+/// shape that does not fit, a duplicated member, or a rare form it does not handle itself
+/// (a member name holding an escape, an escaped surrogate, very deep nesting, an object with
+/// very many members).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct GiveUp;
+
+/// What a single-pass read gives: the value, or [`GiveUp`].
+pub(crate) type Fast<T> = Result<T, GiveUp>;
+
+/// Nesting the cursor follows before it gives up; serde_json's own limit is 128, so whatever
+/// the cursor accepts, serde_json accepts too.
+const MAX_DEPTH: u32 = 64;
+
+/// Members of one skipped object whose names are compared one by one; an object with more
+/// goes to the reference path (which uses a hash set).
+const SKIPPED_OBJECT_MEMBERS: usize = 32;
+
+/// A JSON string as it stands in the body: the text between the quotes, and whether it holds
+/// an escape (then the text is not yet the string's value).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawStr<'a> {
+    /// The text between the quotes.
+    pub(crate) inner: &'a str,
+    /// The text with its quotes.
+    pub(crate) quoted: &'a str,
+    /// Whether `inner` holds a `\` escape.
+    pub(crate) escaped: bool,
+}
+
+/// A position in a UTF-8 body.
+pub(crate) struct Cursor<'a> {
+    text: &'a str,
+    position: usize,
+    depth: u32,
+}
+
+impl<'a> Cursor<'a> {
+    /// A cursor at the start of `text`.
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            position: 0,
+            depth: 0,
+        }
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    /// The next byte that is not JSON whitespace, left unread; `None` at the end.
+    #[inline]
+    pub(crate) fn peek(&mut self) -> Option<u8> {
+        let bytes = self.bytes();
+        while let Some(&byte) = bytes.get(self.position) {
+            if !matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {
+                return Some(byte);
+            }
+            self.position += 1;
+        }
+        None
+    }
+
+    /// Reads `byte` (after whitespace).
+    #[inline]
+    pub(crate) fn eat(&mut self, byte: u8) -> Fast<()> {
+        if self.peek() == Some(byte) {
+            self.position += 1;
+            Ok(())
+        } else {
+            Err(GiveUp)
+        }
+    }
+
+    /// Whether only whitespace is left.
+    pub(crate) fn at_end(&mut self) -> bool {
+        self.peek().is_none()
+    }
+
+    /// Reads `null` if it comes next, and says whether it did.
+    #[inline]
+    pub(crate) fn null(&mut self) -> Fast<bool> {
+        if self.peek() == Some(b'n') {
+            self.literal(b"null")?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    /// Reads `true` or `false`.
+    pub(crate) fn boolean(&mut self) -> Fast<bool> {
+        match self.peek() {
+            Some(b't') => self.literal(b"true").map(|()| true),
+            Some(b'f') => self.literal(b"false").map(|()| false),
+            _ => Err(GiveUp),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Fast<()> {
+        if self.bytes()[self.position..].starts_with(word) {
+            self.position += word.len();
+            Ok(())
+        } else {
+            Err(GiveUp)
+        }
+    }
+
+    /// Reads a string (after whitespace).
+    #[inline]
+    pub(crate) fn string(&mut self) -> Fast<RawStr<'a>> {
+        if self.peek() != Some(b'"') {
+            return Err(GiveUp);
+        }
+        let start = self.position;
+        let (end, escaped) = string_end(self.bytes(), start + 1)?;
+        self.position = end + 1;
+        // `start` and `end` are quotes, so both cuts fall on character boundaries.
+        let quoted = self.text.get(start..=end).ok_or(GiveUp)?;
+        Ok(RawStr {
+            inner: &quoted[1..quoted.len() - 1],
+            quoted,
+            escaped,
+        })
+    }
+
+    /// Reads a member name and the `:` after it. A name holding an escape gives up (the
+    /// duplicate rule compares names after unescaping; the reference path does that).
+    #[inline]
+    pub(crate) fn member_name(&mut self) -> Fast<&'a str> {
+        let name = self.string()?;
+        if name.escaped {
+            return Err(GiveUp);
+        }
+        self.eat(b':')?;
+        Ok(name.inner)
+    }
+
+    /// After a member's value: `true` when another member follows (the `,` is read), `false`
+    /// when the object ends (the `}` is read).
+    #[inline]
+    pub(crate) fn next_member(&mut self) -> Fast<bool> {
+        match self.peek() {
+            Some(b',') => {
+                self.position += 1;
+                Ok(true)
+            }
+            Some(b'}') => {
+                self.position += 1;
+                Ok(false)
+            }
+            _ => Err(GiveUp),
+        }
+    }
+
+    /// Reads `{` and says whether a member follows (`false`: the `}` came right away and is
+    /// read too).
+    #[inline]
+    pub(crate) fn open_object(&mut self) -> Fast<bool> {
+        self.eat(b'{')?;
+        self.enter()?;
+        if self.peek() == Some(b'}') {
+            self.position += 1;
+            self.leave();
+            Ok(false)
+        } else {
+            Ok(true)
+        }
+    }
+
+    /// Marks the end of an object opened with [`Cursor::open_object`] (its `}` already read by
+    /// [`Cursor::next_member`]).
+    #[inline]
+    pub(crate) fn close_object(&mut self) {
+        self.leave();
+    }
+
+    /// Reads `[` and says whether an element follows (`false`: the `]` is read too).
+    pub(crate) fn open_array(&mut self) -> Fast<bool> {
+        self.eat(b'[')?;
+        self.enter()?;
+        if self.peek() == Some(b']') {
+            self.position += 1;
+            self.leave();
+            Ok(false)
+        } else {
+            Ok(true)
+        }
+    }
+
+    /// After an element: `true` when another follows (`,` read), `false` at `]` (read, and
+    /// the array closed).
+    pub(crate) fn next_element(&mut self) -> Fast<bool> {
+        match self.peek() {
+            Some(b',') => {
+                self.position += 1;
+                Ok(true)
+            }
+            Some(b']') => {
+                self.position += 1;
+                self.leave();
+                Ok(false)
+            }
+            _ => Err(GiveUp),
+        }
+    }
+
+    fn enter(&mut self) -> Fast<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(GiveUp);
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Reads a number and gives its text. The text follows JSON's grammar exactly
+    /// (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
+    pub(crate) fn number(&mut self) -> Fast<&'a str> {
+        self.peek();
+        let bytes = self.bytes();
+        let start = self.position;
+        let mut index = start;
+        if bytes.get(index) == Some(&b'-') {
+            index += 1;
+        }
+        match bytes.get(index) {
+            Some(b'0') => index += 1,
+            Some(b'1'..=b'9') => index = digits_end(bytes, index + 1),
+            _ => return Err(GiveUp),
+        }
+        if bytes.get(index) == Some(&b'.') {
+            let end = digits_end(bytes, index + 1);
+            if end == index + 1 {
+                return Err(GiveUp);
+            }
+            index = end;
+        }
+        if matches!(bytes.get(index), Some(b'e' | b'E')) {
+            index += 1;
+            if matches!(bytes.get(index), Some(b'+' | b'-')) {
+                index += 1;
+            }
+            let end = digits_end(bytes, index);
+            if end == index {
+                return Err(GiveUp);
+            }
+            index = end;
+        }
+        self.position = index;
+        // Digits, signs, `.` and `e` are ASCII: the cut is on character boundaries.
+        self.text.get(start..index).ok_or(GiveUp)
+    }
+
+    /// Reads one value of any kind and gives its text (without surrounding whitespace),
+    /// refusing (by giving up) a member named twice in any object inside it.
+    pub(crate) fn skip_value(&mut self) -> Fast<&'a str> {
+        let first = self.peek().ok_or(GiveUp)?;
+        let start = self.position;
+        match first {
+            b'"' => {
+                self.string()?;
+            }
+            b'{' => self.skip_object()?,
+            b'[' => self.skip_array()?,
+            b't' => self.literal(b"true")?,
+            b'f' => self.literal(b"false")?,
+            b'n' => self.literal(b"null")?,
+            b'-' | b'0'..=b'9' => {
+                self.number()?;
+            }
+            _ => return Err(GiveUp),
+        }
+        self.text.get(start..self.position).ok_or(GiveUp)
+    }
+
+    fn skip_object(&mut self) -> Fast<()> {
+        if !self.open_object()? {
+            return Ok(());
+        }
+        let mut names = NameSet::new();
+        loop {
+            names.insert(self.member_name()?)?;
+            self.skip_value()?;
+            if !self.next_member()? {
+                break;
+            }
+        }
+        self.close_object();
+        Ok(())
+    }
+
+    fn skip_array(&mut self) -> Fast<()> {
+        if !self.open_array()? {
+            return Ok(());
+        }
+        loop {
+            self.skip_value()?;
+            if !self.next_element()? {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// The member names of one object, compared as text (names hold no escapes here: a name
+/// with one gives up before it gets here). Inserting a name already present gives up.
+pub(crate) struct NameSet<'a> {
+    names: [&'a str; SKIPPED_OBJECT_MEMBERS],
+    count: usize,
+}
+
+impl<'a> NameSet<'a> {
+    /// An empty set.
+    #[inline]
+    pub(crate) fn new() -> Self {
+        Self {
+            names: [""; SKIPPED_OBJECT_MEMBERS],
+            count: 0,
+        }
+    }
+
+    /// Adds `name`; gives up when it is there already or the set is full.
+    #[inline]
+    pub(crate) fn insert(&mut self, name: &'a str) -> Fast<()> {
+        if self.count == SKIPPED_OBJECT_MEMBERS || self.names[..self.count].contains(&name) {
+            return Err(GiveUp);
+        }
+        self.names[self.count] = name;
+        self.count += 1;
+        Ok(())
+    }
+}
+
+fn digits_end(bytes: &[u8], mut index: usize) -> usize {
+    while bytes.get(index).is_some_and(u8::is_ascii_digit) {
+        index += 1;
+    }
+    index
+}
+
+/// Index of the closing quote of the string whose text starts at `index`, and whether the
+/// string holds an escape. Gives up at a control character (which JSON forbids inside
+/// strings), at an escape serde_json might refuse or that needs pairing (surrogates), and at
+/// the end of the body.
+#[inline]
+fn string_end(bytes: &[u8], mut index: usize) -> Fast<(usize, bool)> {
+    let mut escaped = false;
+    loop {
+        index = next_special(bytes, index);
+        match bytes.get(index) {
+            Some(b'"') => return Ok((index, escaped)),
+            Some(b'\\') => {
+                escaped = true;
+                index = escape_end(bytes, index)?;
+            }
+            _ => return Err(GiveUp),
+        }
+    }
+}
+
+/// The first index from `index` on holding `"`, `\` or a control character (or the length).
+#[inline]
+fn next_special(bytes: &[u8], mut index: usize) -> usize {
+    const ONES: u64 = u64::MAX / 255;
+    while let Some(chunk) = bytes
+        .get(index..index + 8)
+        .and_then(|chunk| <[u8; 8]>::try_from(chunk).ok())
+    {
+        let chunk = u64::from_le_bytes(chunk);
+        let control = chunk.wrapping_sub(ONES * 0x20) & !chunk;
+        let quote = chunk ^ (ONES * u64::from(b'"'));
+        let quote = quote.wrapping_sub(ONES) & !quote;
+        let backslash = chunk ^ (ONES * u64::from(b'\\'));
+        let backslash = backslash.wrapping_sub(ONES) & !backslash;
+        let found = (control | quote | backslash) & (ONES << 7);
+        if found != 0 {
+            return index + (found.trailing_zeros() / 8) as usize;
+        }
+        index += 8;
+    }
+    while let Some(&byte) = bytes.get(index) {
+        if byte == b'"' || byte == b'\\' || byte < 0x20 {
+            return index;
+        }
+        index += 1;
+    }
+    index
+}
+
+/// Index just past the escape starting (with its `\`) at `index`.
+fn escape_end(bytes: &[u8], index: usize) -> Fast<usize> {
+    match bytes.get(index + 1) {
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(index + 2),
+        Some(b'u') => {
+            let hex = bytes.get(index + 2..index + 6).ok_or(GiveUp)?;
+            let mut unit = 0u32;
+            for &digit in hex {
+                unit = unit * 16 + char::from(digit).to_digit(16).ok_or(GiveUp)?;
+            }
+            if (0xD800..=0xDFFF).contains(&unit) {
+                return Err(GiveUp);
+            }
+            Ok(index + 6)
+        }
+        _ => Err(GiveUp),
+    }
+}
+
+#[cfg(test)]
+mod tests;
