@@ -187,10 +187,11 @@ pub fn parse(payload: &VerifiedPayload<'_>) -> Result<Callback, ParseError> {
 /// # Errors
 /// [`ParseError`] with the body, path and position when the body is not a callback.
 pub fn parse_unverified(body: &[u8]) -> Result<Callback, ParseError> {
-    match crate::fast::parse(body) {
-        Some(callback) => Ok(callback),
-        None => parse_reference(body),
+    let mut callback = crate::fast::empty_callback();
+    if crate::fast::parse_into(body, &mut callback) {
+        return Ok(callback);
     }
+    parse_reference(body)
 }
 
 /// The reference parse: the duplicated-member check, then serde_json with the types'

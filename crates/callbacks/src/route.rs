@@ -54,7 +54,7 @@ pub struct Route<'a> {
     /// The first known notification key and its value's bytes (not yet checked).
     notification: Option<(Cow<'a, str>, &'a [u8])>,
     /// Every other top-level field outside the envelope, in arrival order.
-    unrecognized: Vec<(Cow<'a, str>, &'a RawValue)>,
+    unrecognized: Vec<(Cow<'a, str>, &'a str)>,
 }
 
 impl<'a> Route<'a> {
@@ -129,7 +129,7 @@ impl<'a> Route<'a> {
     pub fn other_fields(&self) -> impl ExactSizeIterator<Item = (&str, &'a str)> + '_ {
         self.unrecognized
             .iter()
-            .map(|(key, raw)| (key.as_ref(), raw.get()))
+            .map(|(key, raw)| (key.as_ref(), *raw))
     }
 
     /// The typed event, as [`crate::parse`] gives it in [`Callback::event`].
@@ -175,7 +175,7 @@ impl<'a> Route<'a> {
     fn owned_unrecognized(&self) -> Vec<(String, RawJson)> {
         self.unrecognized
             .iter()
-            .map(|(key, raw)| (key.clone().into_owned(), RawJson::from_raw_value(raw)))
+            .map(|(key, raw)| (key.clone().into_owned(), RawJson::from_checked_text(raw)))
             .collect()
     }
 }
@@ -213,6 +213,9 @@ pub fn parse_route<'a>(payload: &VerifiedPayload<'a>) -> Result<Route<'a>, Parse
 /// one JSON object, holds a duplicated member, or its envelope does not fit the callback
 /// shape.
 pub fn parse_route_unverified(body: &[u8]) -> Result<Route<'_>, ParseError> {
+    if let Some(parts) = crate::fast::route_parts(body) {
+        return Ok(parts.into_route(body));
+    }
     let mut top = TopLevel {
         members: [TopMember::default(); TOP_MEMBERS],
         count: 0,
@@ -266,7 +269,7 @@ fn quick_route<'a>(body: &'a [u8], top: &TopLevel) -> Option<Result<RouteParts<'
                     Ok(())
                 }
                 _ => serde_json::from_slice::<&RawValue>(value)
-                    .map(|raw| parts.unrecognized.push((Cow::Borrowed(name), raw)))
+                    .map(|raw| parts.unrecognized.push((Cow::Borrowed(name), raw.get())))
                     .map_err(|_| ()),
             },
         };
@@ -307,17 +310,19 @@ fn timestamp(value: &[u8]) -> Result<Option<Timestamp>, ()> {
     }
 }
 
-/// What [`RouteVisitor`] or [`quick_route`] reads; the body is added afterwards.
+/// What the single pass, [`RouteVisitor`] or [`quick_route`] reads; the body is added
+/// afterwards.
 #[derive(Default)]
-struct RouteParts<'a> {
-    app_id: Option<Cow<'a, str>>,
-    project_id: Option<Cow<'a, str>>,
-    accepted_time: Option<Option<Timestamp>>,
-    event_time: Option<Option<Timestamp>>,
-    message_metadata: Option<Option<Key<'a>>>,
-    correlation_id: Option<Option<Key<'a>>>,
-    notification: Option<(Trigger, Cow<'a, str>, &'a [u8])>,
-    unrecognized: Vec<(Cow<'a, str>, &'a RawValue)>,
+pub(crate) struct RouteParts<'a> {
+    pub(crate) app_id: Option<Cow<'a, str>>,
+    pub(crate) project_id: Option<Cow<'a, str>>,
+    pub(crate) accepted_time: Option<Option<Timestamp>>,
+    pub(crate) event_time: Option<Option<Timestamp>>,
+    pub(crate) message_metadata: Option<Option<Key<'a>>>,
+    pub(crate) correlation_id: Option<Option<Key<'a>>>,
+    pub(crate) notification: Option<(Trigger, Cow<'a, str>, &'a [u8])>,
+    /// Other top-level members: name and JSON text (one value, no surrounding whitespace).
+    pub(crate) unrecognized: Vec<(Cow<'a, str>, &'a str)>,
 }
 
 impl<'a> RouteParts<'a> {
@@ -328,7 +333,7 @@ impl<'a> RouteParts<'a> {
                 let key = self
                     .unrecognized
                     .iter()
-                    .find(|(_, raw)| raw.get().trim_start().starts_with('{'))
+                    .find(|(_, raw)| raw.starts_with('{'))
                     .or(self.unrecognized.first())
                     .map(|(key, _)| key.as_ref())
                     .unwrap_or_default();
@@ -388,7 +393,10 @@ impl<'de> Visitor<'de> for RouteVisitor {
                         let raw: &'de RawValue = map.next_value()?;
                         parts.notification = Some((trigger, key, raw.get().as_bytes()));
                     }
-                    _ => parts.unrecognized.push((key, map.next_value()?)),
+                    _ => {
+                        let raw: &'de RawValue = map.next_value()?;
+                        parts.unrecognized.push((key, raw.get()));
+                    }
                 },
             }
         }

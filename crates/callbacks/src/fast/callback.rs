@@ -10,21 +10,12 @@ use crate::raw_json::RawJson;
 
 impl<'a> FastRead<'a> for Callback {
     fn read(cursor: &mut Cursor<'a>) -> Fast<Self> {
-        let mut callback = Callback {
-            app_id: String::new(),
-            project_id: String::new(),
-            accepted_time: None,
-            event_time: None,
-            message_metadata: None,
-            correlation_id: None,
-            event: Event::Unknown(UnknownEvent::default()),
-            unrecognized_fields: Vec::new(),
-        };
+        let mut callback = empty_callback();
         Self::read_in_place(&mut callback, cursor)?;
         Ok(callback)
     }
 
-    /// `callback` holds empty envelope fields and an empty [`Event::Unknown`].
+    /// `callback` holds [`empty_callback`].
     fn read_in_place(callback: &mut Self, cursor: &mut Cursor<'a>) -> Fast<()> {
         let mut seen = Seen::default();
         let mut has_event = false;
@@ -80,6 +71,21 @@ impl<'a> FastRead<'a> for Callback {
             callback.event = unknown_event(&mut callback.unrecognized_fields);
         }
         Ok(())
+    }
+}
+
+/// A callback with empty envelope fields and an empty [`Event::Unknown`]: where the reader
+/// starts.
+pub(crate) fn empty_callback() -> Callback {
+    Callback {
+        app_id: String::new(),
+        project_id: String::new(),
+        accepted_time: None,
+        event_time: None,
+        message_metadata: None,
+        correlation_id: None,
+        event: Event::Unknown(UnknownEvent::default()),
+        unrecognized_fields: Vec::new(),
     }
 }
 

@@ -16,16 +16,32 @@ mod contact;
 mod contact_message;
 pub(crate) mod cursor;
 pub(crate) mod read;
+mod route;
 mod structs;
 
 use crate::events::Callback;
 use cursor::Cursor;
 use read::FastRead;
 
-/// The callback in `body`, or `None` when the single pass gives up.
-pub(crate) fn parse(body: &[u8]) -> Option<Callback> {
-    let text = std::str::from_utf8(body).ok()?;
+#[cfg(test)]
+mod tests;
+
+/// Reads the callback in `body` into `callback` (which holds [`empty_callback`]); `false`
+/// when the single pass gives up, leaving `callback` in an unspecified state.
+pub(crate) fn parse_into(body: &[u8], callback: &mut Callback) -> bool {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return false;
+    };
     let mut cursor = Cursor::new(text);
-    let callback = Callback::read(&mut cursor).ok()?;
-    cursor.at_end().then_some(callback)
+    Callback::read_in_place(callback, &mut cursor).is_ok() && cursor.at_end()
 }
+
+/// The callback in `body`, or `None` when the single pass gives up.
+#[cfg(test)]
+pub(crate) fn parse(body: &[u8]) -> Option<Callback> {
+    let mut callback = empty_callback();
+    parse_into(body, &mut callback).then_some(callback)
+}
+
+pub(crate) use callback::empty_callback;
+pub(crate) use route::route_parts;

@@ -1,0 +1,1 @@
+//! The single pass against the reference parse.
