@@ -213,9 +213,15 @@ pub fn parse_route<'a>(payload: &VerifiedPayload<'a>) -> Result<Route<'a>, Parse
 /// one JSON object, holds a duplicated member, or its envelope does not fit the callback
 /// shape.
 pub fn parse_route_unverified(body: &[u8]) -> Result<Route<'_>, ParseError> {
-    if let Some(parts) = crate::fast::route_parts(body) {
-        return Ok(parts.into_route(body));
+    match crate::fast::route_parts(body) {
+        Some(parts) => Ok(parts.into_route(body)),
+        None => route_reference(body),
     }
+}
+
+/// The reference routing path: the quick top-level scan, or serde reading the top level.
+/// [`parse_route_unverified`] takes it whenever the single pass gives up.
+pub(crate) fn route_reference(body: &[u8]) -> Result<Route<'_>, ParseError> {
     let mut top = TopLevel {
         members: [TopMember::default(); TOP_MEMBERS],
         count: 0,
@@ -326,7 +332,7 @@ pub(crate) struct RouteParts<'a> {
 }
 
 impl<'a> RouteParts<'a> {
-    fn into_route(self, body: &'a [u8]) -> Route<'a> {
+    pub(crate) fn into_route(self, body: &'a [u8]) -> Route<'a> {
         let (trigger, notification) = match self.notification {
             Some((trigger, key, raw)) => (trigger, Some((key, raw))),
             None => {
