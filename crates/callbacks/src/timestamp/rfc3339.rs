@@ -22,10 +22,74 @@ const LENIENT: &[BorrowedFormatItem<'static>] = time::macros::format_description
 /// then with the [`LENIENT`] grammar. The reason names what is wrong in terms of the lenient
 /// grammar, which accepts the most.
 pub(crate) fn parse(text: &str) -> Result<Instant, String> {
+    if let Some(instant) = parse_utc(text) {
+        return Ok(instant);
+    }
     if let Ok(strict) = OffsetDateTime::parse(text, &Rfc3339) {
         return Ok((strict.unix_timestamp(), strict.nanosecond()));
     }
     parse_lenient(text)
+}
+
+/// The shape the API writes, `YYYY-MM-DDTHH:MM:SS[.F{1,9}]Z`, read without a format
+/// description: the digits are taken by position and `time` checks the calendar and the
+/// clock. `None` for any other text (including a leap second), which goes the general way.
+pub(crate) fn parse_utc(text: &str) -> Option<Instant> {
+    let bytes = text.as_bytes();
+    let (head, tail) = bytes.split_at_checked(19)?;
+    let [
+        y1,
+        y2,
+        y3,
+        y4,
+        b'-',
+        mo1,
+        mo2,
+        b'-',
+        d1,
+        d2,
+        b'T',
+        h1,
+        h2,
+        b':',
+        mi1,
+        mi2,
+        b':',
+        s1,
+        s2,
+    ] = *head
+    else {
+        return None;
+    };
+    let digits = |pair: [u8; 2]| -> Option<u8> {
+        let [tens, ones] = pair;
+        (tens.is_ascii_digit() && ones.is_ascii_digit()).then(|| (tens - b'0') * 10 + (ones - b'0'))
+    };
+    let year = i32::from(digits([y1, y2])?) * 100 + i32::from(digits([y3, y4])?);
+    let month = time::Month::try_from(digits([mo1, mo2])?).ok()?;
+    let second = digits([s1, s2])?;
+    if second > 59 {
+        return None;
+    }
+    let nanos = match tail {
+        [b'Z'] => 0,
+        [b'.', fraction @ .., b'Z'] if (1..=9).contains(&fraction.len()) => {
+            let mut nanos = 0u32;
+            for &digit in fraction {
+                if !digit.is_ascii_digit() {
+                    return None;
+                }
+                nanos = nanos * 10 + u32::from(digit - b'0');
+            }
+            nanos * 10u32.pow(9 - fraction.len() as u32)
+        }
+        _ => return None,
+    };
+    let date = time::Date::from_calendar_date(year, month, digits([d1, d2])?).ok()?;
+    let clock =
+        time::Time::from_hms_nano(digits([h1, h2])?, digits([mi1, mi2])?, second, nanos).ok()?;
+    let instant = PrimitiveDateTime::new(date, clock).assume_utc();
+    Some((instant.unix_timestamp(), instant.nanosecond()))
 }
 
 fn parse_lenient(text: &str) -> Result<Instant, String> {

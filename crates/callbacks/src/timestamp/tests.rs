@@ -423,3 +423,89 @@ proptest! {
         }
     }
 }
+
+/// Texts in the API's shape, with every field drawn beyond its range too (month 13, day 31
+/// of a short month, hour 24, second 60, fractions of 1 to 10 digits, lower-case letters).
+fn utc_shaped() -> impl Strategy<Value = String> {
+    (
+        0u32..10_000,
+        0u32..14,
+        0u32..33,
+        prop::sample::select(vec!["T", "t", " "]),
+        0u32..26,
+        0u32..61,
+        0u32..62,
+        prop::option::of("[0-9]{1,10}"),
+        prop::sample::select(vec!["Z", "z", "+00:00", ""]),
+    )
+        .prop_map(|(year, month, day, t, hour, minute, second, fraction, zone)| {
+            let fraction = fraction.map(|digits| format!(".{digits}")).unwrap_or_default();
+            format!("{year:04}-{month:02}-{day:02}{t}{hour:02}:{minute:02}:{second:02}{fraction}{zone}")
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    /// The positional reader of the API's shape gives what the `time` crate's RFC 3339 parser
+    /// gives, and declines whatever that parser refuses.
+    #[test]
+    fn the_positional_reader_agrees_with_the_time_crate(text in utc_shaped()) {
+        let oracle = time::OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339)
+            .map(|instant| (instant.unix_timestamp(), instant.nanosecond()));
+        // The shape, restated: `T` at byte 10, `Z` last, seconds below 60, 0 or 1 to 9
+        // fraction digits.
+        let fraction = text.split_once('.').map(|(_, rest)| rest.len() - 1);
+        let api_shape = text.get(10..11) == Some("T")
+            && text.ends_with('Z')
+            && text.get(17..19) != Some("60")
+            && fraction.is_none_or(|digits| (1..=9).contains(&digits));
+        match super::rfc3339::parse_utc(&text) {
+            Some(instant) => {
+                prop_assert!(api_shape, "read {text}");
+                prop_assert_eq!(Ok(instant), oracle.map_err(|e| e.to_string()));
+            }
+            None => prop_assert!(
+                oracle.is_err() || !api_shape,
+                "declined {text}, which the time crate reads"
+            ),
+        }
+    }
+}
+
+#[test]
+fn the_positional_reader_takes_the_api_shapes() {
+    use super::rfc3339::parse_utc;
+    // 2020-11-17T16:05:45Z is 1605629145 seconds after the epoch (18583 days × 86400
+    // + 16 h 5 min 45 s).
+    assert_eq!(parse_utc("2020-11-17T16:05:45Z"), Some((1_605_629_145, 0)));
+    assert_eq!(
+        parse_utc("2020-11-17T16:05:45.7Z"),
+        Some((1_605_629_145, 700_000_000))
+    );
+    assert_eq!(
+        parse_utc("2020-11-17T16:05:45.724083Z"),
+        Some((1_605_629_145, 724_083_000))
+    );
+    assert_eq!(
+        parse_utc("2020-11-17T16:05:45.000000001Z"),
+        Some((1_605_629_145, 1))
+    );
+    // 2024 is a leap year, 2023 is not, 2100 is not.
+    assert!(parse_utc("2024-02-29T00:00:00Z").is_some());
+    assert_eq!(parse_utc("2023-02-29T00:00:00Z"), None);
+    assert_eq!(parse_utc("2100-02-29T00:00:00Z"), None);
+    for other in [
+        "2020-11-17T16:05:45+00:00",
+        "2020-11-17T16:05:45",
+        "2020-11-17t16:05:45Z",
+        "2020-11-17T16:05:60Z",
+        "2020-11-17T16:05:45.Z",
+        "2020-11-17T16:05:45.1234567890Z",
+        "2020-11-17T24:00:00Z",
+        "2020-13-17T16:05:45Z",
+        "+020-11-17T16:05:45Z",
+    ] {
+        assert_eq!(parse_utc(other), None, "{other}");
+    }
+}
