@@ -19,9 +19,9 @@ pub(crate) type Fast<T> = Result<T, GiveUp>;
 /// the cursor accepts, serde_json accepts too.
 const MAX_DEPTH: u32 = 64;
 
-/// Members of one skipped object whose names are compared one by one; an object with more
-/// goes to the reference path (which uses a hash set).
-const SKIPPED_OBJECT_MEMBERS: usize = 32;
+/// Members of one object whose names are compared one by one; an object with more goes to
+/// the reference path (which compares them through a hash set).
+const MAX_OBJECT_MEMBERS: usize = 64;
 
 /// A JSON string as it stands in the body: the text between the quotes, and whether it holds
 /// an escape (then the text is not yet the string's value).
@@ -316,28 +316,45 @@ impl<'a> Cursor<'a> {
 
 /// The member names of one object, compared as text (names hold no escapes here: a name
 /// with one gives up before it gets here). Inserting a name already present gives up.
+///
+/// The first names live inline (so an ordinary object costs no allocation and little
+/// set-up); more spill to a vector, and an object with very many members gives up (the
+/// reference path compares those through a hash set).
 pub(crate) struct NameSet<'a> {
-    names: [&'a str; SKIPPED_OBJECT_MEMBERS],
+    inline: [&'a str; INLINE_NAMES],
     count: usize,
+    spilled: Vec<&'a str>,
 }
+
+/// Names of one object kept without allocation.
+const INLINE_NAMES: usize = 8;
 
 impl<'a> NameSet<'a> {
     /// An empty set.
     #[inline]
     pub(crate) fn new() -> Self {
         Self {
-            names: [""; SKIPPED_OBJECT_MEMBERS],
+            inline: [""; INLINE_NAMES],
             count: 0,
+            spilled: Vec::new(),
         }
     }
 
-    /// Adds `name`; gives up when it is there already or the set is full.
+    /// Adds `name`; gives up when it is there already or the object has very many members.
     #[inline]
     pub(crate) fn insert(&mut self, name: &'a str) -> Fast<()> {
-        if self.count == SKIPPED_OBJECT_MEMBERS || self.names[..self.count].contains(&name) {
+        let inline = self.count.min(INLINE_NAMES);
+        if self.inline[..inline].contains(&name) {
             return Err(GiveUp);
         }
-        self.names[self.count] = name;
+        if self.count < INLINE_NAMES {
+            self.inline[self.count] = name;
+        } else {
+            if self.count == MAX_OBJECT_MEMBERS || self.spilled.contains(&name) {
+                return Err(GiveUp);
+            }
+            self.spilled.push(name);
+        }
         self.count += 1;
         Ok(())
     }

@@ -7,7 +7,7 @@
 //! explains. It never accepts a body the reference refuses. It gives up on every error and
 //! on a few rare, legal forms it does not handle itself (a member name holding an escape,
 //! invalid UTF-8 anywhere in the body, nesting deeper than 64, an object
-//! with more than 32 members that are not fields of a typed struct); those bodies cost one
+//! with more than 64 members that are not fields of a typed struct); those bodies cost one
 //! extra attempt. The differential tests compare both paths on every payload they have and
 //! on generated ones.
 

@@ -104,6 +104,22 @@ fn duplicated_members_give_up_at_any_depth() {
     assert!(names.insert("x").is_ok());
     assert!(names.insert("y").is_ok());
     assert_eq!(names.insert("x"), Err(GiveUp));
+    // Past the inline names, and up to the limit.
+    let many: Vec<String> = (0..64).map(|i| format!("n{i}")).collect();
+    let mut names = NameSet::new();
+    for name in &many {
+        assert!(names.insert(name).is_ok(), "{name}");
+    }
+    assert_eq!(names.insert("n3"), Err(GiveUp));
+    assert_eq!(names.insert("n40"), Err(GiveUp));
+    assert_eq!(names.insert("n64"), Err(GiveUp), "more than 64 members");
+    let mut names = NameSet::new();
+    for name in &many[..20] {
+        assert!(names.insert(name).is_ok(), "{name}");
+    }
+    assert_eq!(names.insert("n19"), Err(GiveUp));
+    assert_eq!(names.insert("n7"), Err(GiveUp));
+    assert!(names.insert("n20").is_ok());
 }
 
 #[test]
