@@ -60,13 +60,13 @@ impl<'a> Cursor<'a> {
     #[inline]
     pub(crate) fn peek(&mut self) -> Option<u8> {
         let bytes = self.bytes();
-        while let Some(&byte) = bytes.get(self.position) {
-            if !matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {
-                return Some(byte);
+        match bytes.get(self.position) {
+            Some(b' ' | b'\n' | b'\r' | b'\t') => {
+                self.position = whitespace_end(bytes, self.position + 1);
+                bytes.get(self.position).copied()
             }
-            self.position += 1;
+            next => next.copied(),
         }
-        None
     }
 
     /// Reads `byte` (after whitespace).
@@ -357,6 +357,29 @@ impl<'a> NameSet<'a> {
         }
         self.count += 1;
         Ok(())
+    }
+}
+
+/// The first index from `index` on that is not JSON whitespace (or the length). Runs of
+/// spaces (indentation) are taken eight at a time.
+fn whitespace_end(bytes: &[u8], mut index: usize) -> usize {
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    loop {
+        if let Some(chunk) = bytes
+            .get(index..index + 8)
+            .and_then(|chunk| <[u8; 8]>::try_from(chunk).ok())
+        {
+            let differs = u64::from_le_bytes(chunk) ^ SPACES;
+            if differs == 0 {
+                index += 8;
+                continue;
+            }
+            index += (differs.trailing_zeros() / 8) as usize;
+        }
+        match bytes.get(index) {
+            Some(b' ' | b'\n' | b'\r' | b'\t') => index += 1,
+            _ => return index,
+        }
     }
 }
 

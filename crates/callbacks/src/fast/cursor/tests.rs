@@ -88,6 +88,12 @@ fn values_are_cut_without_surrounding_whitespace() {
         Ok("{ \"a\" : [ 1 , { \"b\" : null } ] , \"c\" : \"x\" }")
     );
     assert!(cursor.at_end());
+    // Indentation runs of every length around the eight-byte steps, tabs and line ends.
+    for run in 0..20 {
+        let pad = " ".repeat(run);
+        let text = format!("{pad}{{\n{pad}\"a\":\t{pad}[1,\r\n{pad}2]{pad}}}{pad}");
+        assert_eq!(skip_whole(&text), Ok(text.trim_matches([' ', '\n'])), "{run}");
+    }
 }
 
 #[test]
