@@ -4,7 +4,7 @@
 
 use crate::events::callback::unknown_event;
 use crate::events::{Callback, Event, Trigger, UnknownEvent};
-use crate::fast::cursor::{Cursor, Fast, GiveUp, NameSet};
+use crate::fast::cursor::{Cursor, Fast, GiveUp, LazyNameSet};
 use crate::fast::read::FastRead;
 use crate::raw_json::RawJson;
 
@@ -19,7 +19,7 @@ impl<'a> FastRead<'a> for Callback {
     fn read_in_place(callback: &mut Self, cursor: &mut Cursor<'a>) -> Fast<()> {
         let mut seen = Seen::default();
         let mut has_event = false;
-        let mut others = NameSet::new();
+        let mut others = LazyNameSet::default();
         if cursor.open_object()? {
             loop {
                 let name = cursor.member_name()?;

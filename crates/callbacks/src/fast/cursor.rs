@@ -57,7 +57,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next byte that is not JSON whitespace, left unread; `None` at the end.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn peek(&mut self) -> Option<u8> {
         let bytes = self.bytes();
         match bytes.get(self.position) {
@@ -70,7 +70,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads `byte` (after whitespace).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn eat(&mut self, byte: u8) -> Fast<()> {
         if self.peek() == Some(byte) {
             self.position += 1;
@@ -86,7 +86,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads `null` if it comes next, and says whether it did.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn null(&mut self) -> Fast<bool> {
         if self.peek() == Some(b'n') {
             self.literal(b"null")?;
@@ -123,11 +123,10 @@ impl<'a> Cursor<'a> {
         let start = self.position;
         let (end, escaped) = string_end(self.bytes(), start + 1)?;
         self.position = end + 1;
-        // `start` and `end` are quotes, so both cuts fall on character boundaries.
-        let quoted = self.text.get(start..=end).ok_or(GiveUp)?;
+        // `start` and `end` are quotes, so the cuts fall on character boundaries.
         Ok(RawStr {
-            inner: &quoted[1..quoted.len() - 1],
-            quoted,
+            inner: self.text.get(start + 1..end).ok_or(GiveUp)?,
+            quoted: self.text.get(start..=end).ok_or(GiveUp)?,
             escaped,
         })
     }
@@ -146,7 +145,7 @@ impl<'a> Cursor<'a> {
 
     /// After a member's value: `true` when another member follows (the `,` is read), `false`
     /// when the object ends (the `}` is read).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn next_member(&mut self) -> Fast<bool> {
         match self.peek() {
             Some(b',') => {
@@ -321,6 +320,9 @@ impl<'a> Cursor<'a> {
 /// set-up); more spill to a vector, and an object with very many members gives up (the
 /// reference path compares those through a hash set).
 pub(crate) struct NameSet<'a> {
+    /// [`name_key`] of each inline name: compared first, so that most comparisons are one
+    /// integer comparison.
+    keys: [u64; INLINE_NAMES],
     inline: [&'a str; INLINE_NAMES],
     count: usize,
     spilled: Vec<&'a str>,
@@ -334,6 +336,7 @@ impl<'a> NameSet<'a> {
     #[inline]
     pub(crate) fn new() -> Self {
         Self {
+            keys: [0; INLINE_NAMES],
             inline: [""; INLINE_NAMES],
             count: 0,
             spilled: Vec::new(),
@@ -343,11 +346,15 @@ impl<'a> NameSet<'a> {
     /// Adds `name`; gives up when it is there already or the object has very many members.
     #[inline]
     pub(crate) fn insert(&mut self, name: &'a str) -> Fast<()> {
+        let key = name_key(name);
         let inline = self.count.min(INLINE_NAMES);
-        if self.inline[..inline].contains(&name) {
-            return Err(GiveUp);
+        for (index, known) in self.keys[..inline].iter().enumerate() {
+            if *known == key && self.inline[index] == name {
+                return Err(GiveUp);
+            }
         }
         if self.count < INLINE_NAMES {
+            self.keys[self.count] = key;
             self.inline[self.count] = name;
         } else {
             if self.count == MAX_OBJECT_MEMBERS || self.spilled.contains(&name) {
@@ -358,6 +365,37 @@ impl<'a> NameSet<'a> {
         self.count += 1;
         Ok(())
     }
+}
+
+/// A [`NameSet`] made only when the first name comes: for the members of a typed struct
+/// that are not its fields, which ordinary payloads do not have.
+#[derive(Default)]
+pub(crate) struct LazyNameSet<'a>(Option<NameSet<'a>>);
+
+impl<'a> LazyNameSet<'a> {
+    /// Adds `name`; gives up when it is there already (see [`NameSet::insert`]).
+    #[inline]
+    pub(crate) fn insert(&mut self, name: &'a str) -> Fast<()> {
+        self.0.get_or_insert_with(NameSet::new).insert(name)
+    }
+}
+
+/// A number that differs for two names whenever their first eight bytes or their lengths
+/// differ (equal numbers still need the names compared).
+#[inline]
+fn name_key(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let head = match bytes.get(..8) {
+        Some(head) => head
+            .iter()
+            .rev()
+            .fold(0, |word, &byte| word << 8 | u64::from(byte)),
+        None => bytes
+            .iter()
+            .rev()
+            .fold(0, |word, &byte| word << 8 | u64::from(byte)),
+    };
+    head ^ (bytes.len() as u64).rotate_right(7)
 }
 
 /// The first index from `index` on that is not JSON whitespace (or the length). Runs of

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use crate::events::Trigger;
-use crate::fast::cursor::{Cursor, Fast, GiveUp, NameSet};
+use crate::fast::cursor::{Cursor, Fast, GiveUp, LazyNameSet};
 use crate::fast::read::{FastRead, unescape};
 use crate::route::RouteParts;
 use crate::serde_util::Key;
@@ -38,7 +38,7 @@ fn optional_text<'a>(cursor: &mut Cursor<'a>) -> Fast<Option<Key<'a>>> {
 
 fn read_parts<'a>(cursor: &mut Cursor<'a>) -> Fast<RouteParts<'a>> {
     let mut parts = RouteParts::default();
-    let mut others = NameSet::new();
+    let mut others = LazyNameSet::default();
     if !cursor.open_object()? {
         return Ok(parts);
     }

@@ -15,7 +15,7 @@ use crate::events::{
     ProductResponseMessage, RecordNotification, ReplyTo, SmartConversationNotification,
     TextMessage, UnsupportedCallback,
 };
-use crate::fast::cursor::{Cursor, Fast, GiveUp, NameSet};
+use crate::fast::cursor::{Cursor, Fast, GiveUp, LazyNameSet};
 use crate::fast::read::FastRead;
 
 /// Implements [`FastRead`] for a struct whose `Deserialize` is derived with unknown members
@@ -43,7 +43,7 @@ macro_rules! fast_struct {
                 #[repr(u32)]
                 enum Field { $($field),* }
                 let mut seen = 0u64;
-                let mut others = NameSet::new();
+                let mut others = LazyNameSet::default();
                 if cursor.open_object()? {
                     loop {
                         let name = cursor.member_name()?;

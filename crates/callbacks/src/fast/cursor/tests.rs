@@ -92,7 +92,11 @@ fn values_are_cut_without_surrounding_whitespace() {
     for run in 0..20 {
         let pad = " ".repeat(run);
         let text = format!("{pad}{{\n{pad}\"a\":\t{pad}[1,\r\n{pad}2]{pad}}}{pad}");
-        assert_eq!(skip_whole(&text), Ok(text.trim_matches([' ', '\n'])), "{run}");
+        assert_eq!(
+            skip_whole(&text),
+            Ok(text.trim_matches([' ', '\n'])),
+            "{run}"
+        );
     }
 }
 
