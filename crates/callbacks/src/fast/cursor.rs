@@ -320,9 +320,6 @@ impl<'a> Cursor<'a> {
 /// set-up); more spill to a vector, and an object with very many members gives up (the
 /// reference path compares those through a hash set).
 pub(crate) struct NameSet<'a> {
-    /// [`name_key`] of each inline name: compared first, so that most comparisons are one
-    /// integer comparison.
-    keys: [u64; INLINE_NAMES],
     inline: [&'a str; INLINE_NAMES],
     count: usize,
     spilled: Vec<&'a str>,
@@ -336,7 +333,6 @@ impl<'a> NameSet<'a> {
     #[inline]
     pub(crate) fn new() -> Self {
         Self {
-            keys: [0; INLINE_NAMES],
             inline: [""; INLINE_NAMES],
             count: 0,
             spilled: Vec::new(),
@@ -346,15 +342,11 @@ impl<'a> NameSet<'a> {
     /// Adds `name`; gives up when it is there already or the object has very many members.
     #[inline]
     pub(crate) fn insert(&mut self, name: &'a str) -> Fast<()> {
-        let key = name_key(name);
         let inline = self.count.min(INLINE_NAMES);
-        for (index, known) in self.keys[..inline].iter().enumerate() {
-            if *known == key && self.inline[index] == name {
-                return Err(GiveUp);
-            }
+        if self.inline[..inline].iter().any(|known| known.len() == name.len() && *known == name) {
+            return Err(GiveUp);
         }
         if self.count < INLINE_NAMES {
-            self.keys[self.count] = key;
             self.inline[self.count] = name;
         } else {
             if self.count == MAX_OBJECT_MEMBERS || self.spilled.contains(&name) {
@@ -378,24 +370,6 @@ impl<'a> LazyNameSet<'a> {
     pub(crate) fn insert(&mut self, name: &'a str) -> Fast<()> {
         self.0.get_or_insert_with(NameSet::new).insert(name)
     }
-}
-
-/// A number that differs for two names whenever their first eight bytes or their lengths
-/// differ (equal numbers still need the names compared).
-#[inline]
-fn name_key(name: &str) -> u64 {
-    let bytes = name.as_bytes();
-    let head = match bytes.get(..8) {
-        Some(head) => head
-            .iter()
-            .rev()
-            .fold(0, |word, &byte| word << 8 | u64::from(byte)),
-        None => bytes
-            .iter()
-            .rev()
-            .fold(0, |word, &byte| word << 8 | u64::from(byte)),
-    };
-    head ^ (bytes.len() as u64).rotate_right(7)
 }
 
 /// The first index from `index` on that is not JSON whitespace (or the length). Runs of
