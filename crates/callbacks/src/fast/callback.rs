@@ -4,7 +4,7 @@
 
 use crate::events::callback::unknown_event;
 use crate::events::{Callback, Event, Trigger, UnknownEvent};
-use crate::fast::cursor::{Cursor, Fast, GiveUp, LazyNameSet};
+use crate::fast::cursor::{Cursor, Fast, GiveUp};
 use crate::fast::read::FastRead;
 use crate::raw_json::RawJson;
 
@@ -19,7 +19,7 @@ impl<'a> FastRead<'a> for Callback {
     fn read_in_place(callback: &mut Self, cursor: &mut Cursor<'a>) -> Fast<()> {
         let mut seen = Seen::default();
         let mut has_event = false;
-        let mut others = LazyNameSet::default();
+        let others = cursor.names();
         if cursor.open_object()? {
             loop {
                 let name = cursor.member_name()?;
@@ -49,7 +49,7 @@ impl<'a> FastRead<'a> for Callback {
                         callback.correlation_id = FastRead::read(cursor)?;
                     }
                     _ => {
-                        others.insert(name)?;
+                        cursor.add_name(others, name)?;
                         match Trigger::from_notification_key(name) {
                             Some(trigger) if !has_event => {
                                 has_event = true;
@@ -65,6 +65,7 @@ impl<'a> FastRead<'a> for Callback {
                     break;
                 }
             }
+            cursor.end_names(others);
             cursor.close_object();
         }
         if !has_event {

@@ -3,18 +3,18 @@
 //! unknown member is kept only while no content kind has been seen).
 
 use crate::events::{ContactMessage, ContactMessageContent};
-use crate::fast::cursor::{Cursor, Fast, GiveUp, NameSet};
+use crate::fast::cursor::{Cursor, Fast, GiveUp};
 use crate::fast::read::FastRead;
 use crate::raw_json::RawJson;
 
 impl<'a> FastRead<'a> for ContactMessage {
     fn read(cursor: &mut Cursor<'a>) -> Fast<Self> {
         let mut message = ContactMessage::default();
-        let mut names = NameSet::new();
+        let names = cursor.names();
         if cursor.open_object()? {
             loop {
                 let name = cursor.member_name()?;
-                names.insert(name)?;
+                cursor.add_name(names, name)?;
                 let content = match name {
                     "reply_to" => {
                         message.reply_to = FastRead::read(cursor)?;
@@ -65,6 +65,7 @@ impl<'a> FastRead<'a> for ContactMessage {
                     break;
                 }
             }
+            cursor.end_names(names);
             cursor.close_object();
         }
         Ok(message)

@@ -21,7 +21,7 @@ const MAX_DEPTH: u32 = 64;
 
 /// Members of one object whose names are compared one by one; an object with more goes to
 /// the reference path (which compares them through a hash set).
-const MAX_OBJECT_MEMBERS: usize = 64;
+pub(crate) const MAX_OBJECT_MEMBERS: usize = 64;
 
 /// A JSON string as it stands in the body: the text between the quotes, and whether it holds
 /// an escape (then the text is not yet the string's value).
@@ -36,11 +36,28 @@ pub(crate) struct RawStr<'a> {
 }
 
 /// A position in a UTF-8 body.
+///
+/// It also keeps the member names of the objects being read, one stack for all of them (an
+/// object's names sit above those of the objects around it and go when it closes), so that
+/// an object costs no set-up of its own: see [`Cursor::names`].
 pub(crate) struct Cursor<'a> {
     text: &'a str,
     position: usize,
     depth: u32,
+    /// The first names of the stack.
+    names: [&'a str; STACKED_NAMES],
+    /// How many names the stack holds.
+    name_count: usize,
+    /// The names past the first [`STACKED_NAMES`].
+    more_names: Vec<&'a str>,
 }
+
+/// Names kept on the cursor without allocation.
+const STACKED_NAMES: usize = 24;
+
+/// Where the names of one object start on the cursor's name stack ([`Cursor::names`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Names(usize);
 
 impl<'a> Cursor<'a> {
     /// A cursor at the start of `text`.
@@ -49,7 +66,50 @@ impl<'a> Cursor<'a> {
             text,
             position: 0,
             depth: 0,
+            names: [""; STACKED_NAMES],
+            name_count: 0,
+            more_names: Vec::new(),
         }
+    }
+
+    /// Starts the names of an object: [`Cursor::add_name`] compares a name with those added
+    /// since, and [`Cursor::end_names`] drops them.
+    #[inline(always)]
+    pub(crate) fn names(&self) -> Names {
+        Names(self.name_count)
+    }
+
+    /// Adds `name` to the names of `object`; gives up when it is there already, or when the
+    /// object has more than [`MAX_OBJECT_MEMBERS`] (the reference path compares those
+    /// through a hash set).
+    #[inline]
+    pub(crate) fn add_name(&mut self, object: Names, name: &'a str) -> Fast<()> {
+        if self.name_count - object.0 == MAX_OBJECT_MEMBERS {
+            return Err(GiveUp);
+        }
+        for index in object.0..self.name_count {
+            let known = match self.names.get(index) {
+                Some(known) => *known,
+                None => self.more_names[index - STACKED_NAMES],
+            };
+            if known == name {
+                return Err(GiveUp);
+            }
+        }
+        match self.names.get_mut(self.name_count) {
+            Some(slot) => *slot = name,
+            None => self.more_names.push(name),
+        }
+        self.name_count += 1;
+        Ok(())
+    }
+
+    /// Drops the names of `object` (and of the objects inside it).
+    #[inline(always)]
+    pub(crate) fn end_names(&mut self, object: Names) {
+        self.name_count = object.0;
+        self.more_names
+            .truncate(object.0.saturating_sub(STACKED_NAMES));
     }
 
     fn bytes(&self) -> &'a [u8] {
@@ -124,9 +184,10 @@ impl<'a> Cursor<'a> {
         let (end, escaped) = string_end(self.bytes(), start + 1)?;
         self.position = end + 1;
         // `start` and `end` are quotes, so the cuts fall on character boundaries.
+        let quoted = self.text.get(start..=end).ok_or(GiveUp)?;
         Ok(RawStr {
-            inner: self.text.get(start + 1..end).ok_or(GiveUp)?,
-            quoted: self.text.get(start..=end).ok_or(GiveUp)?,
+            inner: quoted.get(1..quoted.len() - 1).ok_or(GiveUp)?,
+            quoted,
             escaped,
         })
     }
@@ -135,12 +196,18 @@ impl<'a> Cursor<'a> {
     /// duplicate rule compares names after unescaping; the reference path does that).
     #[inline]
     pub(crate) fn member_name(&mut self) -> Fast<&'a str> {
-        let name = self.string()?;
-        if name.escaped {
+        if self.peek() != Some(b'"') {
             return Err(GiveUp);
         }
+        let start = self.position + 1;
+        let (end, escaped) = string_end(self.bytes(), start)?;
+        if escaped {
+            return Err(GiveUp);
+        }
+        self.position = end + 1;
+        let name = self.text.get(start..end).ok_or(GiveUp)?;
         self.eat(b':')?;
-        Ok(name.inner)
+        Ok(name)
     }
 
     /// After a member's value: `true` when another member follows (the `,` is read), `false`
@@ -265,11 +332,18 @@ impl<'a> Cursor<'a> {
     /// Reads one value of any kind and gives its text (without surrounding whitespace),
     /// refusing (by giving up) a member named twice in any object inside it.
     pub(crate) fn skip_value(&mut self) -> Fast<&'a str> {
-        let first = self.peek().ok_or(GiveUp)?;
+        self.peek();
         let start = self.position;
-        match first {
+        self.skip_any()?;
+        self.text.get(start..self.position).ok_or(GiveUp)
+    }
+
+    /// [`Cursor::skip_value`] without cutting the text out.
+    fn skip_any(&mut self) -> Fast<()> {
+        match self.peek().ok_or(GiveUp)? {
             b'"' => {
-                self.string()?;
+                let (end, _) = string_end(self.bytes(), self.position + 1)?;
+                self.position = end + 1;
             }
             b'{' => self.skip_object()?,
             b'[' => self.skip_array()?,
@@ -281,21 +355,23 @@ impl<'a> Cursor<'a> {
             }
             _ => return Err(GiveUp),
         }
-        self.text.get(start..self.position).ok_or(GiveUp)
+        Ok(())
     }
 
     fn skip_object(&mut self) -> Fast<()> {
         if !self.open_object()? {
             return Ok(());
         }
-        let mut names = NameSet::new();
+        let names = self.names();
         loop {
-            names.insert(self.member_name()?)?;
-            self.skip_value()?;
+            let name = self.member_name()?;
+            self.add_name(names, name)?;
+            self.skip_any()?;
             if !self.next_member()? {
                 break;
             }
         }
+        self.end_names(names);
         self.close_object();
         Ok(())
     }
@@ -305,70 +381,11 @@ impl<'a> Cursor<'a> {
             return Ok(());
         }
         loop {
-            self.skip_value()?;
+            self.skip_any()?;
             if !self.next_element()? {
                 return Ok(());
             }
         }
-    }
-}
-
-/// The member names of one object, compared as text (names hold no escapes here: a name
-/// with one gives up before it gets here). Inserting a name already present gives up.
-///
-/// The first names live inline (so an ordinary object costs no allocation and little
-/// set-up); more spill to a vector, and an object with very many members gives up (the
-/// reference path compares those through a hash set).
-pub(crate) struct NameSet<'a> {
-    inline: [&'a str; INLINE_NAMES],
-    count: usize,
-    spilled: Vec<&'a str>,
-}
-
-/// Names of one object kept without allocation.
-const INLINE_NAMES: usize = 8;
-
-impl<'a> NameSet<'a> {
-    /// An empty set.
-    #[inline]
-    pub(crate) fn new() -> Self {
-        Self {
-            inline: [""; INLINE_NAMES],
-            count: 0,
-            spilled: Vec::new(),
-        }
-    }
-
-    /// Adds `name`; gives up when it is there already or the object has very many members.
-    #[inline]
-    pub(crate) fn insert(&mut self, name: &'a str) -> Fast<()> {
-        let inline = self.count.min(INLINE_NAMES);
-        if self.inline[..inline].iter().any(|known| known.len() == name.len() && *known == name) {
-            return Err(GiveUp);
-        }
-        if self.count < INLINE_NAMES {
-            self.inline[self.count] = name;
-        } else {
-            if self.count == MAX_OBJECT_MEMBERS || self.spilled.contains(&name) {
-                return Err(GiveUp);
-            }
-            self.spilled.push(name);
-        }
-        self.count += 1;
-        Ok(())
-    }
-}
-
-/// A [`NameSet`] made only when the first name comes: for the members of a typed struct
-/// that are not its fields, which ordinary payloads do not have.
-#[derive(Default)]
-pub(crate) struct LazyNameSet<'a>(Option<NameSet<'a>>);
-
-impl<'a> LazyNameSet<'a> {
-    /// Adds `name`; gives up when it is there already (see [`NameSet::insert`]).
-    #[inline]
-    pub(crate) fn insert(&mut self, name: &'a str) -> Fast<()> {
-        self.0.get_or_insert_with(NameSet::new).insert(name)
     }
 }
 

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use crate::events::Trigger;
-use crate::fast::cursor::{Cursor, Fast, GiveUp, LazyNameSet};
+use crate::fast::cursor::{Cursor, Fast, GiveUp};
 use crate::fast::read::{FastRead, unescape};
 use crate::route::RouteParts;
 use crate::serde_util::Key;
@@ -38,7 +38,7 @@ fn optional_text<'a>(cursor: &mut Cursor<'a>) -> Fast<Option<Key<'a>>> {
 
 fn read_parts<'a>(cursor: &mut Cursor<'a>) -> Fast<RouteParts<'a>> {
     let mut parts = RouteParts::default();
-    let mut others = LazyNameSet::default();
+    let others = cursor.names();
     if !cursor.open_object()? {
         return Ok(parts);
     }
@@ -52,7 +52,7 @@ fn read_parts<'a>(cursor: &mut Cursor<'a>) -> Fast<RouteParts<'a>> {
             "message_metadata" => once(&mut parts.message_metadata, optional_text(cursor)?)?,
             "correlation_id" => once(&mut parts.correlation_id, optional_text(cursor)?)?,
             _ => {
-                others.insert(name)?;
+                cursor.add_name(others, name)?;
                 let value = cursor.skip_value()?;
                 match Trigger::from_notification_key(name) {
                     Some(trigger) if parts.notification.is_none() => {
@@ -66,6 +66,7 @@ fn read_parts<'a>(cursor: &mut Cursor<'a>) -> Fast<RouteParts<'a>> {
             break;
         }
     }
+    cursor.end_names(others);
     cursor.close_object();
     Ok(parts)
 }

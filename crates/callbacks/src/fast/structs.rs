@@ -15,7 +15,7 @@ use crate::events::{
     ProductResponseMessage, RecordNotification, ReplyTo, SmartConversationNotification,
     TextMessage, UnsupportedCallback,
 };
-use crate::fast::cursor::{Cursor, Fast, GiveUp, LazyNameSet};
+use crate::fast::cursor::{Cursor, Fast, GiveUp};
 use crate::fast::read::FastRead;
 
 /// Implements [`FastRead`] for a struct whose `Deserialize` is derived with unknown members
@@ -43,7 +43,7 @@ macro_rules! fast_struct {
                 #[repr(u32)]
                 enum Field { $($field),* }
                 let mut seen = 0u64;
-                let mut others = LazyNameSet::default();
+                let others = cursor.names();
                 if cursor.open_object()? {
                     loop {
                         let name = cursor.member_name()?;
@@ -59,7 +59,7 @@ macro_rules! fast_struct {
                                 }
                             )*
                             _ => {
-                                others.insert(name)?;
+                                cursor.add_name(others, name)?;
                                 cursor.skip_value()?;
                             }
                         }
@@ -67,7 +67,8 @@ macro_rules! fast_struct {
                             break;
                         }
                     }
-                    cursor.close_object();
+                    cursor.end_names(others);
+ cursor.close_object();
                 }
                 let required = 0u64 $($(| 1u64 << (Field::$required as u32))*)?;
                 if seen & required != required {

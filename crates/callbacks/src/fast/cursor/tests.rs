@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use serde::de::IgnoredAny;
 
-use super::{Cursor, GiveUp, NameSet};
+use super::{Cursor, GiveUp};
 
 /// Reads `text` as one value with [`Cursor::skip_value`] and nothing after it.
 fn skip_whole(text: &str) -> Result<&str, GiveUp> {
@@ -110,26 +110,35 @@ fn duplicated_members_give_up_at_any_depth() {
         assert_eq!(skip_whole(text), Err(GiveUp), "{text}");
     }
     assert!(skip_whole(r#"{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}"#).is_ok());
-    let mut names = NameSet::new();
-    assert!(names.insert("x").is_ok());
-    assert!(names.insert("y").is_ok());
-    assert_eq!(names.insert("x"), Err(GiveUp));
-    // Past the inline names, and up to the limit.
+    // The name stack: nested objects see only their own names, siblings start afresh,
+    // names past the inline part spill and still count.
     let many: Vec<String> = (0..64).map(|i| format!("n{i}")).collect();
-    let mut names = NameSet::new();
-    for name in &many {
-        assert!(names.insert(name).is_ok(), "{name}");
+    let mut cursor = Cursor::new("");
+    let outer = cursor.names();
+    for name in &many[..30] {
+        assert!(cursor.add_name(outer, name).is_ok(), "{name}");
     }
-    assert_eq!(names.insert("n3"), Err(GiveUp));
-    assert_eq!(names.insert("n40"), Err(GiveUp));
-    assert_eq!(names.insert("n64"), Err(GiveUp), "more than 64 members");
-    let mut names = NameSet::new();
-    for name in &many[..20] {
-        assert!(names.insert(name).is_ok(), "{name}");
+    let inner = cursor.names();
+    assert!(
+        cursor.add_name(inner, "n3").is_ok(),
+        "another object may reuse a name"
+    );
+    assert_eq!(cursor.add_name(inner, "n3"), Err(GiveUp));
+    cursor.end_names(inner);
+    assert_eq!(cursor.add_name(outer, "n3"), Err(GiveUp));
+    assert_eq!(cursor.add_name(outer, "n27"), Err(GiveUp), "a spilled name");
+    for name in &many[30..] {
+        assert!(cursor.add_name(outer, name).is_ok(), "{name}");
     }
-    assert_eq!(names.insert("n19"), Err(GiveUp));
-    assert_eq!(names.insert("n7"), Err(GiveUp));
-    assert!(names.insert("n20").is_ok());
+    assert_eq!(
+        cursor.add_name(outer, "n64"),
+        Err(GiveUp),
+        "more than 64 members"
+    );
+    cursor.end_names(outer);
+    let again = cursor.names();
+    assert!(cursor.add_name(again, "n0").is_ok());
+    assert!(cursor.add_name(again, "n40").is_ok());
 }
 
 #[test]
