@@ -200,18 +200,18 @@ fn parse_table(set: &PayloadSet) -> (Vec<f64>, Vec<f64>) {
     for (label, body) in &set.payloads {
         let body = body.as_slice();
         let mut floor = || {
-            black_box(serde_json::from_slice::<serde::de::IgnoredAny>(black_box(
+            let _ = black_box(serde_json::from_slice::<serde::de::IgnoredAny>(black_box(
                 body,
             )));
         };
         let mut parse = || {
-            black_box(parse_unverified(black_box(body)));
+            let _ = black_box(parse_unverified(black_box(body)));
         };
         let mut route = || {
-            black_box(parse_route_unverified(black_box(body)));
+            let _ = black_box(parse_route_unverified(black_box(body)));
         };
         let mut serde_alone = || {
-            black_box(serde_json::from_slice::<Callback>(black_box(body)));
+            let _ = black_box(serde_json::from_slice::<Callback>(black_box(body)));
         };
         let measured = ratios(&mut [&mut floor, &mut parse, &mut route, &mut serde_alone]);
         let parse_allocations = allocations(|| drop(black_box(parse_unverified(body))));

@@ -76,16 +76,3 @@ pub use verify::{
     HeaderSource, NonceProblem, ReplayGuard, SignatureHeader, VerifiedPayload, Verifier,
     VerifyError, sign, signature_headers,
 };
-#[doc(hidden)]
-pub fn __skip(body: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(body) else {
-        return false;
-    };
-    let mut cursor = fast::cursor::Cursor::new(text);
-    cursor.skip_value().is_ok()
-}
-#[doc(hidden)]
-pub fn __skip_nocheck(body: &str) -> bool {
-    let mut cursor = fast::cursor::Cursor::new(body);
-    cursor.skip_value().is_ok()
-}

@@ -122,6 +122,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn text_is_kept_without_surrounding_whitespace() {
+        let raw = RawJson::from_text(" \n {\"a\" : [1, 2]}\t ").unwrap();
+        assert_eq!(raw.as_str(), "{\"a\" : [1, 2]}");
+        assert!(raw.is_object());
+        let read: RawJson = serde_json::from_str(" [true] ").unwrap();
+        assert_eq!(read.as_str(), "[true]");
+        assert!(!read.is_object());
+        assert_eq!(serde_json::to_string(&raw).unwrap(), "{\"a\" : [1, 2]}");
+        assert!(RawJson::from_text("{} {}").is_err());
+    }
+
+    #[test]
     fn decode_errors_quote_an_excerpt_only() {
         let long = format!("\"{}\"", "z".repeat(100_000));
         let raw = RawJson::from_text(&long).unwrap();
