@@ -1,14 +1,39 @@
 //! Fuzzes `parse_unverified`: it must never panic; a parsed callback must serialize to JSON
 //! that parses back to an equal callback; an error keeps the exact input bytes and its text
-//! stays bounded however large the input (values quoted as short excerpts). The same input,
-//! taken as text, also fuzzes `Timestamp::parse`, alone and as a callback's `accepted_time`.
+//! stays bounded however large the input (values quoted as short excerpts). The result must
+//! be the plain serde reading of `Callback` (the single-pass reader in front of it only
+//! accelerates; only a duplicated member, which serde does not check, may part them), and the
+//! routing path must agree with it. The same input, taken as text, also fuzzes
+//! `Timestamp::parse`, alone and as a callback's `accepted_time`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sinch_contacts_callbacks::{Timestamp, parse_unverified};
+use sinch_contacts_callbacks::{
+    Callback, ParseErrorKind, Timestamp, parse_route_unverified, parse_unverified,
+};
 
 fn check_callback(data: &[u8]) {
-    match parse_unverified(data) {
+    let parsed = parse_unverified(data);
+    let plain = serde_json::from_slice::<Callback>(data);
+    match (&parsed, &plain) {
+        (Ok(callback), Ok(read)) => assert_eq!(callback, read, "parse and serde differ"),
+        (Ok(_), Err(error)) => panic!("parse accepts what serde refuses: {error}"),
+        (Err(error), Ok(_)) => assert_eq!(error.kind(), ParseErrorKind::DuplicateKey, "{error}"),
+        (Err(_), Err(_)) => {}
+    }
+    match (parse_route_unverified(data), &parsed) {
+        (Ok(route), Ok(callback)) => {
+            assert_eq!(&route.to_callback().expect("route of a parsed body"), callback);
+            assert_eq!(*route.trigger(), callback.trigger());
+        }
+        (Ok(route), Err(error)) => {
+            let from_route = route.to_callback().expect_err("route of a refused body");
+            assert_eq!(from_route.to_string(), error.to_string());
+        }
+        (Err(route_error), Err(error)) => assert_eq!(route_error.to_string(), error.to_string()),
+        (Err(route_error), Ok(_)) => panic!("route refuses what parse accepts: {route_error}"),
+    }
+    match parsed {
         Ok(callback) => {
             let written = serde_json::to_vec(&callback).expect("a callback serializes");
             let reparsed = parse_unverified(&written).expect("serialized callback parses");
