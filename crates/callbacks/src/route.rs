@@ -257,6 +257,10 @@ fn quick_route<'a>(body: &'a [u8], top: &TopLevel) -> Option<Result<RouteParts<'
     let mut parts = RouteParts::default();
     for member in &top.members[..top.count] {
         let name = std::str::from_utf8(&body[member.name.0..member.name.1]).ok()?;
+        // JSON forbids control characters inside strings, member names included.
+        if name.bytes().any(|byte| byte < 0x20) {
+            return Some(Err(()));
+        }
         let value = &body[member.value.0..member.value.1];
         let read = match name {
             "app_id" => string(value).map(|text| parts.app_id = Some(text)),
