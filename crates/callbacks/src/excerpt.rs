@@ -23,12 +23,35 @@ pub(crate) fn bound_path(path: String) -> String {
 }
 
 /// `text` when it has at most [`EXCERPT_CHARS`] characters, else its first [`EXCERPT_CHARS`]
-/// characters followed by `…(cut, N bytes)`.
+/// characters followed by `…(cut, N bytes)`; control characters written as `\u{..}` (see
+/// [`escape_controls`]).
 pub(crate) fn excerpt(text: &str) -> Cow<'_, str> {
     match text.char_indices().nth(EXCERPT_CHARS) {
-        None => Cow::Borrowed(text),
-        Some((end, _)) => Cow::Owned(format!("{}…(cut, {} bytes)", &text[..end], text.len())),
+        None => escape_controls(text),
+        Some((end, _)) => Cow::Owned(format!(
+            "{}…(cut, {} bytes)",
+            escape_controls(&text[..end]),
+            text.len()
+        )),
     }
+}
+
+/// `text` with every control character (line breaks and terminal escapes included) written
+/// as `\u{..}`, so that an error text built from a body never carries one into a log line or
+/// a terminal.
+pub(crate) fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Displays a value as a quoted, escaped excerpt: `"abc"`, or `"abc…"(cut, N bytes)` for a
@@ -81,10 +104,11 @@ pub(crate) fn bound_message(message: &str) -> String {
         }
     }
     out.push_str(rest);
-    match out.char_indices().nth(MESSAGE_MAX_CHARS) {
+    let out = match out.char_indices().nth(MESSAGE_MAX_CHARS) {
         None => out,
         Some((end, _)) => format!("{}…(message cut)", &out[..end]),
-    }
+    };
+    escape_controls(&out).into_owned()
 }
 
 /// A quoted run of a message.
@@ -198,6 +222,19 @@ mod tests {
         assert_eq!(
             bound_message(&quotes),
             format!("string \"{}\"…(cut, 100 chars)", "\\\"".repeat(64))
+        );
+    }
+
+    #[test]
+    fn control_characters_are_written_escaped() {
+        assert_eq!(excerpt("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\u{a}c");
+        assert_eq!(excerpt("plain é"), "plain é");
+        let long = format!("{}\u{7}", "x".repeat(70));
+        assert!(!excerpt(&long).contains('\u{7}'));
+        let message = bound_message("unknown field `a\u{1b}]0;title\u{7}`, expected `b`");
+        assert_eq!(
+            message,
+            "unknown field `a\\u{1b}]0;title\\u{7}`, expected `b`"
         );
     }
 

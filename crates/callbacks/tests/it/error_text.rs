@@ -109,3 +109,39 @@ fn short_values_are_quoted_whole() {
         "callback body does not parse at `message.injected` (line 1, column 58): JSON that does not fit the callback shape"
     );
 }
+
+mod control_characters {
+    use proptest::prelude::*;
+    use sinch_contacts_callbacks::parse_unverified;
+
+    /// Bodies whose errors quote text holding control characters: in a duplicated member
+    /// name, an unknown content kind, a wrong-typed value, a timestamp, or raw in a name.
+    fn refused_body() -> impl Strategy<Value = String> {
+        let text = "[a-z\\x00-\\x1f\\x7f\\u{80}-\\u{9f}]{1,80}";
+        (0u8..5, text).prop_map(|(kind, text)| {
+            let escaped = serde_json::to_string(&text).unwrap();
+            match kind {
+                0 => format!(r#"{{"app_id":"a",{escaped}:1,{escaped}:2}}"#),
+                1 => format!(r#"{{"message":{{"injected":{escaped}}}}}"#),
+                2 => format!(r#"{{"accepted_time":{escaped}}}"#),
+                3 => {
+                    format!(r#"{{"message":{{"direction":{{}},{escaped}:{{}},"x":[{escaped}]}}}}"#)
+                }
+                _ => format!("{{\"app_id\":\"a\",\"{text}\":1}}"),
+            }
+        })
+    }
+
+    proptest! {
+        /// An error text never carries a control character of the body into a log line,
+        /// a terminal or an HTTP answer: they are written as `\u{..}`.
+        #[test]
+        fn error_texts_hold_no_control_characters(body in refused_body()) {
+            if let Err(error) = parse_unverified(body.as_bytes()) {
+                for text in [error.to_string(), error.brief(), error.path().to_owned(), error.message().to_owned()] {
+                    prop_assert!(!text.chars().any(char::is_control), "{text:?}");
+                }
+            }
+        }
+    }
+}
