@@ -17,6 +17,7 @@ mod contact_message;
 pub(crate) mod cursor;
 pub(crate) mod read;
 mod route;
+mod scan;
 mod structs;
 
 use crate::events::Callback;
