@@ -2,7 +2,8 @@
 //! that parses back to an equal callback; an error keeps the exact input bytes and its text
 //! stays bounded however large the input (values quoted as short excerpts). The result must
 //! be the plain serde reading of `Callback` (the single-pass reader in front of it only
-//! accelerates; only a duplicated member, which serde does not check, may part them), and the
+//! accelerates; only a duplicated member or bytes that are not UTF-8 in a part no type reads,
+//! which serde does not check, may part them), and the
 //! routing path must agree with it. The same input, taken as text, also fuzzes
 //! `Timestamp::parse`, alone and as a callback's `accepted_time`.
 #![no_main]
@@ -18,7 +19,11 @@ fn check_callback(data: &[u8]) {
     match (&parsed, &plain) {
         (Ok(callback), Ok(read)) => assert_eq!(callback, read, "parse and serde differ"),
         (Ok(_), Err(error)) => panic!("parse accepts what serde refuses: {error}"),
-        (Err(error), Ok(_)) => assert_eq!(error.kind(), ParseErrorKind::DuplicateKey, "{error}"),
+        // serde_json checks neither duplicated members nor UTF-8 in the parts no type reads.
+        (Err(error), Ok(_)) => assert!(
+            error.kind() == ParseErrorKind::DuplicateKey || std::str::from_utf8(data).is_err(),
+            "{error}"
+        ),
         (Err(_), Err(_)) => {}
     }
     match (parse_route_unverified(data), &parsed) {

@@ -121,20 +121,31 @@ impl ParseError {
     }
 
     pub(crate) fn duplicate(body: &[u8], duplicate: Duplicate) -> Self {
-        let before = &body[..duplicate.offset];
-        let line = 1 + before.iter().filter(|byte| **byte == b'\n').count();
-        let line_start = before
-            .iter()
-            .rposition(|byte| *byte == b'\n')
-            .map_or(0, |newline| newline + 1);
+        let (line, column) = line_and_column(body, duplicate.offset);
         Self {
             body: body.to_vec(),
             message: format!("duplicated member `{}`", excerpt(&duplicate.key)),
             path: duplicate.path,
             kind: ParseErrorKind::DuplicateKey,
             line,
-            column: duplicate.offset - line_start + 1,
+            column,
             duplicate_key: Some(duplicate.key),
+        }
+    }
+
+    /// A body that is not UTF-8: JSON text is UTF-8 (RFC 8259 §8.1), in every part, also
+    /// the parts no type reads.
+    pub(crate) fn not_utf8(body: &[u8], error: std::str::Utf8Error) -> Self {
+        let offset = error.valid_up_to();
+        let (line, column) = line_and_column(body, offset);
+        Self {
+            body: body.to_vec(),
+            message: format!("the body is not UTF-8: no character starts at byte {offset}"),
+            path: ".".to_owned(),
+            kind: ParseErrorKind::Syntax,
+            line,
+            column,
+            duplicate_key: None,
         }
     }
 }
@@ -182,7 +193,8 @@ pub fn parse(payload: &VerifiedPayload<'_>) -> Result<Callback, ParseError> {
 ///
 /// A body with no known notification key parses to [`crate::Event::Unknown`]; unknown fields
 /// and unknown enum values never fail a parse. A member named twice in one object, anywhere
-/// in the body, does ([`ParseErrorKind::DuplicateKey`]).
+/// in the body, does ([`ParseErrorKind::DuplicateKey`]), and so does a body that is not
+/// UTF-8 anywhere, even in a part no type reads ([`ParseErrorKind::Syntax`]).
 ///
 /// # Errors
 /// [`ParseError`] with the body, path and position when the body is not a callback.
@@ -197,6 +209,9 @@ pub fn parse_unverified(body: &[u8]) -> Result<Callback, ParseError> {
 /// The reference parse: the duplicated-member check, then serde_json with the types'
 /// `Deserialize`. [`parse_unverified`] takes it whenever the single pass gives up.
 pub(crate) fn parse_reference(body: &[u8]) -> Result<Callback, ParseError> {
+    if let Err(error) = std::str::from_utf8(body) {
+        return Err(ParseError::not_utf8(body, error));
+    }
     if may_have_duplicate(body)
         && let Some(duplicate) = find_duplicate(body)
     {
@@ -211,6 +226,17 @@ pub(crate) fn parse_reference(body: &[u8]) -> Result<Callback, ParseError> {
         Ok(callback) => Ok(callback),
         Err(_) => Err(explain(body)),
     }
+}
+
+/// Line (1-based) and column (1-based, in bytes) of `offset` in `body`.
+fn line_and_column(body: &[u8], offset: usize) -> (usize, usize) {
+    let before = &body[..offset];
+    let line = 1 + before.iter().filter(|byte| **byte == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|byte| *byte == b'\n')
+        .map_or(0, |newline| newline + 1);
+    (line, offset - line_start + 1)
 }
 
 /// The slow path, taken only on failure: parse again while tracking the path.

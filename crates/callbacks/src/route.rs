@@ -108,13 +108,12 @@ impl<'a> Route<'a> {
     }
 
     /// The notification's JSON text, exactly as in the body, `None` when the body holds no
-    /// known notification key. The text is checked to be one JSON value (in UTF-8) here, on
-    /// demand: [`parse_route`] reads only the envelope and the layout of the top level.
+    /// known notification key. When [`parse_route`] could not check the whole body in its
+    /// single pass, the text is checked to be one JSON value here, on demand.
     ///
     /// # Errors
     /// The [`ParseError`] that [`crate::parse`] gives for this body, when the notification
-    /// is not one JSON value (or, where [`crate::parse`] would skip the offending part
-    /// unread, a [`ParseError`] saying the text is not UTF-8 JSON).
+    /// is not one JSON value.
     pub fn notification_json(&self) -> Result<Option<&'a str>, ParseError> {
         match self.notification {
             None => Ok(None),
@@ -222,6 +221,9 @@ pub fn parse_route_unverified(body: &[u8]) -> Result<Route<'_>, ParseError> {
 /// The reference routing path: the quick top-level scan, or serde reading the top level.
 /// [`parse_route_unverified`] takes it whenever the single pass gives up.
 pub(crate) fn route_reference(body: &[u8]) -> Result<Route<'_>, ParseError> {
+    if let Err(error) = std::str::from_utf8(body) {
+        return Err(ParseError::not_utf8(body, error));
+    }
     let mut top = TopLevel {
         members: [TopMember::default(); TOP_MEMBERS],
         count: 0,
