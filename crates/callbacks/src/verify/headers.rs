@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::verify::ascii_case::equal_ignoring_ascii_case;
+
 /// The four signature headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -62,7 +64,9 @@ impl<T: HeaderSource + ?Sized> HeaderSource for &T {
 impl<K: AsRef<str>, V: AsRef<[u8]>> HeaderSource for [(K, V)] {
     fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.iter()
-            .filter(move |(key, _)| key.as_ref().eq_ignore_ascii_case(name))
+            .filter(move |(key, _)| {
+                equal_ignoring_ascii_case(key.as_ref().as_bytes(), name.as_bytes())
+            })
             .map(|(_, value)| value.as_ref())
     }
 }
@@ -82,7 +86,9 @@ impl<K: AsRef<str>, V: AsRef<[u8]>> HeaderSource for Vec<(K, V)> {
 impl<K: AsRef<str>, V: AsRef<[u8]>, S> HeaderSource for HashMap<K, V, S> {
     fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.iter()
-            .filter(move |(key, _)| key.as_ref().eq_ignore_ascii_case(name))
+            .filter(move |(key, _)| {
+                equal_ignoring_ascii_case(key.as_ref().as_bytes(), name.as_bytes())
+            })
             .map(|(_, value)| value.as_ref())
     }
 }
@@ -90,7 +96,9 @@ impl<K: AsRef<str>, V: AsRef<[u8]>, S> HeaderSource for HashMap<K, V, S> {
 impl<K: AsRef<str>, V: AsRef<[u8]>> HeaderSource for BTreeMap<K, V> {
     fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.iter()
-            .filter(move |(key, _)| key.as_ref().eq_ignore_ascii_case(name))
+            .filter(move |(key, _)| {
+                equal_ignoring_ascii_case(key.as_ref().as_bytes(), name.as_bytes())
+            })
             .map(|(_, value)| value.as_ref())
     }
 }

@@ -5,6 +5,7 @@
 //! [`Verifier`] checks that, in constant time, and adds what the official SDKs lack: a
 //! timestamp tolerance, several secrets for rotation and an optional replay guard.
 
+mod ascii_case;
 mod error;
 mod headers;
 mod nonce;
