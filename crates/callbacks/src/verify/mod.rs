@@ -79,7 +79,7 @@ impl fmt::Debug for Verifier {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedPayload<'b> {
     body: &'b [u8],
-    nonce: String,
+    nonce: nonce::AcceptedNonce,
     timestamp: Timestamp,
     secret_index: usize,
 }
@@ -92,7 +92,7 @@ impl<'b> VerifiedPayload<'b> {
 
     /// The signature nonce.
     pub fn nonce(&self) -> &str {
-        &self.nonce
+        self.nonce.as_str()
     }
 
     /// The signed timestamp.
@@ -248,15 +248,15 @@ impl Verifier {
         if let Some(guard) = &self.replay {
             let window = self.tolerance.unwrap_or(DEFAULT_TOLERANCE).as_secs();
             let expires_at = timestamp_seconds.saturating_add_unsigned(window);
-            if !guard.check_and_remember(nonce, expires_at, now.unix_seconds()) {
+            if !guard.check_and_remember(nonce.as_str(), expires_at, now.unix_seconds()) {
                 return Err(VerifyError::ReplayedNonce {
-                    nonce: nonce.to_owned(),
+                    nonce: nonce.as_str().to_owned(),
                 });
             }
         }
         Ok(VerifiedPayload {
             body,
-            nonce: nonce.to_owned(),
+            nonce,
             timestamp: Timestamp::from_unix(timestamp_seconds, 0),
             secret_index,
         })
