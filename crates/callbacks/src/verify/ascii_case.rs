@@ -15,8 +15,11 @@ const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 /// `a.eq_ignore_ascii_case(b)`.
 #[inline]
 pub(crate) fn equal_ignoring_ascii_case(a: &[u8], b: &[u8]) -> bool {
-    // Header names usually arrive in lower case already: an exact comparison first.
-    a.len() == b.len() && (a == b || folded_words_equal(a, b))
+    // Names of the same length usually differ at the end (`-timestamp`, `-algorithm`): the
+    // last bytes first. Then, as names usually arrive in lower case, an exact comparison.
+    a.len() == b.len()
+        && a.last().map(u8::to_ascii_lowercase) == b.last().map(u8::to_ascii_lowercase)
+        && (a == b || folded_words_equal(a, b))
 }
 
 fn folded_words_equal(a: &[u8], b: &[u8]) -> bool {

@@ -8,6 +8,7 @@
 mod ascii_case;
 mod error;
 mod headers;
+mod mac_base64;
 mod nonce;
 mod replay;
 mod sign;
@@ -16,7 +17,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -206,7 +206,7 @@ impl Verifier {
         let nonce = single(headers, SignatureHeader::Nonce)?;
         let timestamp_text = single(headers, SignatureHeader::Timestamp)?;
         if let Some(algorithm) = optional(headers, SignatureHeader::Algorithm)?
-            && !algorithm.eq_ignore_ascii_case(ALGORITHM.as_bytes())
+            && !ascii_case::equal_ignoring_ascii_case(algorithm, ALGORITHM.as_bytes())
         {
             return Err(VerifyError::UnsupportedAlgorithm {
                 algorithm: crate::excerpt::excerpt(&String::from_utf8_lossy(algorithm))
@@ -219,15 +219,12 @@ impl Verifier {
         if let Some(tolerance) = self.tolerance {
             check_tolerance(timestamp_seconds, now, tolerance)?;
         }
-        let mut expected = [0u8; 32];
-        match base64::engine::general_purpose::STANDARD.decode_slice(signature, &mut expected) {
-            Ok(32) => {}
-            _ => {
-                return Err(VerifyError::MalformedHeader {
-                    header: SignatureHeader::Signature,
-                    reason: "expected the standard Base64 of 32 bytes",
-                });
-            }
+        let mut expected = [0; 32];
+        if !mac_base64::decode_mac(signature, &mut expected) {
+            return Err(VerifyError::MalformedHeader {
+                header: SignatureHeader::Signature,
+                reason: "expected the standard Base64 of 32 bytes",
+            });
         }
         if self.keys.is_empty() {
             return Err(VerifyError::NoSecret);
@@ -256,7 +253,7 @@ impl Verifier {
         }
         Ok(VerifiedPayload {
             body,
-            nonce,
+            nonce: nonce.keep(),
             timestamp: Timestamp::from_unix(timestamp_seconds, 0),
             secret_index,
         })
@@ -286,16 +283,23 @@ fn single(
 }
 
 fn parse_unix_seconds(text: &[u8]) -> Result<i64, VerifyError> {
-    let malformed = VerifyError::MalformedHeader {
-        header: SignatureHeader::Timestamp,
-        reason: "expected Unix seconds (1 to 18 digits)",
-    };
-    if text.is_empty() || text.len() > 18 || !text.iter().all(u8::is_ascii_digit) {
-        return Err(malformed);
-    }
-    Ok(text
+    // One pass without an early exit; the value is kept only when every byte was a digit.
+    let (seconds, digits_only) = text
         .iter()
-        .fold(0i64, |acc, digit| acc * 10 + i64::from(digit - b'0')))
+        .fold((0i64, true), |(seconds, digits_only), byte| {
+            let digit = byte.wrapping_sub(b'0');
+            (
+                seconds.wrapping_mul(10).wrapping_add(i64::from(digit)),
+                digits_only & (digit < 10),
+            )
+        });
+    if text.is_empty() || text.len() > 18 || !digits_only {
+        return Err(VerifyError::MalformedHeader {
+            header: SignatureHeader::Timestamp,
+            reason: "expected Unix seconds (1 to 18 digits)",
+        });
+    }
+    Ok(seconds)
 }
 
 fn check_tolerance(timestamp: i64, now: Timestamp, tolerance: Duration) -> Result<(), VerifyError> {
@@ -313,4 +317,50 @@ fn check_tolerance(timestamp: i64, now: Timestamp, tolerance: Duration) -> Resul
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The documented rule restated: 1 to 18 ASCII digits, read by the standard library.
+    fn documented(text: &[u8]) -> Option<i64> {
+        let digits = (1..=18).contains(&text.len()) && text.iter().all(u8::is_ascii_digit);
+        digits.then(|| std::str::from_utf8(text).ok()?.parse().ok())?
+    }
+
+    #[test]
+    fn unix_seconds_are_one_to_eighteen_digits() {
+        for text in [
+            &b"1634579353"[..],
+            b"0",
+            b"000000000000000001",
+            b"999999999999999999",
+            b"1000000000000000000",
+            b"",
+            b"+1",
+            b"-1",
+            b"1.5",
+            b"1e9",
+            b"12345678901234567890123",
+            b"1634579353/",
+            b":1634579353",
+            b"\xff1",
+        ] {
+            assert_eq!(parse_unix_seconds(text).ok(), documented(text), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn unix_seconds_agree_with_the_documented_rule(
+            text in proptest::collection::vec(
+                prop_oneof![4 => proptest::sample::select(b"0123456789".to_vec()), 1 => any::<u8>()],
+                0..22,
+            )
+        ) {
+            prop_assert_eq!(parse_unix_seconds(&text).ok(), documented(&text));
+        }
+    }
 }

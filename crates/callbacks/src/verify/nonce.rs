@@ -60,6 +60,35 @@ static NONCE_BYTES: [bool; 256] = {
     table
 };
 
+/// A nonce header value that passed [`check_nonce`], still borrowed from the headers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CheckedNonce<'h>(&'h [u8]);
+
+impl<'h> CheckedNonce<'h> {
+    /// The nonce's bytes.
+    pub(crate) fn as_bytes(self) -> &'h [u8] {
+        self.0
+    }
+
+    /// The nonce as text (it holds only ASCII bytes, so this is always the whole nonce).
+    pub(crate) fn as_str(self) -> &'h str {
+        std::str::from_utf8(self.0).unwrap_or_default()
+    }
+
+    /// A copy to keep beyond the headers, without allocating.
+    pub(crate) fn keep(self) -> AcceptedNonce {
+        let mut bytes = [0; NONCE_MAX_LEN];
+        // At most NONCE_MAX_LEN bytes, as checked.
+        if let Some(kept) = bytes.get_mut(..self.0.len()) {
+            kept.copy_from_slice(self.0);
+        }
+        AcceptedNonce {
+            len: self.0.len(),
+            bytes,
+        }
+    }
+}
+
 /// A nonce that passed [`check_nonce`], kept inline: at most [`NONCE_MAX_LEN`] ASCII bytes,
 /// so keeping it in a [`crate::VerifiedPayload`] allocates nothing.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -69,14 +98,9 @@ pub(crate) struct AcceptedNonce {
 }
 
 impl AcceptedNonce {
-    /// The nonce's bytes.
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or_default()
-    }
-
     /// The nonce as text (only ASCII bytes are ever kept, so this is always the whole nonce).
     pub(crate) fn as_str(&self) -> &str {
-        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+        std::str::from_utf8(self.bytes.get(..self.len).unwrap_or_default()).unwrap_or_default()
     }
 }
 
@@ -86,18 +110,17 @@ impl std::fmt::Debug for AcceptedNonce {
     }
 }
 
-/// Checks a (trimmed) nonce header value and keeps it.
-pub(crate) fn check_nonce(nonce: &[u8]) -> Result<AcceptedNonce, NonceProblem> {
+/// Checks a (trimmed) nonce header value.
+pub(crate) fn check_nonce(nonce: &[u8]) -> Result<CheckedNonce<'_>, NonceProblem> {
     if nonce.is_empty() {
         return Err(NonceProblem::Empty);
     }
-    let mut bytes = [0; NONCE_MAX_LEN];
-    let Some(kept) = bytes.get_mut(..nonce.len()) else {
+    if nonce.len() > NONCE_MAX_LEN {
         return Err(NonceProblem::TooLong {
             length: nonce.len(),
             max: NONCE_MAX_LEN,
         });
-    };
+    }
     // No early exit while checking: one table load per byte. The first refused byte is looked
     // for only when there is one.
     let accepted = nonce
@@ -113,11 +136,7 @@ pub(crate) fn check_nonce(nonce: &[u8]) -> Result<AcceptedNonce, NonceProblem> {
             offset,
         });
     }
-    kept.copy_from_slice(nonce);
-    Ok(AcceptedNonce {
-        len: nonce.len(),
-        bytes,
-    })
+    Ok(CheckedNonce(nonce))
 }
 
 #[cfg(test)]
@@ -132,13 +151,18 @@ mod tests {
             "n",
             "a_b-C9",
         ] {
-            let accepted = check_nonce(nonce.as_bytes()).unwrap();
-            assert_eq!(accepted.as_str(), nonce);
-            assert_eq!(accepted.as_bytes(), nonce.as_bytes());
-            assert_eq!(format!("{accepted:?}"), format!("{nonce:?}"));
+            let checked = check_nonce(nonce.as_bytes()).unwrap();
+            assert_eq!(checked.as_str(), nonce);
+            assert_eq!(checked.as_bytes(), nonce.as_bytes());
+            let kept = checked.keep();
+            assert_eq!(kept.as_str(), nonce);
+            assert_eq!(format!("{kept:?}"), format!("{nonce:?}"));
         }
         let longest = "a".repeat(128);
-        assert_eq!(check_nonce(longest.as_bytes()).unwrap().as_str(), longest);
+        assert_eq!(
+            check_nonce(longest.as_bytes()).unwrap().keep().as_str(),
+            longest
+        );
     }
 
     #[test]
@@ -163,13 +187,13 @@ mod tests {
                 "{nonce:?}"
             );
         }
-        assert_eq!(check_nonce(b""), Err(NonceProblem::Empty));
+        assert_eq!(check_nonce(b"").unwrap_err(), NonceProblem::Empty);
         assert_eq!(
-            check_nonce("a".repeat(129).as_bytes()),
-            Err(NonceProblem::TooLong {
+            check_nonce("a".repeat(129).as_bytes()).unwrap_err(),
+            NonceProblem::TooLong {
                 length: 129,
                 max: 128
-            })
+            }
         );
     }
 
