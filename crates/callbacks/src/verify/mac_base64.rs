@@ -11,20 +11,34 @@
 /// The length of the standard Base64 of 32 bytes, padding included.
 const ENCODED_LEN: usize = 44;
 
-/// A byte's 6-bit value in the standard alphabet, or [`NOT_BASE64`].
-static SEXTETS: [u8; 256] = {
+/// For each of the four places in a group of four characters, a byte's 6-bit value already
+/// shifted to its place in the group's 24 bits (18, 12, 6, 0), or [`NOT_BASE64`]. With one
+/// table per place, a group is four loads and three ORs.
+static PLACED_SEXTETS: [[u32; 256]; 4] = {
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut table = [NOT_BASE64; 256];
-    let mut value = 0;
-    while value < 64 {
-        table[alphabet[value] as usize] = value as u8;
-        value += 1;
+    let mut tables = [[NOT_BASE64; 256]; 4];
+    let mut place = 0;
+    while place < 4 {
+        let mut value = 0;
+        while value < 64 {
+            tables[place][alphabet[value] as usize] = (value as u32) << (18 - 6 * place);
+            value += 1;
+        }
+        place += 1;
     }
-    table
+    tables
 };
 
-/// Marks a byte outside the alphabet: above 63, which no 6-bit value is.
-const NOT_BASE64: u8 = 0xff;
+/// Marks a byte outside the alphabet: a bit above the 24 that a group's values fill, so it
+/// survives the ORs of a group.
+const NOT_BASE64: u32 = 1 << 31;
+
+/// The 24 bits of a group of four characters (the last of which may be ignored), with
+/// [`NOT_BASE64`] set if any of them is outside the alphabet.
+fn group_bits([a, b, c, d]: [u8; 4]) -> u32 {
+    let [at_18, at_12, at_6, at_0] = &PLACED_SEXTETS;
+    at_18[usize::from(a)] | at_12[usize::from(b)] | at_6[usize::from(c)] | at_0[usize::from(d)]
+}
 
 /// Decodes `text` into `mac` and returns `true` when `text` is the canonical standard Base64
 /// of 32 bytes; returns `false` (with `mac` unspecified) otherwise. (Written in place: moving
@@ -36,29 +50,32 @@ pub(crate) fn decode_mac(text: &[u8], mac: &mut [u8; 32]) -> bool {
     let (quads, []) = text.as_chunks::<4>() else {
         return false;
     };
-    let Some((last, full)) = quads.split_last() else {
+    let Some((&[a, b, c, padding], full)) = quads.split_last() else {
         return false;
     };
-    let (triples, rest) = mac.as_chunks_mut::<3>();
-    // Every sextet is ORed in, so one test at the end (above 63?) catches any byte outside the
+    // Every group's bits are ORed in, so one test at the end catches any byte outside the
     // alphabet.
-    let mut seen = 0u8;
-    for (quad, triple) in full.iter().zip(triples.iter_mut()) {
-        let [a, b, c, d] = quad.map(|byte| SEXTETS[usize::from(byte)]);
-        seen |= a | b | c | d;
-        let bits = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
-        let [_, x, y, z] = bits.to_be_bytes();
-        *triple = [x, y, z];
+    let mut seen = 0;
+    for (index, quad) in full.iter().enumerate() {
+        let bits = group_bits(*quad);
+        seen |= bits;
+        // The group's three bytes and a zero, written as one word over the next group's first
+        // byte (which that group writes next; the last full group's zero lands on byte 30,
+        // which the final group writes).
+        let offset = 3 * index;
+        if let Some(word) = mac.get_mut(offset..offset + 4) {
+            word.copy_from_slice(&(bits << 8).to_be_bytes());
+        }
     }
-    // The last quad holds two bytes: three sextets (16 bits and two that must be zero) and `=`.
-    let [a, b, c] = [last[0], last[1], last[2]].map(|byte| SEXTETS[usize::from(byte)]);
-    seen |= a | b | c;
-    if last[3] != b'=' || seen > 63 || c & 0b11 != 0 {
+    // The final group holds two bytes: three characters (16 bits, then two that must be zero)
+    // and the padding. Its fourth place is read as `A` (value 0) instead of the `=`.
+    let bits = group_bits([a, b, c, b'A']);
+    seen |= bits;
+    if padding != b'=' || seen & NOT_BASE64 != 0 || bits & 0b11 << 6 != 0 {
         return false;
     }
-    let bits = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6;
     let [_, x, y, _] = bits.to_be_bytes();
-    rest.copy_from_slice(&[x, y]);
+    mac[30..].copy_from_slice(&[x, y]);
     true
 }
 
