@@ -18,7 +18,10 @@ pub(crate) fn equal_ignoring_ascii_case(a: &[u8], b: &[u8]) -> bool {
     // Names of the same length usually differ at the end (`-timestamp`, `-algorithm`): the
     // last bytes first. Then, as names usually arrive in lower case, an exact comparison.
     a.len() == b.len()
-        && a.last().map(u8::to_ascii_lowercase) == b.last().map(u8::to_ascii_lowercase)
+        && match (a.last(), b.last()) {
+            (Some(x), Some(y)) => x == y || x.eq_ignore_ascii_case(y),
+            _ => true,
+        }
         && (a == b || folded_words_equal(a, b))
 }
 
