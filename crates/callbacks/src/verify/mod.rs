@@ -229,6 +229,9 @@ impl Verifier {
         if self.keys.is_empty() {
             return Err(VerifyError::NoSecret);
         }
+        // Copied now rather than into the result: the copy's writes then complete while the
+        // MAC is computed, instead of stalling the reads that move it into the result.
+        let kept_nonce = nonce.keep();
         let secret_index = self
             .keys
             .iter()
@@ -253,7 +256,7 @@ impl Verifier {
         }
         Ok(VerifiedPayload {
             body,
-            nonce: nonce.keep(),
+            nonce: kept_nonce,
             timestamp: Timestamp::from_unix(timestamp_seconds, 0),
             secret_index,
         })

@@ -76,6 +76,7 @@ impl<'h> CheckedNonce<'h> {
     }
 
     /// A copy to keep beyond the headers, without allocating.
+    #[inline(always)]
     pub(crate) fn keep(self) -> AcceptedNonce {
         let mut bytes = [0; NONCE_MAX_LEN];
         // At most NONCE_MAX_LEN bytes, as checked.
@@ -195,6 +196,23 @@ mod tests {
                 max: 128
             }
         );
+    }
+
+    #[test]
+    fn kept_nonces_are_the_header_bytes_at_every_length() {
+        let alphabet = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+        for length in 1..=NONCE_MAX_LEN {
+            for shift in [0, 7, 31] {
+                let nonce: String = (0..length)
+                    .map(|i| char::from(alphabet[(i * 5 + shift) % alphabet.len()]))
+                    .collect();
+                let kept = check_nonce(nonce.as_bytes()).unwrap().keep();
+                assert_eq!(kept.as_str(), nonce, "length {length}");
+                // Nothing beyond the nonce: equal nonces compare equal however they were made.
+                assert_eq!(kept, check_nonce(nonce.as_bytes()).unwrap().keep());
+                assert!(kept.bytes[length..].iter().all(|byte| *byte == 0));
+            }
+        }
     }
 
     #[test]
