@@ -1,5 +1,6 @@
-//! A verify with one secret and no replay guard allocates nothing, accepted or refused for a
-//! mismatch (a test binary of its own: the allocation counter is global to the process).
+//! A verify without a replay guard allocates nothing, accepted or refused for a mismatch, with
+//! one secret or several (a test binary of its own: the allocation counter is global to the
+//! process).
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -28,4 +29,15 @@ fn verify_allocates_nothing() {
         assert_eq!(refused.unwrap_err(), VerifyError::SignatureMismatch);
         assert_eq!(allocations, 0, "nonce of {} bytes", nonce.len());
     }
+
+    // Rotation: the second secret matches.
+    let rotating = Verifier::new("old")
+        .with_secret("s3cret")
+        .with_clock(|| UNIX_EPOCH + Duration::from_secs(1_634_579_360));
+    let headers = signature_headers(b"s3cret", body, "n1", 1_634_579_353);
+    let region = Region::new(GLOBAL);
+    let verified = rotating.verify(&headers, body);
+    let allocations = region.change().allocations;
+    assert_eq!(verified.map(|v| v.secret_index()), Ok(1));
+    assert_eq!(allocations, 0, "two secrets");
 }
