@@ -246,8 +246,8 @@ fn verify_table(set: &PayloadSet) -> Vec<f64> {
         set.name
     );
     println!(
-        "{:<58} {:>6} {:>8} {:>9} {:>6}",
-        "payload", "bytes", "hmac ns", "verify ns", "×"
+        "{:<58} {:>6} {:>8} {:>9} {:>6} {:>6}",
+        "payload", "bytes", "hmac ns", "verify ns", "×", "allocs"
     );
     let verifier = verifier();
     let keyed = <Hmac<Sha256> as KeyInit>::new_from_slice(SECRET).expect("any key length");
@@ -268,13 +268,15 @@ fn verify_table(set: &PayloadSet) -> Vec<f64> {
             );
         };
         let measured = ratios(&mut [&mut floor, &mut verify]);
+        let verify_allocations = allocations(|| drop(black_box(verifier.verify(&headers, body))));
         let label: String = label.chars().take(58).collect();
         println!(
-            "{label:<58} {:>6} {:>8.0} {:>9.0} {:>6.2}",
+            "{label:<58} {:>6} {:>8.0} {:>9.0} {:>6.2} {:>6}",
             body.len(),
             measured[0].1,
             measured[1].1,
-            measured[1].0
+            measured[1].0,
+            verify_allocations
         );
         verify_ratios.push(measured[1].0);
     }

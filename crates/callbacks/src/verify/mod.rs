@@ -5,8 +5,10 @@
 //! [`Verifier`] checks that, in constant time, and adds what the official SDKs lack: a
 //! timestamp tolerance, several secrets for rotation and an optional replay guard.
 
+mod ascii_case;
 mod error;
 mod headers;
+mod mac_base64;
 mod nonce;
 mod replay;
 mod sign;
@@ -15,7 +17,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -78,7 +79,7 @@ impl fmt::Debug for Verifier {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedPayload<'b> {
     body: &'b [u8],
-    nonce: String,
+    nonce: nonce::AcceptedNonce,
     timestamp: Timestamp,
     secret_index: usize,
 }
@@ -91,7 +92,7 @@ impl<'b> VerifiedPayload<'b> {
 
     /// The signature nonce.
     pub fn nonce(&self) -> &str {
-        &self.nonce
+        self.nonce.as_str()
     }
 
     /// The signed timestamp.
@@ -205,7 +206,7 @@ impl Verifier {
         let nonce = single(headers, SignatureHeader::Nonce)?;
         let timestamp_text = single(headers, SignatureHeader::Timestamp)?;
         if let Some(algorithm) = optional(headers, SignatureHeader::Algorithm)?
-            && !algorithm.eq_ignore_ascii_case(ALGORITHM.as_bytes())
+            && !ascii_case::equal_ignoring_ascii_case(algorithm, ALGORITHM.as_bytes())
         {
             return Err(VerifyError::UnsupportedAlgorithm {
                 algorithm: crate::excerpt::excerpt(&String::from_utf8_lossy(algorithm))
@@ -218,19 +219,19 @@ impl Verifier {
         if let Some(tolerance) = self.tolerance {
             check_tolerance(timestamp_seconds, now, tolerance)?;
         }
-        let mut expected = [0u8; 32];
-        match base64::engine::general_purpose::STANDARD.decode_slice(signature, &mut expected) {
-            Ok(32) => {}
-            _ => {
-                return Err(VerifyError::MalformedHeader {
-                    header: SignatureHeader::Signature,
-                    reason: "expected the standard Base64 of 32 bytes",
-                });
-            }
+        let mut expected = [0; 32];
+        if !mac_base64::decode_mac(signature, &mut expected) {
+            return Err(VerifyError::MalformedHeader {
+                header: SignatureHeader::Signature,
+                reason: "expected the standard Base64 of 32 bytes",
+            });
         }
         if self.keys.is_empty() {
             return Err(VerifyError::NoSecret);
         }
+        // Copied now rather than into the result: the copy's writes then complete while the
+        // MAC is computed, instead of stalling the reads that move it into the result.
+        let kept_nonce = nonce.keep();
         let secret_index = self
             .keys
             .iter()
@@ -247,21 +248,22 @@ impl Verifier {
         if let Some(guard) = &self.replay {
             let window = self.tolerance.unwrap_or(DEFAULT_TOLERANCE).as_secs();
             let expires_at = timestamp_seconds.saturating_add_unsigned(window);
-            if !guard.check_and_remember(nonce, expires_at, now.unix_seconds()) {
+            if !guard.check_and_remember(nonce.as_str(), expires_at, now.unix_seconds()) {
                 return Err(VerifyError::ReplayedNonce {
-                    nonce: nonce.to_owned(),
+                    nonce: nonce.as_str().to_owned(),
                 });
             }
         }
         Ok(VerifiedPayload {
             body,
-            nonce: nonce.to_owned(),
+            nonce: kept_nonce,
             timestamp: Timestamp::from_unix(timestamp_seconds, 0),
             secret_index,
         })
     }
 }
 
+#[inline(always)]
 fn optional(
     headers: &(impl HeaderSource + ?Sized),
     header: SignatureHeader,
@@ -277,6 +279,7 @@ fn optional(
     Ok(first.map(<[u8]>::trim_ascii))
 }
 
+#[inline(always)]
 fn single(
     headers: &(impl HeaderSource + ?Sized),
     header: SignatureHeader,
@@ -285,20 +288,65 @@ fn single(
 }
 
 fn parse_unix_seconds(text: &[u8]) -> Result<i64, VerifyError> {
-    let malformed = VerifyError::MalformedHeader {
+    let malformed = || VerifyError::MalformedHeader {
         header: SignatureHeader::Timestamp,
         reason: "expected Unix seconds (1 to 18 digits)",
     };
-    if text.is_empty() || text.len() > 18 || !text.iter().all(u8::is_ascii_digit) {
-        return Err(malformed);
+    if text.is_empty() || text.len() > 18 {
+        return Err(malformed());
     }
-    Ok(text
-        .iter()
-        .fold(0i64, |acc, digit| acc * 10 + i64::from(digit - b'0')))
+    // Eight digits at a time, then one at a time, without an early exit; the value is kept only
+    // when every byte was a digit (at most 18 digits: no overflow then).
+    let (mut seconds, mut digits_only) = (0u64, true);
+    let mut rest = text;
+    while let Some((eight, tail)) = rest.split_first_chunk::<8>() {
+        let (value, digits) = eight_digits(*eight);
+        seconds = seconds.wrapping_mul(100_000_000).wrapping_add(value);
+        digits_only &= digits;
+        rest = tail;
+    }
+    for byte in rest {
+        let digit = byte.wrapping_sub(b'0');
+        seconds = seconds.wrapping_mul(10).wrapping_add(u64::from(digit));
+        digits_only &= digit < 10;
+    }
+    match i64::try_from(seconds) {
+        Ok(seconds) if digits_only => Ok(seconds),
+        _ => Err(malformed()),
+    }
+}
+
+/// The number written by eight ASCII bytes, and whether they all are digits (the number is
+/// meaningless otherwise).
+fn eight_digits(bytes: [u8; 8]) -> (u64, bool) {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    const HIGH_NIBBLES: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+    // The first digit is the lowest byte.
+    let word = u64::from_le_bytes(bytes);
+    // A digit is 0x30..=0x39: high nibble 3, and still 3 after adding 6. (When every high
+    // nibble is 3, adding 6 carries into no other byte.)
+    let digits = word & HIGH_NIBBLES == ZEROS
+        && word.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES == ZEROS;
+    let values = word.wrapping_sub(ZEROS);
+    // Each even byte becomes a two-digit number (first digit × 10 + second), ...
+    let pairs = values.wrapping_mul(10).wrapping_add(values >> 8);
+    // ... then the four pairs are weighted 10^6, 10^4, 10^2 and 1 into the upper half.
+    let low = pairs & 0x0000_00ff_0000_00ff;
+    let high = (pairs >> 16) & 0x0000_00ff_0000_00ff;
+    let number = low
+        .wrapping_mul(100 + (1_000_000 << 32))
+        .wrapping_add(high.wrapping_mul(1 + (10_000 << 32)))
+        >> 32;
+    (number, digits)
 }
 
 fn check_tolerance(timestamp: i64, now: Timestamp, tolerance: Duration) -> Result<(), VerifyError> {
     let now_seconds = now.unix_seconds();
+    // Less than the tolerance's whole seconds apart (counting whole seconds of the clock): within
+    // it, whatever the clock's fraction of a second.
+    if timestamp.abs_diff(now_seconds) < tolerance.as_secs() {
+        return Ok(());
+    }
     if timestamp <= now_seconds {
         let age = Duration::new((now_seconds - timestamp).unsigned_abs(), now.nanos());
         if age > tolerance {
@@ -312,4 +360,126 @@ fn check_tolerance(timestamp: i64, now: Timestamp, tolerance: Duration) -> Resul
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The documented rule restated: 1 to 18 ASCII digits, read by the standard library.
+    fn documented(text: &[u8]) -> Option<i64> {
+        let digits = (1..=18).contains(&text.len()) && text.iter().all(u8::is_ascii_digit);
+        digits.then(|| std::str::from_utf8(text).ok()?.parse().ok())?
+    }
+
+    #[test]
+    fn unix_seconds_are_one_to_eighteen_digits() {
+        for text in [
+            &b"1634579353"[..],
+            b"0",
+            b"000000000000000001",
+            b"999999999999999999",
+            b"1000000000000000000",
+            b"",
+            b"+1",
+            b"-1",
+            b"1.5",
+            b"1e9",
+            b"12345678901234567890123",
+            b"1634579353/",
+            b":1634579353",
+            b"\xff1",
+            // Bytes just outside the digits, inside the eight-digit words and after them.
+            b"16345:9353",
+            b"1634579/53",
+            b"1634579353?",
+            b"163457935;",
+            b"12345678901234567>",
+            b"\x3f\x3f\x3f\x3f\x3f\x3f\x3f\x3f",
+            b"\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7",
+            b"12345678",
+            b"123456789012345678",
+        ] {
+            assert_eq!(parse_unix_seconds(text).ok(), documented(text), "{text:?}");
+        }
+    }
+
+    /// The tolerance rule restated in nanoseconds: at most `tolerance` between the clock and
+    /// the signed second, either way.
+    fn within_tolerance(timestamp: i64, now: Timestamp, tolerance: Duration) -> bool {
+        let now = i128::from(now.unix_seconds()) * 1_000_000_000 + i128::from(now.nanos());
+        let signed = i128::from(timestamp) * 1_000_000_000;
+        (now - signed).unsigned_abs() <= tolerance.as_nanos()
+    }
+
+    #[test]
+    fn tolerance_edges_with_fractions_of_a_second() {
+        let tolerance = Duration::from_secs(300);
+        for (timestamp, seconds, nanos) in [
+            (1_000, 1_300, 0),
+            (1_000, 1_300, 1),
+            (1_000, 1_299, 999_999_999),
+            (1_000, 700, 0),
+            (1_000, 699, 999_999_999),
+            (1_000, 699, 0),
+            (1_000, 1_000, 500),
+        ] {
+            let now = Timestamp::from_unix(seconds, nanos);
+            assert_eq!(
+                check_tolerance(timestamp, now, tolerance).is_ok(),
+                within_tolerance(timestamp, now, tolerance),
+                "{timestamp} at {seconds}.{nanos:09}"
+            );
+        }
+        assert_eq!(
+            check_tolerance(1_000, Timestamp::from_unix(1_300, 1), tolerance),
+            Err(VerifyError::StaleTimestamp {
+                age: Duration::new(300, 1),
+                tolerance
+            })
+        );
+        assert_eq!(
+            check_tolerance(1_000, Timestamp::from_unix(699, 0), tolerance),
+            Err(VerifyError::FutureTimestamp {
+                ahead: Duration::from_secs(301),
+                tolerance
+            })
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn tolerance_agrees_with_the_rule_in_nanoseconds(
+            timestamp in 0i64..4_000,
+            seconds in 0i64..4_000,
+            nanos in prop_oneof![Just(0u32), Just(999_999_999u32), 0u32..1_000_000_000],
+            tolerance_seconds in 0u64..1_500,
+            tolerance_nanos in prop_oneof![Just(0u32), 0u32..1_000_000_000],
+        ) {
+            let now = Timestamp::from_unix(seconds, nanos);
+            let tolerance = Duration::new(tolerance_seconds, tolerance_nanos);
+            let checked = check_tolerance(timestamp, now, tolerance);
+            prop_assert_eq!(checked.is_ok(), within_tolerance(timestamp, now, tolerance));
+            let now_nanos = i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
+            let off = (now_nanos - i128::from(timestamp) * 1_000_000_000).unsigned_abs();
+            let off = Duration::new((off / 1_000_000_000) as u64, (off % 1_000_000_000) as u32);
+            match checked {
+                Ok(()) => {}
+                Err(VerifyError::StaleTimestamp { age, .. }) => prop_assert_eq!(age, off),
+                Err(VerifyError::FutureTimestamp { ahead, .. }) => prop_assert_eq!(ahead, off),
+                Err(other) => prop_assert!(false, "{other:?}"),
+            }
+        }
+
+        #[test]
+        fn unix_seconds_agree_with_the_documented_rule(
+            text in proptest::collection::vec(
+                prop_oneof![4 => proptest::sample::select(b"0123456789".to_vec()), 1 => any::<u8>()],
+                0..22,
+            )
+        ) {
+            prop_assert_eq!(parse_unix_seconds(&text).ok(), documented(&text));
+        }
+    }
 }

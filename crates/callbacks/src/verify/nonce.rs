@@ -45,11 +45,74 @@ impl std::fmt::Display for ShowByte {
 
 /// Whether a byte may appear in a nonce.
 pub(crate) fn is_nonce_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+    NONCE_BYTES[usize::from(byte)]
 }
 
-/// Checks a (trimmed) nonce header value and returns it as text.
-pub(crate) fn check_nonce(nonce: &[u8]) -> Result<&str, NonceProblem> {
+/// [`is_nonce_byte`] as a table: one load per byte instead of three range tests.
+static NONCE_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+        byte += 1;
+    }
+    table
+};
+
+/// A nonce header value that passed [`check_nonce`], still borrowed from the headers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CheckedNonce<'h>(&'h [u8]);
+
+impl<'h> CheckedNonce<'h> {
+    /// The nonce's bytes.
+    pub(crate) fn as_bytes(self) -> &'h [u8] {
+        self.0
+    }
+
+    /// The nonce as text (it holds only ASCII bytes, so this is always the whole nonce).
+    pub(crate) fn as_str(self) -> &'h str {
+        std::str::from_utf8(self.0).unwrap_or_default()
+    }
+
+    /// A copy to keep beyond the headers, without allocating.
+    #[inline(always)]
+    pub(crate) fn keep(self) -> AcceptedNonce {
+        let mut bytes = [0; NONCE_MAX_LEN];
+        // At most NONCE_MAX_LEN bytes, as checked.
+        if let Some(kept) = bytes.get_mut(..self.0.len()) {
+            kept.copy_from_slice(self.0);
+        }
+        AcceptedNonce {
+            len: self.0.len(),
+            bytes,
+        }
+    }
+}
+
+/// A nonce that passed [`check_nonce`], kept inline: at most [`NONCE_MAX_LEN`] ASCII bytes,
+/// so keeping it in a [`crate::VerifiedPayload`] allocates nothing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AcceptedNonce {
+    len: usize,
+    bytes: [u8; NONCE_MAX_LEN],
+}
+
+impl AcceptedNonce {
+    /// The nonce as text (only ASCII bytes are ever kept, so this is always the whole nonce).
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(self.bytes.get(..self.len).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for AcceptedNonce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// Checks a (trimmed) nonce header value.
+pub(crate) fn check_nonce(nonce: &[u8]) -> Result<CheckedNonce<'_>, NonceProblem> {
     if nonce.is_empty() {
         return Err(NonceProblem::Empty);
     }
@@ -59,17 +122,22 @@ pub(crate) fn check_nonce(nonce: &[u8]) -> Result<&str, NonceProblem> {
             max: NONCE_MAX_LEN,
         });
     }
-    if let Some(offset) = nonce.iter().position(|byte| !is_nonce_byte(*byte)) {
+    // No early exit while checking: one table load per byte. The first refused byte is looked
+    // for only when there is one.
+    let accepted = nonce
+        .iter()
+        .fold(true, |accepted, byte| accepted & is_nonce_byte(*byte));
+    if !accepted {
+        let offset = nonce
+            .iter()
+            .position(|byte| !is_nonce_byte(*byte))
+            .unwrap_or_default();
         return Err(NonceProblem::ForbiddenByte {
             byte: nonce[offset],
             offset,
         });
     }
-    // Only ASCII bytes remain.
-    std::str::from_utf8(nonce).map_err(|error| NonceProblem::ForbiddenByte {
-        byte: nonce[error.valid_up_to()],
-        offset: error.valid_up_to(),
-    })
+    Ok(CheckedNonce(nonce))
 }
 
 #[cfg(test)]
@@ -84,20 +152,28 @@ mod tests {
             "n",
             "a_b-C9",
         ] {
-            assert_eq!(check_nonce(nonce.as_bytes()), Ok(nonce));
+            let checked = check_nonce(nonce.as_bytes()).unwrap();
+            assert_eq!(checked.as_str(), nonce);
+            assert_eq!(checked.as_bytes(), nonce.as_bytes());
+            let kept = checked.keep();
+            assert_eq!(kept.as_str(), nonce);
+            assert_eq!(format!("{kept:?}"), format!("{nonce:?}"));
         }
         let longest = "a".repeat(128);
-        assert_eq!(check_nonce(longest.as_bytes()), Ok(longest.as_str()));
+        assert_eq!(
+            check_nonce(longest.as_bytes()).unwrap().keep().as_str(),
+            longest
+        );
     }
 
     #[test]
     fn refuses_dots_other_bytes_empty_and_long() {
         assert_eq!(
-            check_nonce(b"abc.def"),
-            Err(NonceProblem::ForbiddenByte {
+            check_nonce(b"abc.def").unwrap_err(),
+            NonceProblem::ForbiddenByte {
                 byte: b'.',
                 offset: 3
-            })
+            }
         );
         for (nonce, offset) in [
             (&b"a b"[..], 1),
@@ -112,14 +188,39 @@ mod tests {
                 "{nonce:?}"
             );
         }
-        assert_eq!(check_nonce(b""), Err(NonceProblem::Empty));
+        assert_eq!(check_nonce(b"").unwrap_err(), NonceProblem::Empty);
         assert_eq!(
-            check_nonce("a".repeat(129).as_bytes()),
-            Err(NonceProblem::TooLong {
+            check_nonce("a".repeat(129).as_bytes()).unwrap_err(),
+            NonceProblem::TooLong {
                 length: 129,
                 max: 128
-            })
+            }
         );
+    }
+
+    #[test]
+    fn kept_nonces_are_the_header_bytes_at_every_length() {
+        let alphabet = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+        for length in 1..=NONCE_MAX_LEN {
+            for shift in [0, 7, 31] {
+                let nonce: String = (0..length)
+                    .map(|i| char::from(alphabet[(i * 5 + shift) % alphabet.len()]))
+                    .collect();
+                let kept = check_nonce(nonce.as_bytes()).unwrap().keep();
+                assert_eq!(kept.as_str(), nonce, "length {length}");
+                // Nothing beyond the nonce: equal nonces compare equal however they were made.
+                assert_eq!(kept, check_nonce(nonce.as_bytes()).unwrap().keep());
+                assert!(kept.bytes[length..].iter().all(|byte| *byte == 0));
+            }
+        }
+    }
+
+    #[test]
+    fn the_byte_table_is_the_documented_set() {
+        for byte in 0..=255u8 {
+            let documented = matches!(byte, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_');
+            assert_eq!(is_nonce_byte(byte), documented, "{byte:#04x}");
+        }
     }
 
     #[test]

@@ -589,3 +589,20 @@ fn nonces_outside_the_accepted_form_are_refused_before_the_mac() {
     let headers = signature_headers(b"k", body, &longest, VECTOR_TIME as i64);
     assert!(verifier.verify(&headers, body).is_ok());
 }
+
+#[test]
+fn the_verified_payload_shows_and_compares_its_nonce_as_text() {
+    let body = b"{}";
+    let verifier = Verifier::new("k").with_clock(|| at(VECTOR_TIME));
+    let headers = signature_headers(b"k", body, "01FJA8B4A7BM43YGWSG9GBV067", VECTOR_TIME as i64);
+    let verified = verifier.verify(&headers, body).unwrap();
+    assert_eq!(verified.nonce(), "01FJA8B4A7BM43YGWSG9GBV067");
+    let shown = format!("{verified:?}");
+    assert!(
+        shown.contains(r#"nonce: "01FJA8B4A7BM43YGWSG9GBV067""#),
+        "{shown}"
+    );
+    assert_eq!(verified.clone(), verified);
+    let other = signature_headers(b"k", body, "01FJA8B4A7BM43YGWSG9GBV068", VECTOR_TIME as i64);
+    assert_ne!(verifier.verify(&other, body).unwrap(), verified);
+}
