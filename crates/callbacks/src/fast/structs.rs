@@ -23,6 +23,11 @@ use crate::fast::read::FastRead;
 /// naming the fields declared without `#[serde(default)]` (absent, the derive refuses the
 /// value, so the reader gives up). The member name is the field's name; aliases follow it.
 macro_rules! fast_struct {
+    // Several types with the same fields.
+    ($first:ty, $($rest:ty),+ { $($fields:tt)* }) => {
+        fast_struct!($first { $($fields)* });
+        fast_struct!($($rest),+ { $($fields)* });
+    };
     ($type:ty { $($field:ident $(| $alias:literal)*),* $(,)? } $(required { $($required:ident),* })?) => {
         impl<'a> FastRead<'a> for $type {
             #[inline]
@@ -101,24 +106,18 @@ fast_struct!(DuplicatedIdentity {
     contact_ids
 });
 fast_struct!(ErrorDetails { description });
-fast_struct!(OptInNotification {
-    request_id,
-    contact_id,
-    channel,
-    identity,
-    status,
-    error_details,
-    processing_mode
-});
-fast_struct!(OptOutNotification {
-    request_id,
-    contact_id,
-    channel,
-    identity,
-    status,
-    error_details,
-    processing_mode
-});
+fast_struct!(
+    OptInNotification,
+    OptOutNotification {
+        request_id,
+        contact_id,
+        channel,
+        identity,
+        status,
+        error_details,
+        processing_mode
+    }
+);
 fast_struct!(CapabilityNotification {
     request_id,
     contact_id,
