@@ -22,6 +22,7 @@ use crate::fast::read::FastRead;
 /// ignored: `Type { field, field | "alias", ... }`, then optionally `required { field, ... }`
 /// naming the fields declared without `#[serde(default)]` (absent, the derive refuses the
 /// value, so the reader gives up). The member name is the field's name; aliases follow it.
+/// Types with the same fields may share one call: `TypeA, TypeB { ... }`.
 macro_rules! fast_struct {
     // Several types with the same fields.
     ($first:ty, $($rest:ty),+ { $($fields:tt)* }) => {
