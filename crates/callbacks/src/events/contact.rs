@@ -65,19 +65,26 @@ impl<'de> Deserialize<'de> for ContactDeleteNotification {
 /// A full contact, or one holding only the given id; the full contact borrows the id when it
 /// has none of its own.
 fn contact_or_id(contact: Option<Contact>, id: Option<String>) -> Option<Contact> {
-    match (contact, id) {
-        (Some(mut contact), id) => {
-            if contact.id.is_none() {
-                contact.id = id;
-            }
-            Some(contact)
+    let sent = contact.is_some();
+    let mut contact = contact.unwrap_or_default();
+    complete_contact(&mut contact, sent, id).then_some(contact)
+}
+
+/// Completes the contact a notification names: when the full contact was sent (`sent`,
+/// already read into `contact`), it takes `id` if it has no id of its own; otherwise it
+/// becomes a contact holding only `id`. `false` when neither was sent.
+pub(crate) fn complete_contact(contact: &mut Contact, sent: bool, id: Option<String>) -> bool {
+    if sent {
+        if contact.id.is_none() {
+            contact.id = id;
         }
-        (None, Some(id)) => {
-            let mut contact = Contact::default();
-            contact.id = Some(id);
-            Some(contact)
-        }
-        (None, None) => None,
+        true
+    } else if let Some(id) = id {
+        *contact = Contact::default();
+        contact.id = Some(id);
+        true
+    } else {
+        false
     }
 }
 

@@ -65,24 +65,38 @@ pub(crate) struct ConversationWire {
 impl ConversationNotification {
     /// The notification from its wire shape; the text says which member is missing.
     pub(crate) fn from_wire(wire: ConversationWire) -> Result<Self, &'static str> {
-        let conversation = match (wire.conversation, wire.conversation_id) {
-            (Some(mut conversation), id) => {
-                if conversation.id.is_none() {
-                    conversation.id = id;
-                }
-                conversation
-            }
-            (None, Some(id)) => Conversation {
-                id: Some(id),
-                ..Conversation::default()
-            },
-            (None, None) => {
-                return Err(
-                    "expected `conversation` or `conversation_id` in a conversation notification",
-                );
-            }
-        };
+        let sent = wire.conversation.is_some();
+        let mut conversation = wire.conversation.unwrap_or_default();
+        if !complete_conversation(&mut conversation, sent, wire.conversation_id) {
+            return Err(
+                "expected `conversation` or `conversation_id` in a conversation notification",
+            );
+        }
         Ok(Self { conversation })
+    }
+}
+
+/// Completes the conversation a notification names: when the full conversation was sent
+/// (`sent`, already read into `conversation`), it takes `id` if it has no id of its own;
+/// otherwise it becomes a conversation holding only `id`. `false` when neither was sent.
+pub(crate) fn complete_conversation(
+    conversation: &mut Conversation,
+    sent: bool,
+    id: Option<String>,
+) -> bool {
+    if sent {
+        if conversation.id.is_none() {
+            conversation.id = id;
+        }
+        true
+    } else if let Some(id) = id {
+        *conversation = Conversation {
+            id: Some(id),
+            ..Conversation::default()
+        };
+        true
+    } else {
+        false
     }
 }
 

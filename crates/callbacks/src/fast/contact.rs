@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 use sinch_contacts_model::{ConversationChannel, RawJson};
 
 use crate::contact_types::{ChannelIdentity, Contact};
-use crate::events::contact::{ContactDeleteWire, ContactMergeWire};
-use crate::events::conversation::ConversationWire;
+use crate::events::contact::complete_contact;
+use crate::events::conversation::complete_conversation;
 use crate::events::{
     ContactDeleteNotification, ContactMergeNotification, ConversationNotification,
 };
 use crate::fast::cursor::{Cursor, Fast, GiveUp};
-use crate::fast::read::FastRead;
+use crate::fast::read::{FastRead, in_place_defaults, read_sent_in_place};
 
 /// Sets `slot` once; a second time gives up (the field was named twice).
 fn once<T>(slot: &mut Option<T>, value: T) -> Fast<()> {
@@ -39,17 +39,7 @@ fn keep_unknown<'a>(
 }
 
 impl<'a> FastRead<'a> for Contact {
-    #[inline]
-    fn read(cursor: &mut Cursor<'a>) -> Fast<Self> {
-        let mut contact = Contact::default();
-        Self::read_in_place(&mut contact, cursor)?;
-        Ok(contact)
-    }
-
-    #[inline]
-    fn read_some_in_place(slot: &mut Option<Self>, cursor: &mut Cursor<'a>) -> Fast<()> {
-        Self::read_in_place(slot.insert(Contact::default()), cursor)
-    }
+    in_place_defaults!('a, Contact);
 
     /// `contact` holds the default (empty) contact.
     fn read_in_place(contact: &mut Self, cursor: &mut Cursor<'a>) -> Fast<()> {
@@ -139,20 +129,131 @@ impl<'a> FastRead<'a> for ChannelIdentity {
     }
 }
 
+/// Marks member `bit` of a struct read; a second time gives up (the member was named twice).
+#[inline]
+fn first(seen: &mut u8, bit: u8) -> Fast<()> {
+    if *seen & (1 << bit) != 0 {
+        return Err(GiveUp);
+    }
+    *seen |= 1 << bit;
+    Ok(())
+}
+
 impl<'a> FastRead<'a> for ContactDeleteNotification {
-    fn read(cursor: &mut Cursor<'a>) -> Fast<Self> {
-        Self::from_wire(ContactDeleteWire::read(cursor)?).map_err(|_| GiveUp)
+    in_place_defaults!('a, ContactDeleteNotification);
+
+    /// `notification` holds the default value. Both wire shapes, with the rule of
+    /// [`complete_contact`].
+    fn read_in_place(notification: &mut Self, cursor: &mut Cursor<'a>) -> Fast<()> {
+        let (mut seen, mut sent, mut id) = (0, false, None);
+        let others = cursor.names();
+        if cursor.open_object()? {
+            loop {
+                let name = cursor.member_name()?;
+                match name {
+                    "contact" => {
+                        first(&mut seen, 0)?;
+                        sent = read_sent_in_place(&mut notification.contact, cursor)?;
+                    }
+                    "contact_id" => {
+                        first(&mut seen, 1)?;
+                        id = FastRead::read(cursor)?;
+                    }
+                    _ => {
+                        cursor.add_name(others, name)?;
+                        cursor.skip_value()?;
+                    }
+                }
+                if !cursor.next_member()? {
+                    break;
+                }
+            }
+            cursor.end_names(others);
+            cursor.close_object();
+        }
+        complete_contact(&mut notification.contact, sent, id)
+            .then_some(())
+            .ok_or(GiveUp)
     }
 }
 
 impl<'a> FastRead<'a> for ContactMergeNotification {
-    fn read(cursor: &mut Cursor<'a>) -> Fast<Self> {
-        Self::from_wire(ContactMergeWire::read(cursor)?).map_err(|_| GiveUp)
+    in_place_defaults!('a, ContactMergeNotification);
+
+    /// `notification` holds the default value. Both wire shapes: `preserved_contact` is
+    /// required, the deleted contact follows the rule of [`complete_contact`].
+    fn read_in_place(notification: &mut Self, cursor: &mut Cursor<'a>) -> Fast<()> {
+        let (mut seen, mut preserved, mut deleted, mut deleted_id) = (0, false, false, None);
+        let others = cursor.names();
+        if cursor.open_object()? {
+            loop {
+                let name = cursor.member_name()?;
+                match name {
+                    "preserved_contact" => {
+                        first(&mut seen, 0)?;
+                        preserved =
+                            read_sent_in_place(&mut notification.preserved_contact, cursor)?;
+                    }
+                    "deleted_contact" => {
+                        first(&mut seen, 1)?;
+                        deleted = read_sent_in_place(&mut notification.deleted_contact, cursor)?;
+                    }
+                    "deleted_contact_id" => {
+                        first(&mut seen, 2)?;
+                        deleted_id = FastRead::read(cursor)?;
+                    }
+                    _ => {
+                        cursor.add_name(others, name)?;
+                        cursor.skip_value()?;
+                    }
+                }
+                if !cursor.next_member()? {
+                    break;
+                }
+            }
+            cursor.end_names(others);
+            cursor.close_object();
+        }
+        (preserved && complete_contact(&mut notification.deleted_contact, deleted, deleted_id))
+            .then_some(())
+            .ok_or(GiveUp)
     }
 }
 
 impl<'a> FastRead<'a> for ConversationNotification {
-    fn read(cursor: &mut Cursor<'a>) -> Fast<Self> {
-        Self::from_wire(ConversationWire::read(cursor)?).map_err(|_| GiveUp)
+    in_place_defaults!('a, ConversationNotification);
+
+    /// `notification` holds the default value. Both wire shapes, with the rule of
+    /// [`complete_conversation`].
+    fn read_in_place(notification: &mut Self, cursor: &mut Cursor<'a>) -> Fast<()> {
+        let (mut seen, mut sent, mut id) = (0, false, None);
+        let others = cursor.names();
+        if cursor.open_object()? {
+            loop {
+                let name = cursor.member_name()?;
+                match name {
+                    "conversation" => {
+                        first(&mut seen, 0)?;
+                        sent = read_sent_in_place(&mut notification.conversation, cursor)?;
+                    }
+                    "conversation_id" => {
+                        first(&mut seen, 1)?;
+                        id = FastRead::read(cursor)?;
+                    }
+                    _ => {
+                        cursor.add_name(others, name)?;
+                        cursor.skip_value()?;
+                    }
+                }
+                if !cursor.next_member()? {
+                    break;
+                }
+            }
+            cursor.end_names(others);
+            cursor.close_object();
+        }
+        complete_conversation(&mut notification.conversation, sent, id)
+            .then_some(())
+            .ok_or(GiveUp)
     }
 }

@@ -31,8 +31,6 @@ pub(crate) const MAX_OBJECT_MEMBERS: usize = 64;
 pub(crate) struct RawStr<'a> {
     /// The text between the quotes.
     pub(crate) inner: &'a str,
-    /// The text with its quotes.
-    pub(crate) quoted: &'a str,
     /// Whether `inner` holds a `\` escape.
     pub(crate) escaped: bool,
 }
@@ -186,10 +184,8 @@ impl<'a> Cursor<'a> {
         let (end, escaped) = string_end(self.bytes(), start + 1)?;
         self.position = end + 1;
         // `start` and `end` are quotes, so the cuts fall on character boundaries.
-        let quoted = self.text.get(start..=end).ok_or(GiveUp)?;
         Ok(RawStr {
-            inner: quoted.get(1..quoted.len() - 1).ok_or(GiveUp)?,
-            quoted,
+            inner: self.text.get(start + 1..end).ok_or(GiveUp)?,
             escaped,
         })
     }

@@ -4,8 +4,6 @@
 //! [`FastRead`], a member named twice (or a field given under two of its names) gives up,
 //! and unknown members are skipped, checked for duplicates like every other object.
 
-use crate::events::contact::{ContactDeleteWire, ContactMergeWire};
-use crate::events::conversation::ConversationWire;
 use crate::events::{
     CapabilityNotification, ChannelEvent, ChannelEventNotification, ChannelSpecificContactMessage,
     ChoiceResponseMessage, ContactNotification, Conversation, Coordinates, DuplicatedIdentity,
@@ -16,7 +14,7 @@ use crate::events::{
     TextMessage, UnsupportedCallback,
 };
 use crate::fast::cursor::{Cursor, Fast, GiveUp};
-use crate::fast::read::FastRead;
+use crate::fast::read::{FastRead, in_place_defaults};
 
 /// Implements [`FastRead`] for a struct whose `Deserialize` is derived with unknown members
 /// ignored: `Type { field, field | "alias", ... }`, then optionally `required { field, ... }`
@@ -31,17 +29,7 @@ macro_rules! fast_struct {
     };
     ($type:ty { $($field:ident $(| $alias:literal)*),* $(,)? } $(required { $($required:ident),* })?) => {
         impl<'a> FastRead<'a> for $type {
-            #[inline]
-            fn read(cursor: &mut Cursor<'a>) -> Fast<Self> {
-                let mut value = <$type>::default();
-                Self::read_in_place(&mut value, cursor)?;
-                Ok(value)
-            }
-
-            #[inline]
-            fn read_some_in_place(slot: &mut Option<Self>, cursor: &mut Cursor<'a>) -> Fast<()> {
-                Self::read_in_place(slot.insert(<$type>::default()), cursor)
-            }
+            in_place_defaults!('a, $type);
 
             /// `value` holds the default value.
             fn read_in_place(value: &mut Self, cursor: &mut Cursor<'a>) -> Fast<()> {
@@ -88,15 +76,6 @@ macro_rules! fast_struct {
 
 // Contact triggers.
 fast_struct!(ContactNotification { contact } required { contact });
-fast_struct!(ContactDeleteWire {
-    contact,
-    contact_id
-});
-fast_struct!(ContactMergeWire {
-    preserved_contact,
-    deleted_contact,
-    deleted_contact_id
-});
 fast_struct!(DuplicationNotification {
     duplicated_identities | "duplicated_channel_identities"
 });
@@ -227,10 +206,6 @@ fast_struct!(ChannelSpecificContactMessage {
 });
 
 // Conversation and channel triggers.
-fast_struct!(ConversationWire {
-    conversation,
-    conversation_id
-});
 fast_struct!(Conversation {
     id,
     app_id,
