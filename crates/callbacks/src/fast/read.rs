@@ -70,12 +70,20 @@ pub(crate) fn read_sent_in_place<'a, T: FastRead<'a>>(
 /// The value of a JSON string: borrowed when it holds no escape, unescaped otherwise with
 /// serde_json's rules for text (a surrogate pair makes one character; a lone surrogate gives
 /// up, as serde_json refuses it).
+#[inline]
 pub(crate) fn unescape(raw: RawStr<'_>) -> Fast<Cow<'_, str>> {
-    if !raw.escaped {
-        return Ok(Cow::Borrowed(raw.inner));
+    if raw.escaped {
+        unescape_escaped(raw.inner).map(Cow::Owned)
+    } else {
+        Ok(Cow::Borrowed(raw.inner))
     }
-    let mut out = String::with_capacity(raw.inner.len());
-    let mut rest = raw.inner;
+}
+
+/// [`unescape`] of text that holds an escape (kept out of line: most strings hold none).
+#[inline(never)]
+fn unescape_escaped(text: &str) -> Fast<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
     while let Some(at) = rest.find('\\') {
         out.push_str(&rest[..at]);
         let escape = &rest.as_bytes()[at + 1..];
@@ -96,7 +104,7 @@ pub(crate) fn unescape(raw: RawStr<'_>) -> Fast<Cow<'_, str>> {
         rest = rest.get(at + length..).ok_or(GiveUp)?;
     }
     out.push_str(rest);
-    Ok(Cow::Owned(out))
+    Ok(out)
 }
 
 /// The character of a `\u` escape whose four hex digits start `after_u`, and the length of
