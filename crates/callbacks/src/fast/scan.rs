@@ -3,29 +3,34 @@
 
 use crate::fast::cursor::{Fast, GiveUp};
 
-/// The first index from `index` on that is not JSON whitespace (or the length). Runs of
-/// spaces (indentation) are taken eight at a time.
+/// The first index from `index` on that is not JSON whitespace (or the length). After a
+/// space, the rest of a run of spaces (indentation) is taken eight bytes at a time; a lone
+/// line break or space costs one step.
 pub(crate) fn whitespace_end(bytes: &[u8], mut index: usize) -> usize {
     const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
     loop {
-        if let Some(chunk) = bytes
-            .get(index..index + 8)
-            .and_then(|chunk| <[u8; 8]>::try_from(chunk).ok())
-        {
-            let differs = u64::from_le_bytes(chunk) ^ SPACES;
-            if differs == 0 {
-                index += 8;
-                continue;
-            }
-            index += (differs.trailing_zeros() / 8) as usize;
-        }
         match bytes.get(index) {
-            Some(b' ' | b'\n' | b'\r' | b'\t') => index += 1,
+            Some(b' ') => {
+                index += 1;
+                while let Some(chunk) = bytes
+                    .get(index..index + 8)
+                    .and_then(|chunk| <[u8; 8]>::try_from(chunk).ok())
+                {
+                    let differs = u64::from_le_bytes(chunk) ^ SPACES;
+                    if differs != 0 {
+                        index += (differs.trailing_zeros() / 8) as usize;
+                        break;
+                    }
+                    index += 8;
+                }
+            }
+            Some(b'\n' | b'\r' | b'\t') => index += 1,
             _ => return index,
         }
     }
 }
 
+/// The first index from `index` on that is not an ASCII digit (or the length).
 pub(crate) fn digits_end(bytes: &[u8], mut index: usize) -> usize {
     while bytes.get(index).is_some_and(u8::is_ascii_digit) {
         index += 1;
