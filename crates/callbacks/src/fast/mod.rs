@@ -4,11 +4,10 @@
 //! It is an accelerator in front of the reference parse (the duplicate scan, then serde_json
 //! with the types' `Deserialize`): it either gives the very value the reference gives, or
 //! gives up ([`cursor::GiveUp`]) and leaves the body to the reference, which then decides and
-//! explains. It never accepts a body the reference refuses. It gives up on every error and
-//! on a few rare, legal forms it does not handle itself (a member name holding an escape,
-//! invalid UTF-8 anywhere in the body, nesting deeper than 64, an object
-//! with more than 64 members that are not fields of a typed struct); those bodies cost one
-//! extra attempt. The differential tests compare both paths on every payload they have and
+//! explains. It never accepts a body the reference refuses. It gives up on every error (a
+//! body that is not UTF-8 included) and on a few rare, legal forms it does not handle itself
+//! (a member name holding an escape, nesting deeper than 64, an object with more than 64
+//! members that are not fields of a typed struct); those bodies cost one extra attempt. The differential tests compare both paths on every payload they have and
 //! on generated ones.
 
 mod callback;
