@@ -38,17 +38,17 @@ impl ContactDeleteNotification {
 }
 
 /// CONTACT_DELETE as sent, in either shape.
-#[derive(Deserialize, Default)]
-pub(crate) struct ContactDeleteWire {
+#[derive(Deserialize)]
+struct ContactDeleteWire {
     #[serde(default)]
-    pub(crate) contact: Option<Contact>,
+    contact: Option<Contact>,
     #[serde(default)]
-    pub(crate) contact_id: Option<String>,
+    contact_id: Option<String>,
 }
 
 impl ContactDeleteNotification {
     /// The notification from its wire shape; the text says which member is missing.
-    pub(crate) fn from_wire(wire: ContactDeleteWire) -> Result<Self, &'static str> {
+    fn from_wire(wire: ContactDeleteWire) -> Result<Self, &'static str> {
         let contact = contact_or_id(wire.contact, wire.contact_id)
             .ok_or("expected `contact` or `contact_id` in contact_delete_notification")?;
         Ok(Self { contact })
@@ -109,19 +109,19 @@ impl ContactMergeNotification {
 }
 
 /// CONTACT_MERGE as sent, in either shape.
-#[derive(Deserialize, Default)]
-pub(crate) struct ContactMergeWire {
+#[derive(Deserialize)]
+struct ContactMergeWire {
     #[serde(default)]
-    pub(crate) preserved_contact: Option<Contact>,
+    preserved_contact: Option<Contact>,
     #[serde(default)]
-    pub(crate) deleted_contact: Option<Contact>,
+    deleted_contact: Option<Contact>,
     #[serde(default)]
-    pub(crate) deleted_contact_id: Option<String>,
+    deleted_contact_id: Option<String>,
 }
 
 impl ContactMergeNotification {
     /// The notification from its wire shape; the text says which member is missing.
-    pub(crate) fn from_wire(wire: ContactMergeWire) -> Result<Self, &'static str> {
+    fn from_wire(wire: ContactMergeWire) -> Result<Self, &'static str> {
         let preserved_contact = wire
             .preserved_contact
             .ok_or("expected `preserved_contact` in contact_merge_notification")?;

@@ -54,17 +54,17 @@ pub struct ConversationNotification {
 }
 
 /// A conversation notification as sent, in either shape.
-#[derive(Deserialize, Default)]
-pub(crate) struct ConversationWire {
+#[derive(Deserialize)]
+struct ConversationWire {
     #[serde(default)]
-    pub(crate) conversation: Option<Conversation>,
+    conversation: Option<Conversation>,
     #[serde(default)]
-    pub(crate) conversation_id: Option<String>,
+    conversation_id: Option<String>,
 }
 
 impl ConversationNotification {
     /// The notification from its wire shape; the text says which member is missing.
-    pub(crate) fn from_wire(wire: ConversationWire) -> Result<Self, &'static str> {
+    fn from_wire(wire: ConversationWire) -> Result<Self, &'static str> {
         let sent = wire.conversation.is_some();
         let mut conversation = wire.conversation.unwrap_or_default();
         if !complete_conversation(&mut conversation, sent, wire.conversation_id) {

@@ -5,6 +5,7 @@
 use crate::events::callback::unknown_event;
 use crate::events::{Callback, Event, Trigger, UnknownEvent};
 use crate::fast::cursor::{Cursor, Fast, GiveUp};
+use crate::fast::members::Seen;
 use crate::fast::read::FastRead;
 use crate::raw_json::RawJson;
 
@@ -90,28 +91,12 @@ pub(crate) fn empty_callback() -> Callback {
     }
 }
 
-const APP_ID: u8 = 0;
-const PROJECT_ID: u8 = 1;
-const ACCEPTED_TIME: u8 = 2;
-const EVENT_TIME: u8 = 3;
-const MESSAGE_METADATA: u8 = 4;
-const CORRELATION_ID: u8 = 5;
-
-/// The envelope members read so far.
-#[derive(Default)]
-struct Seen(u8);
-
-impl Seen {
-    /// Marks `member` read; gives up when it was already.
-    fn first(&mut self, member: u8) -> Fast<()> {
-        let bit = 1 << member;
-        if self.0 & bit != 0 {
-            return Err(GiveUp);
-        }
-        self.0 |= bit;
-        Ok(())
-    }
-}
+const APP_ID: u32 = 0;
+const PROJECT_ID: u32 = 1;
+const ACCEPTED_TIME: u32 = 2;
+const EVENT_TIME: u32 = 3;
+const MESSAGE_METADATA: u32 = 4;
+const CORRELATION_ID: u32 = 5;
 
 /// Reads the notification of a known trigger into `slot` as its typed event, in place.
 fn typed_event(trigger: &Trigger, slot: &mut Event, cursor: &mut Cursor<'_>) -> Fast<()> {

@@ -13,16 +13,8 @@ use crate::events::{
     ContactDeleteNotification, ContactMergeNotification, ConversationNotification,
 };
 use crate::fast::cursor::{Cursor, Fast, GiveUp};
+use crate::fast::members::{Seen, set_once};
 use crate::fast::read::{FastRead, in_place_defaults, read_sent_in_place};
-
-/// Sets `slot` once; a second time gives up (the field was named twice).
-fn once<T>(slot: &mut Option<T>, value: T) -> Fast<()> {
-    if slot.is_some() {
-        return Err(GiveUp);
-    }
-    *slot = Some(value);
-    Ok(())
-}
 
 /// An unknown member, kept as the generated code keeps it. The name set of the caller already
 /// refused a second occurrence of the same name.
@@ -43,48 +35,41 @@ impl<'a> FastRead<'a> for Contact {
 
     /// `contact` holds the default (empty) contact.
     fn read_in_place(contact: &mut Self, cursor: &mut Cursor<'a>) -> Fast<()> {
-        let mut seen = 0u8;
-        let mut first = |bit: u8| -> Fast<()> {
-            if seen & (1 << bit) != 0 {
-                return Err(GiveUp);
-            }
-            seen |= 1 << bit;
-            Ok(())
-        };
+        let mut seen = Seen::default();
         if cursor.open_object()? {
             loop {
                 let name = cursor.member_name()?;
                 match name {
                     "id" => {
-                        first(0)?;
+                        seen.first(0)?;
                         contact.id = FastRead::read(cursor)?;
                     }
                     "channel_identities" => {
-                        first(1)?;
+                        seen.first(1)?;
                         contact.channel_identities = FastRead::read(cursor)?;
                     }
                     "channel_priority" => {
-                        first(2)?;
+                        seen.first(2)?;
                         contact.channel_priority = FastRead::read(cursor)?;
                     }
                     "display_name" => {
-                        first(3)?;
+                        seen.first(3)?;
                         contact.display_name = FastRead::read(cursor)?;
                     }
                     "email" => {
-                        first(4)?;
+                        seen.first(4)?;
                         contact.email = FastRead::read(cursor)?;
                     }
                     "external_id" => {
-                        first(5)?;
+                        seen.first(5)?;
                         contact.external_id = FastRead::read(cursor)?;
                     }
                     "language" => {
-                        first(6)?;
+                        seen.first(6)?;
                         contact.language = FastRead::read(cursor)?;
                     }
                     "metadata" => {
-                        first(7)?;
+                        seen.first(7)?;
                         contact.metadata = FastRead::read(cursor)?;
                     }
                     _ => keep_unknown(cursor, name, &mut contact.additional_properties)?,
@@ -109,9 +94,9 @@ impl<'a> FastRead<'a> for ChannelIdentity {
             loop {
                 let name = cursor.member_name()?;
                 match name {
-                    "channel" => once(&mut channel, FastRead::read(cursor)?)?,
-                    "identity" => once(&mut identity, FastRead::read(cursor)?)?,
-                    "app_id" => once(&mut app_id, FastRead::read(cursor)?)?,
+                    "channel" => set_once(&mut channel, FastRead::read(cursor)?)?,
+                    "identity" => set_once(&mut identity, FastRead::read(cursor)?)?,
+                    "app_id" => set_once(&mut app_id, FastRead::read(cursor)?)?,
                     _ => keep_unknown(cursor, name, &mut unknown)?,
                 }
                 if !cursor.next_member()? {
@@ -129,34 +114,24 @@ impl<'a> FastRead<'a> for ChannelIdentity {
     }
 }
 
-/// Marks member `bit` of a struct read; a second time gives up (the member was named twice).
-#[inline]
-fn first(seen: &mut u8, bit: u8) -> Fast<()> {
-    if *seen & (1 << bit) != 0 {
-        return Err(GiveUp);
-    }
-    *seen |= 1 << bit;
-    Ok(())
-}
-
 impl<'a> FastRead<'a> for ContactDeleteNotification {
     in_place_defaults!('a, ContactDeleteNotification);
 
     /// `notification` holds the default value. Both wire shapes, with the rule of
     /// [`complete_contact`].
     fn read_in_place(notification: &mut Self, cursor: &mut Cursor<'a>) -> Fast<()> {
-        let (mut seen, mut sent, mut id) = (0, false, None);
+        let (mut seen, mut sent, mut id) = (Seen::default(), false, None);
         let others = cursor.names();
         if cursor.open_object()? {
             loop {
                 let name = cursor.member_name()?;
                 match name {
                     "contact" => {
-                        first(&mut seen, 0)?;
+                        seen.first(0)?;
                         sent = read_sent_in_place(&mut notification.contact, cursor)?;
                     }
                     "contact_id" => {
-                        first(&mut seen, 1)?;
+                        seen.first(1)?;
                         id = FastRead::read(cursor)?;
                     }
                     _ => {
@@ -183,23 +158,24 @@ impl<'a> FastRead<'a> for ContactMergeNotification {
     /// `notification` holds the default value. Both wire shapes: `preserved_contact` is
     /// required, the deleted contact follows the rule of [`complete_contact`].
     fn read_in_place(notification: &mut Self, cursor: &mut Cursor<'a>) -> Fast<()> {
-        let (mut seen, mut preserved, mut deleted, mut deleted_id) = (0, false, false, None);
+        let (mut seen, mut preserved, mut deleted, mut deleted_id) =
+            (Seen::default(), false, false, None);
         let others = cursor.names();
         if cursor.open_object()? {
             loop {
                 let name = cursor.member_name()?;
                 match name {
                     "preserved_contact" => {
-                        first(&mut seen, 0)?;
+                        seen.first(0)?;
                         preserved =
                             read_sent_in_place(&mut notification.preserved_contact, cursor)?;
                     }
                     "deleted_contact" => {
-                        first(&mut seen, 1)?;
+                        seen.first(1)?;
                         deleted = read_sent_in_place(&mut notification.deleted_contact, cursor)?;
                     }
                     "deleted_contact_id" => {
-                        first(&mut seen, 2)?;
+                        seen.first(2)?;
                         deleted_id = FastRead::read(cursor)?;
                     }
                     _ => {
@@ -226,18 +202,18 @@ impl<'a> FastRead<'a> for ConversationNotification {
     /// `notification` holds the default value. Both wire shapes, with the rule of
     /// [`complete_conversation`].
     fn read_in_place(notification: &mut Self, cursor: &mut Cursor<'a>) -> Fast<()> {
-        let (mut seen, mut sent, mut id) = (0, false, None);
+        let (mut seen, mut sent, mut id) = (Seen::default(), false, None);
         let others = cursor.names();
         if cursor.open_object()? {
             loop {
                 let name = cursor.member_name()?;
                 match name {
                     "conversation" => {
-                        first(&mut seen, 0)?;
+                        seen.first(0)?;
                         sent = read_sent_in_place(&mut notification.conversation, cursor)?;
                     }
                     "conversation_id" => {
-                        first(&mut seen, 1)?;
+                        seen.first(1)?;
                         id = FastRead::read(cursor)?;
                     }
                     _ => {

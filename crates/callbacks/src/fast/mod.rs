@@ -14,6 +14,7 @@ mod callback;
 mod contact;
 mod contact_message;
 pub(crate) mod cursor;
+mod members;
 pub(crate) mod read;
 mod route;
 mod scan;

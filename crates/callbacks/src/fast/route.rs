@@ -6,7 +6,8 @@
 use std::borrow::Cow;
 
 use crate::events::Trigger;
-use crate::fast::cursor::{Cursor, Fast, GiveUp};
+use crate::fast::cursor::{Cursor, Fast};
+use crate::fast::members::set_once;
 use crate::fast::read::{FastRead, unescape};
 use crate::route::RouteParts;
 use crate::serde_util::Key;
@@ -17,15 +18,6 @@ pub(crate) fn route_parts(body: &[u8]) -> Option<RouteParts<'_>> {
     let mut cursor = Cursor::new(text);
     let parts = read_parts(&mut cursor).ok()?;
     cursor.at_end().then_some(parts)
-}
-
-/// Sets `slot` once; a second time gives up (the member was named twice).
-fn once<T>(slot: &mut Option<T>, value: T) -> Fast<()> {
-    if slot.is_some() {
-        return Err(GiveUp);
-    }
-    *slot = Some(value);
-    Ok(())
 }
 
 /// A string, or `null` as `None`.
@@ -45,12 +37,12 @@ fn read_parts<'a>(cursor: &mut Cursor<'a>) -> Fast<RouteParts<'a>> {
     loop {
         let name = cursor.member_name()?;
         match name {
-            "app_id" => once(&mut parts.app_id, unescape(cursor.string()?)?)?,
-            "project_id" => once(&mut parts.project_id, unescape(cursor.string()?)?)?,
-            "accepted_time" => once(&mut parts.accepted_time, FastRead::read(cursor)?)?,
-            "event_time" => once(&mut parts.event_time, FastRead::read(cursor)?)?,
-            "message_metadata" => once(&mut parts.message_metadata, optional_text(cursor)?)?,
-            "correlation_id" => once(&mut parts.correlation_id, optional_text(cursor)?)?,
+            "app_id" => set_once(&mut parts.app_id, unescape(cursor.string()?)?)?,
+            "project_id" => set_once(&mut parts.project_id, unescape(cursor.string()?)?)?,
+            "accepted_time" => set_once(&mut parts.accepted_time, FastRead::read(cursor)?)?,
+            "event_time" => set_once(&mut parts.event_time, FastRead::read(cursor)?)?,
+            "message_metadata" => set_once(&mut parts.message_metadata, optional_text(cursor)?)?,
+            "correlation_id" => set_once(&mut parts.correlation_id, optional_text(cursor)?)?,
             _ => {
                 cursor.add_name(others, name)?;
                 let value = cursor.skip_value()?;

@@ -14,6 +14,7 @@ use crate::events::{
     TextMessage, UnsupportedCallback,
 };
 use crate::fast::cursor::{Cursor, Fast, GiveUp};
+use crate::fast::members::Seen;
 use crate::fast::read::{FastRead, in_place_defaults};
 
 /// Implements [`FastRead`] for a struct whose `Deserialize` is derived with unknown members
@@ -36,7 +37,7 @@ macro_rules! fast_struct {
                 #[allow(non_camel_case_types)]
                 #[repr(u32)]
                 enum Field { $($field),* }
-                let mut seen = 0u64;
+                let mut seen = Seen::default();
                 let others = cursor.names();
                 if cursor.open_object()? {
                     loop {
@@ -44,11 +45,7 @@ macro_rules! fast_struct {
                         match name {
                             $(
                                 stringify!($field) $(| $alias)* => {
-                                    let bit = 1u64 << (Field::$field as u32);
-                                    if seen & bit != 0 {
-                                        return Err(GiveUp);
-                                    }
-                                    seen |= bit;
+                                    seen.first(Field::$field as u32)?;
                                     FastRead::read_in_place(&mut value.$field, cursor)?;
                                 }
                             )*
@@ -64,8 +61,7 @@ macro_rules! fast_struct {
                     cursor.end_names(others);
  cursor.close_object();
                 }
-                let required = 0u64 $($(| 1u64 << (Field::$required as u32))*)?;
-                if seen & required != required {
+                if !seen.all(&[$($(Field::$required as u32),*)?]) {
                     return Err(GiveUp);
                 }
                 Ok(())
