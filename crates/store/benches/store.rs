@@ -105,10 +105,9 @@ async fn main() {
     throughput("sqlite", &sqlite_single, &sqlite_batched).await;
 
     let big = SqliteStore::open(dir.path().join("big.db")).await.unwrap();
-    sqlx::query(FILL_SQLITE)
-        .bind(i64::from(SUPPRESSED))
-        .execute(big.pool())
-        .await
+    rusqlite::Connection::open(big.path())
+        .unwrap()
+        .execute(FILL_SQLITE, [i64::from(SUPPRESSED)])
         .unwrap();
     lookups("sqlite", &big).await;
 
@@ -139,9 +138,12 @@ async fn postgres() {
             .unwrap()
             .options([("search_path", name)]);
         stores.push(
-            sinch_contacts_store::PostgresStore::connect_with(options, 4)
-                .await
-                .unwrap(),
+            sinch_contacts_store::PostgresStore::connect_with(
+                options,
+                sinch_contacts_store::StoreOptions::default().read_connections(4),
+            )
+            .await
+            .unwrap(),
         );
     }
     throughput("postgres", &stores[0], &stores[1]).await;

@@ -3,20 +3,27 @@
 //! no server) or PostgreSQL (feature `postgres`: several receivers sharing one state).
 //!
 //! Both backends implement [`CallbackStore`]:
-//! applying a delivery is one transaction holding its effect and its ledger entry, so a
-//! redelivery (or two receivers racing on one delivery) changes the state once, and a crash
-//! leaves all of it or none. The effect is computed by the callbacks crate's shared rules
-//! ([`compute_effect`](sinch_contacts_callbacks::store::compute_effect)); the backends only
-//! load and persist rows. Schema migrations are versioned and applied on open.
+//! a delivery's effect and its ledger entry are committed in one transaction, so a redelivery
+//! (or two receivers racing on one delivery) changes the state once, and a crash leaves all of
+//! it or none. Writes go through a bounded queue to the store's writer threads, which commit
+//! what is queued together (group commit) and answer each caller only after the commit; a
+//! caller that goes away never leaves a transaction half done, and a full queue is refused at
+//! once ([`StoreErrorKind::Overloaded`]). The effect is computed by the callbacks crate's shared
+//! rules ([`compute_effect`](sinch_contacts_callbacks::store::compute_effect)); the backends
+//! only load and persist rows. Schema migrations are versioned and applied on open.
 //!
 //! See `docs/store.md` for the schema, the transaction boundary and the guarantees.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod options;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod plan;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod rows;
+mod stats;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-mod sql;
+mod writer;
 
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
@@ -30,11 +37,17 @@ pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
+pub use options::{
+    DEFAULT_BUSY_TIMEOUT, DEFAULT_MAX_GROUP, DEFAULT_QUEUE_CAPACITY, DEFAULT_READ_CONNECTIONS,
+    StoreOptions,
+};
+pub use stats::{LATENCY_BUCKETS, LatencyHistogram, WriterStats};
+
 pub use sinch_contacts_callbacks::store::{
     Applied, CallbackStore, ConsentRules, DeliveryId, MemoryStore, StoreError, StoreErrorKind,
 };
 
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg(feature = "postgres")]
 fn schema_error(error: sqlx::Error) -> StoreError {
     StoreError::new(StoreErrorKind::Schema, "migrating the schema", error)
 }

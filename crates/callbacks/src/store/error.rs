@@ -15,6 +15,9 @@ pub enum StoreErrorKind {
     Schema,
     /// Any other failure of the database.
     Database,
+    /// The store's queue of writes is full: nothing was queued or written. Retry after a short
+    /// wait (the webhook endpoint answers 503 with `Retry-After`).
+    Overloaded,
 }
 
 /// A store failure: nothing of the operation was committed.

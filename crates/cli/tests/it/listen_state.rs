@@ -263,17 +263,9 @@ fn a_store_failure_is_answered_500_and_the_delivery_is_not_recorded() {
 }
 
 fn sqlite(state: &Path, sql: String) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(state);
-        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-        let changed = sqlx::query(&sql).execute(&pool).await.unwrap();
-        assert_eq!(changed.rows_affected(), 1, "{sql}");
-        pool.close().await;
-    });
+    let conn = rusqlite::Connection::open(state).unwrap();
+    let changed = conn.execute(&sql, []).unwrap();
+    assert_eq!(changed, 1, "{sql}");
 }
 
 fn corrupt_consent(state: &Path, identity: &str) {

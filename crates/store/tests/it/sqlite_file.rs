@@ -38,11 +38,11 @@ async fn a_schema_newer_than_the_crate_is_refused() {
     let path = dir.path().join("state.db");
     {
         let store = SqliteStore::open(&path).await.unwrap();
-        sqlx::query("INSERT INTO schema_version (version) VALUES (99)")
-            .execute(store.pool())
-            .await
-            .unwrap();
         store.close().await;
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute("INSERT INTO schema_version (version) VALUES (99)", [])
+            .unwrap();
     }
     let error = SqliteStore::open(&path).await.unwrap_err();
     assert_eq!(error.kind(), StoreErrorKind::Schema);

@@ -178,9 +178,12 @@ pub async fn postgres_in(url: &str, schema: &str, connections: u32) -> PostgresS
     let options = sqlx::postgres::PgConnectOptions::from_str(url)
         .expect("the test URL parses")
         .options([("search_path", schema)]);
-    PostgresStore::connect_with(options, connections)
-        .await
-        .expect("the PostgreSQL store connects")
+    PostgresStore::connect_with(
+        options,
+        sinch_contacts_store::StoreOptions::default().read_connections(connections),
+    )
+    .await
+    .expect("the PostgreSQL store connects")
 }
 
 #[cfg(feature = "postgres")]

@@ -1,42 +1,59 @@
 //! [`PostgresStore`]: the shared backend, for several receivers on one PostgreSQL database.
 
+mod group;
+mod reads;
+
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
-use crate::sql::sql_ops;
+use sinch_contacts_callbacks::optout::{ConsentRecord, IdentityKey};
+use sinch_contacts_callbacks::store::{
+    Applied, CallbackStore, ContactState, DeliveryId, IdentityStream, StateDump, StoreError,
+};
+use sinch_contacts_callbacks::{Callback, ConversationChannel};
 
-sql_ops!(sqlx::Postgres);
-
-use sinch_contacts_callbacks::store::{CallbackStore, IdentityStream};
+use crate::options::StoreOptions;
+use crate::stats::WriterStats;
+use crate::writer::Writer;
+use group::PgWriter;
+use reads::{db_error, dump_in, is_applied_in, read_consent, read_contact, suppressed_stream};
 
 /// The schema, one entry per version, applied in order on open.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/postgres_v1.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres_v1.sql"))];
 
 /// The advisory lock held while migrating, so receivers starting together migrate once.
 const MIGRATION_LOCK: i64 = 0x5349_4e43_4853_0001;
 
 /// A [`CallbackStore`] on PostgreSQL, shared by any number of receivers.
 ///
-/// Each delivery is one transaction. Before reading, it takes transaction-scoped advisory
-/// locks on the rows the callback may touch (the delivery id, the channel identity, the
-/// contact ids, the duplication list), in ascending order so that two transactions never
-/// wait on each other in a cycle; so receivers racing on one delivery apply it once, and two
-/// deliveries about the same contact apply one after the other, never losing an update.
+/// Every write goes through one bounded queue to this store's writers (one by default, each
+/// with a connection of its own), which commit what is queued as one transaction (group
+/// commit) and answer each caller after the commit. Before reading, a group takes
+/// transaction-scoped advisory locks on every row its callbacks may touch (the delivery ids,
+/// the channel identities, the contact ids, the duplication list) in ascending order, all in
+/// one statement, so that two transactions never wait on each other in a cycle: receivers
+/// racing on one delivery apply it once, and two deliveries about the same contact apply one
+/// after the other, never losing an update. Reads go through a pool of their own.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), sinch_contacts_callbacks::store::StoreError> {
 /// use sinch_contacts_store::PostgresStore;
 ///
 /// let store = PostgresStore::connect("postgres://receiver@127.0.0.1:5432/callbacks").await?;
-/// # let _ = store; Ok(()) }
+/// # store.close().await; Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     pool: PgPool,
-    rules: ConsentRules,
+    writer: Writer,
 }
 
 impl PostgresStore {
@@ -45,113 +62,80 @@ impl PostgresStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url)
             .map_err(|error| db_error("reading the PostgreSQL URL", error))?;
-        Self::connect_with(options, 8).await
+        Self::connect_with(options, StoreOptions::default()).await
     }
 
-    /// Connects with these options and at most `max_connections` connections (e.g. with
-    /// `.options([("search_path", "my_schema")])` to keep the tables in a schema of their own).
+    /// Connects with these connection options (e.g. with
+    /// `.options([("search_path", "my_schema")])` to keep the tables in a schema of their own)
+    /// and store options.
     pub async fn connect_with(
-        options: PgConnectOptions,
-        max_connections: u32,
+        connect: PgConnectOptions,
+        options: StoreOptions,
     ) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
-            .max_connections(max_connections.max(1))
+            .max_connections(options.read_connections_value())
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options)
+            .connect_with(connect.clone())
             .await
             .map_err(|error| db_error("connecting to PostgreSQL", error))?;
         migrate(&pool).await?;
+        let writers = (0..options.writers_value())
+            .map(|_| PgWriter::new(connect.clone(), options.rules_value().clone()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let writer = Writer::start("sinch-pg-writer", writers, &options)?;
         Ok(Self {
-            pool,
-            rules: ConsentRules::default(),
+            inner: Arc::new(Inner { pool, writer }),
         })
     }
 
-    /// Uses these consent rules (keywords, text channels) for the deliveries applied from now.
-    pub fn with_rules(mut self, rules: ConsentRules) -> Self {
-        self.rules = rules;
-        self
-    }
-
-    /// The connection pool (for queries of your own).
+    /// The read pool (for queries of your own).
     pub fn pool(&self) -> &PgPool {
-        &self.pool
+        &self.inner.pool
     }
 
     /// The schema version of the database.
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM schema_version")
-            .fetch_one(&self.pool)
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_version")
+            .fetch_one(&self.inner.pool)
             .await
             .map_err(|error| db_error("reading the schema version", error))
     }
 
-    /// Closes every connection (waits for the ones in use).
-    pub async fn close(&self) {
-        self.pool.close().await;
+    /// What the writers did so far, and how full their queue is.
+    pub fn stats(&self) -> WriterStats {
+        self.inner.writer.stats()
     }
 
-    /// Starts a transaction holding the advisory locks of these deliveries' rows.
-    async fn begin_locked(
-        &self,
-        deliveries: &[(&DeliveryId, &Callback)],
-    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
-        let mut locks: Vec<i64> = deliveries
-            .iter()
-            .flat_map(|(delivery, callback)| lock_keys(delivery, callback))
-            .collect();
-        locks.sort_unstable();
-        locks.dedup();
-        let mut tx = self
-            .pool
-            .begin()
+    /// Whether the server answers now (for a readiness check).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.inner.pool)
             .await
-            .map_err(|error| db_error("starting a transaction", error))?;
-        for lock in locks {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(lock)
-                .execute(&mut *tx)
-                .await
-                .map_err(|error| db_error("locking rows", error))?;
-        }
-        Ok(tx)
+            .map(drop)
+            .map_err(|error| db_error("pinging PostgreSQL", error))
+    }
+
+    /// Stops taking deliveries, commits every delivery already queued, and closes every
+    /// connection. `apply` fails with
+    /// [`StoreErrorKind::Unavailable`](sinch_contacts_callbacks::store::StoreErrorKind)
+    /// afterwards.
+    pub async fn close(&self) {
+        self.inner.writer.close().await;
+        self.inner.pool.close().await;
+    }
+
+    /// Whether [`close`](Self::close) was called.
+    pub fn is_closed(&self) -> bool {
+        self.inner.writer.is_closed()
     }
 
     async fn connection(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
-        self.pool
+        self.inner
+            .pool
             .acquire()
             .await
             .map_err(|error| db_error("getting a connection", error))
     }
-}
-
-/// The advisory lock keys of one delivery: its id and every row its callback may touch.
-fn lock_keys(delivery: &DeliveryId, callback: &Callback) -> Vec<i64> {
-    let keys = StateKeys::of(callback);
-    let mut names = vec![format!("delivery\u{0}{delivery}")];
-    if let Some(key) = &keys.identity {
-        names.push(format!(
-            "consent\u{0}{}\u{0}{}",
-            key.channel.as_str(),
-            key.identity
-        ));
-    }
-    names.extend(
-        keys.contact_ids
-            .iter()
-            .map(|id| format!("contact\u{0}{id}")),
-    );
-    if !keys.duplications.is_empty() {
-        names.push("duplications".to_owned());
-    }
-    names.iter().map(|name| lock_key(name)).collect()
-}
-
-fn lock_key(name: &str) -> i64 {
-    let digest = Sha256::digest(name.as_bytes());
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&digest[..8]);
-    i64::from_be_bytes(first)
 }
 
 async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
@@ -192,31 +176,22 @@ impl CallbackStore for PostgresStore {
         delivery: &DeliveryId,
         callback: &Callback,
     ) -> Result<Applied, StoreError> {
-        let mut tx = self.begin_locked(&[(delivery, callback)]).await?;
-        let applied = apply_in(&mut tx, &self.rules, delivery, callback).await?;
-        tx.commit()
-            .await
-            .map_err(|error| db_error("committing a delivery", error))?;
-        Ok(applied)
+        let mut applied = self
+            .inner
+            .writer
+            .submit(vec![(delivery.clone(), callback.clone())])
+            .await?;
+        Ok(applied.pop().unwrap_or(Applied::AlreadyApplied))
     }
 
     async fn apply_batch(
         &self,
         deliveries: &[(DeliveryId, Callback)],
     ) -> Result<Vec<Applied>, StoreError> {
-        let pairs: Vec<(&DeliveryId, &Callback)> = deliveries
-            .iter()
-            .map(|(delivery, callback)| (delivery, callback))
-            .collect();
-        let mut tx = self.begin_locked(&pairs).await?;
-        let mut results = Vec::with_capacity(deliveries.len());
-        for (delivery, callback) in deliveries {
-            results.push(apply_in(&mut tx, &self.rules, delivery, callback).await?);
+        if deliveries.is_empty() {
+            return Ok(Vec::new());
         }
-        tx.commit()
-            .await
-            .map_err(|error| db_error("committing a batch", error))?;
-        Ok(results)
+        self.inner.writer.submit(deliveries.to_vec()).await
     }
 
     async fn consent(&self, key: &IdentityKey) -> Result<Option<ConsentRecord>, StoreError> {
@@ -224,7 +199,7 @@ impl CallbackStore for PostgresStore {
     }
 
     fn suppressed_identities<'a>(&'a self, channel: &ConversationChannel) -> IdentityStream<'a> {
-        suppressed_stream(&self.pool, channel)
+        suppressed_stream(&self.inner.pool, channel)
     }
 
     async fn contact_state(&self, id: &str) -> Result<Option<ContactState>, StoreError> {
@@ -238,6 +213,7 @@ impl CallbackStore for PostgresStore {
     async fn dump(&self) -> Result<StateDump, StoreError> {
         // REPEATABLE READ: every table read from the same snapshot.
         let mut tx = self
+            .inner
             .pool
             .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .await

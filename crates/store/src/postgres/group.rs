@@ -1,0 +1,359 @@
+//! The PostgreSQL writer: a connection of its own on a thread of its own, applying each group
+//! set-based in four round trips, whatever its size:
+//!
+//! 1. `BEGIN` and every advisory lock of the group, in ascending order, in one simple query;
+//! 2. one read of every row the group needs (`= ANY($n)` per table, one `UNION ALL`);
+//! 3. the effects, computed in order in memory ([`plan`]), written by one data-modifying CTE:
+//!    multi-row upserts of consents and contacts, new duplication reports and the ledger
+//!    entries;
+//! 4. `COMMIT`.
+//!
+//! A group whose deliveries are all in the ledger already skips step 3.
+
+use sha2::{Digest, Sha256};
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::{Connection as _, Row as _};
+use tokio::runtime::Runtime;
+
+use sinch_contacts_callbacks::ConversationChannel;
+use sinch_contacts_callbacks::optout::IdentityKey;
+use sinch_contacts_callbacks::store::{Applied, ConsentRules, StoreError, StoreErrorKind};
+
+use super::reads::db_error;
+use crate::plan::{GroupKeys, Loaded, Unit, Writes, plan};
+use crate::rows;
+use crate::writer::GroupBackend;
+
+/// One writer: its runtime (the connection's I/O is driven by it), its connection, opened on
+/// first use and again after a failure that left it unusable.
+pub(crate) struct PgWriter {
+    runtime: Runtime,
+    conn: Option<PgConnection>,
+    options: PgConnectOptions,
+    rules: ConsentRules,
+}
+
+impl PgWriter {
+    pub(crate) fn new(options: PgConnectOptions, rules: ConsentRules) -> Result<Self, StoreError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| {
+                StoreError::new(
+                    StoreErrorKind::Unavailable,
+                    "starting a writer's runtime",
+                    error,
+                )
+            })?;
+        Ok(Self {
+            runtime,
+            conn: None,
+            options,
+            rules,
+        })
+    }
+}
+
+impl GroupBackend for PgWriter {
+    fn apply_group(&mut self, group: &[&Unit]) -> Result<Vec<Vec<Applied>>, StoreError> {
+        let Self {
+            runtime,
+            conn,
+            options,
+            rules,
+        } = self;
+        runtime.block_on(async {
+            if conn.is_none() {
+                *conn = Some(
+                    PgConnection::connect_with(options)
+                        .await
+                        .map_err(|error| db_error("connecting the writer", error))?,
+                );
+            }
+            let Some(connection) = conn.as_mut() else {
+                unreachable!("connected above");
+            };
+            let outcome = apply_in_transaction(connection, rules, group).await;
+            if outcome.is_err()
+                && sqlx::raw_sql("ROLLBACK")
+                    .execute(&mut *connection)
+                    .await
+                    .is_err()
+            {
+                // Not known to be outside a transaction: closed, and opened again next time.
+                *conn = None;
+            }
+            outcome
+        })
+    }
+}
+
+async fn apply_in_transaction(
+    conn: &mut PgConnection,
+    rules: &ConsentRules,
+    group: &[&Unit],
+) -> Result<Vec<Vec<Applied>>, StoreError> {
+    let keys = GroupKeys::of(group)?;
+    sqlx::raw_sql(&begin_and_lock(&lock_keys(&keys)))
+        .execute(&mut *conn)
+        .await
+        .map_err(|error| db_error("starting a transaction and locking rows", error))?;
+    let loaded = load(conn, &keys).await?;
+    let planned = plan(rules, group, &keys, loaded);
+    if !planned.writes.ledger.is_empty() {
+        write(conn, &planned.writes).await?;
+    }
+    sqlx::raw_sql("COMMIT")
+        .execute(&mut *conn)
+        .await
+        .map_err(|error| db_error("committing deliveries", error))?;
+    Ok(planned.results)
+}
+
+/// The advisory lock keys of a group: each delivery id and every row its callbacks may touch,
+/// ascending and without repeats.
+pub(crate) fn lock_keys(keys: &GroupKeys) -> Vec<i64> {
+    let mut locks: Vec<i64> = keys
+        .deliveries
+        .iter()
+        .map(|id| lock_key(&format!("delivery\u{0}{id}")))
+        .chain(keys.identities.iter().map(|key| {
+            lock_key(&format!(
+                "consent\u{0}{}\u{0}{}",
+                key.channel.as_str(),
+                key.identity
+            ))
+        }))
+        .chain(
+            keys.contact_ids
+                .iter()
+                .map(|id| lock_key(&format!("contact\u{0}{id}"))),
+        )
+        .chain(
+            keys.reports_duplications()
+                .then(|| lock_key("duplications")),
+        )
+        .collect();
+    locks.sort_unstable();
+    locks.dedup();
+    locks
+}
+
+/// The first 8 bytes of SHA-256 of `name` (a collision only serializes two unrelated rows).
+fn lock_key(name: &str) -> i64 {
+    let digest = Sha256::digest(name.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+/// `BEGIN` and the advisory locks, in the order given, as one simple query (the keys are
+/// integers written by this code, never text from a body).
+fn begin_and_lock(locks: &[i64]) -> String {
+    let mut sql = String::from("BEGIN; SELECT pg_advisory_xact_lock(k) FROM unnest('{");
+    for (index, lock) in locks.iter().enumerate() {
+        if index > 0 {
+            sql.push(',');
+        }
+        sql.push_str(&lock.to_string());
+    }
+    sql.push_str("}'::int8[]) AS k");
+    sql
+}
+
+const READ: &str = "\
+    SELECT 0 AS kind, id AS a, NULL::text AS b, NULL::text AS c, NULL::text AS d, \
+           NULL::text AS e, NULL::text AS f \
+      FROM deliveries WHERE id = ANY($1) \
+    UNION ALL \
+    SELECT 1, channel, identity, consent, changed_at, source, NULL \
+      FROM consents WHERE (channel, identity) IN (SELECT * FROM unnest($2::text[], $3::text[])) \
+    UNION ALL \
+    SELECT 2, id, state, contact_json, as_of, removed_at, merged_into \
+      FROM contacts WHERE id = ANY($4) \
+    UNION ALL \
+    SELECT 3, key_json, NULL, NULL, NULL, NULL, NULL \
+      FROM duplications WHERE key_json = ANY($5)";
+
+/// Reads every row of `keys` in one statement.
+async fn load(conn: &mut PgConnection, keys: &GroupKeys) -> Result<Loaded, StoreError> {
+    let deliveries: Vec<&str> = keys.deliveries.iter().map(String::as_str).collect();
+    let channels: Vec<&str> = keys
+        .identities
+        .iter()
+        .map(|key| key.channel.as_str())
+        .collect();
+    let identities: Vec<&str> = keys
+        .identities
+        .iter()
+        .map(|key| key.identity.as_str())
+        .collect();
+    let contact_ids: Vec<&str> = keys.contact_ids.iter().map(String::as_str).collect();
+    let duplications: Vec<&str> = keys.duplications.iter().map(String::as_str).collect();
+    let rows = sqlx::query(READ)
+        .bind(deliveries)
+        .bind(channels)
+        .bind(identities)
+        .bind(contact_ids)
+        .bind(duplications)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|error| db_error("reading the state", error))?;
+    let mut loaded = Loaded::default();
+    let decode = |error| db_error("reading the state", error);
+    for row in rows {
+        let kind: i32 = row.try_get(0).map_err(decode)?;
+        let a: String = row.try_get(1).map_err(decode)?;
+        let b: Option<String> = row.try_get(2).map_err(decode)?;
+        let c: Option<String> = row.try_get(3).map_err(decode)?;
+        let d: Option<String> = row.try_get(4).map_err(decode)?;
+        let e: Option<String> = row.try_get(5).map_err(decode)?;
+        let f: Option<String> = row.try_get(6).map_err(decode)?;
+        match kind {
+            0 => {
+                loaded.applied.insert(a);
+            }
+            1 => {
+                let (Some(identity), Some(consent), Some(source)) = (b, c, e) else {
+                    return Err(rows::corrupt("reading a consent", "a column is NULL"));
+                };
+                loaded.consents.insert(
+                    IdentityKey::new(ConversationChannel::from(a.as_str()), identity),
+                    rows::consent_record(&consent, d, &source)?,
+                );
+            }
+            2 => {
+                let Some(state) = b else {
+                    return Err(rows::corrupt(
+                        format!("reading contact {a}"),
+                        "state is NULL",
+                    ));
+                };
+                let state = rows::contact_state(&a, &state, c, d, e, f)?;
+                loaded.contacts.insert(a, state);
+            }
+            _ => {
+                loaded.duplications.insert(a);
+            }
+        }
+    }
+    Ok(loaded)
+}
+
+const WRITE: &str = "\
+    WITH consent_rows AS ( \
+      INSERT INTO consents (channel, identity, consent, changed_at, source) \
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) \
+      ON CONFLICT (channel, identity) DO UPDATE SET consent = excluded.consent, \
+        changed_at = excluded.changed_at, source = excluded.source \
+    ), contact_rows AS ( \
+      INSERT INTO contacts (id, state, contact_json, as_of, removed_at, merged_into) \
+      SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
+                           $11::text[]) \
+      ON CONFLICT (id) DO UPDATE SET state = excluded.state, \
+        contact_json = excluded.contact_json, as_of = excluded.as_of, \
+        removed_at = excluded.removed_at, merged_into = excluded.merged_into \
+    ), duplication_rows AS ( \
+      INSERT INTO duplications (key_json, reported_at) \
+      SELECT key_json, reported_at \
+        FROM unnest($12::text[], $13::text[]) WITH ORDINALITY AS t(key_json, reported_at, n) \
+       ORDER BY n \
+      ON CONFLICT (key_json) DO NOTHING \
+    ) \
+    INSERT INTO deliveries (id, trigger_name, applied_at) \
+    SELECT id, trigger_name, $16 FROM unnest($14::text[], $15::text[]) AS l(id, trigger_name)";
+
+/// Writes every row of `writes` and the ledger entries in one statement.
+async fn write(conn: &mut PgConnection, writes: &Writes) -> Result<(), StoreError> {
+    let mut consent_channels = Vec::with_capacity(writes.consents.len());
+    let mut consent_identities = Vec::with_capacity(writes.consents.len());
+    let mut consent_values = Vec::with_capacity(writes.consents.len());
+    let mut consent_times = Vec::with_capacity(writes.consents.len());
+    let mut consent_sources = Vec::with_capacity(writes.consents.len());
+    for (key, record) in &writes.consents {
+        consent_channels.push(key.channel.as_str());
+        consent_identities.push(key.identity.as_str());
+        consent_values.push(rows::consent_text(record.consent)?);
+        consent_times.push(rows::time_text(record.changed_at));
+        consent_sources.push(rows::source_text(record.source)?);
+    }
+    let mut contact_ids = Vec::with_capacity(writes.contacts.len());
+    let mut contact_states = Vec::with_capacity(writes.contacts.len());
+    let mut contact_json = Vec::with_capacity(writes.contacts.len());
+    let mut contact_as_of = Vec::with_capacity(writes.contacts.len());
+    let mut contact_removed_at = Vec::with_capacity(writes.contacts.len());
+    let mut contact_merged_into = Vec::with_capacity(writes.contacts.len());
+    for (id, state) in &writes.contacts {
+        let row = rows::contact_row(state)?;
+        contact_ids.push(id.as_str());
+        contact_states.push(row.state);
+        contact_json.push(row.contact_json);
+        contact_as_of.push(row.as_of);
+        contact_removed_at.push(row.removed_at);
+        contact_merged_into.push(row.merged_into);
+    }
+    let duplication_keys: Vec<&str> = writes
+        .duplications
+        .iter()
+        .map(|(json, _)| json.as_str())
+        .collect();
+    let duplication_times: Vec<Option<String>> = writes
+        .duplications
+        .iter()
+        .map(|(_, record)| rows::time_text(record.reported_at))
+        .collect();
+    let ledger_ids: Vec<&str> = writes.ledger.iter().map(|(id, _)| id.as_str()).collect();
+    let ledger_triggers: Vec<&str> = writes
+        .ledger
+        .iter()
+        .map(|(_, trigger)| trigger.as_str())
+        .collect();
+    sqlx::query(WRITE)
+        .bind(consent_channels)
+        .bind(consent_identities)
+        .bind(consent_values)
+        .bind(consent_times)
+        .bind(consent_sources)
+        .bind(contact_ids)
+        .bind(contact_states)
+        .bind(contact_json)
+        .bind(contact_as_of)
+        .bind(contact_removed_at)
+        .bind(contact_merged_into)
+        .bind(duplication_keys)
+        .bind(duplication_times)
+        .bind(ledger_ids)
+        .bind(ledger_triggers)
+        .bind(rows::unix_now())
+        .execute(&mut *conn)
+        .await
+        .map_err(|error| db_error("writing deliveries", error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn begin_and_lock_lists_the_keys_in_the_order_given() {
+        assert_eq!(
+            begin_and_lock(&[-3, 7]),
+            "BEGIN; SELECT pg_advisory_xact_lock(k) FROM unnest('{-3,7}'::int8[]) AS k"
+        );
+        assert_eq!(
+            begin_and_lock(&[]),
+            "BEGIN; SELECT pg_advisory_xact_lock(k) FROM unnest('{}'::int8[]) AS k"
+        );
+    }
+
+    #[test]
+    fn a_lock_key_is_the_first_eight_bytes_of_the_names_sha256() {
+        // `printf 'duplications' | sha256sum` and `printf 'delivery\0abc' | sha256sum`.
+        assert_eq!(lock_key("duplications"), 0x374c_74b4_ac4c_b597);
+        assert_eq!(
+            lock_key("delivery\u{0}abc"),
+            i64::from_be_bytes(0xf3b5_0d1a_60dc_3b44_u64.to_be_bytes())
+        );
+    }
+}

@@ -1,0 +1,260 @@
+//! The queue and the group loop with a backend that records what it was given.
+
+use std::sync::{Arc, Barrier, Mutex};
+
+use sinch_contacts_callbacks::parse_unverified;
+use sinch_contacts_callbacks::store::{Applied, DeliveryId, StoreError, StoreErrorKind};
+
+use super::*;
+
+fn delivery(n: u32) -> (DeliveryId, Callback) {
+    let body = format!(
+        r#"{{"app_id":"a","project_id":"p","contact_delete_notification":{{"contact_id":"c{n}"}}}}"#
+    );
+    (
+        DeliveryId::of_body(body.as_bytes()),
+        parse_unverified(body.as_bytes()).unwrap(),
+    )
+}
+
+/// Records each group's unit sizes; refuses any group holding a delivery of `poison`.
+#[derive(Clone, Default)]
+struct Recorder {
+    groups: Arc<Mutex<Vec<Vec<usize>>>>,
+    poison: Option<DeliveryId>,
+    /// Holds the first group: says it entered, then waits to be released, so that later jobs
+    /// queue behind it.
+    gate: Option<Gate>,
+}
+
+#[derive(Clone)]
+struct Gate {
+    entered: Arc<Barrier>,
+    release: Arc<Barrier>,
+}
+
+impl Gate {
+    fn new() -> Self {
+        Self {
+            entered: Arc::new(Barrier::new(2)),
+            release: Arc::new(Barrier::new(2)),
+        }
+    }
+
+    /// Waits until the writer holds its first group.
+    async fn until_entered(&self) {
+        let entered = self.entered.clone();
+        tokio::task::spawn_blocking(move || entered.wait())
+            .await
+            .unwrap();
+    }
+
+    async fn release(&self) {
+        let release = self.release.clone();
+        tokio::task::spawn_blocking(move || release.wait())
+            .await
+            .unwrap();
+    }
+}
+
+impl GroupBackend for Recorder {
+    fn apply_group(&mut self, group: &[&Unit]) -> Result<Vec<Vec<Applied>>, StoreError> {
+        if let Some(gate) = self.gate.take() {
+            gate.entered.wait();
+            gate.release.wait();
+        }
+        self.groups
+            .lock()
+            .unwrap()
+            .push(group.iter().map(|unit| unit.len()).collect());
+        let poisoned = group
+            .iter()
+            .flat_map(|unit| unit.iter())
+            .any(|(id, _)| Some(id) == self.poison.as_ref());
+        if poisoned {
+            return Err(StoreError::new(
+                StoreErrorKind::Database,
+                "test",
+                "poisoned",
+            ));
+        }
+        Ok(group
+            .iter()
+            .map(|unit| vec![Applied::AlreadyApplied; unit.len()])
+            .collect())
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn jobs_queued_behind_a_running_group_are_committed_as_one_group() {
+    let gate = Gate::new();
+    let recorder = Recorder {
+        gate: Some(gate.clone()),
+        ..Recorder::default()
+    };
+    let groups = recorder.groups.clone();
+    let writer = Writer::start("test", vec![recorder], &StoreOptions::default()).unwrap();
+    let writer = Arc::new(writer);
+    runtime().block_on(async {
+        let first = tokio::spawn({
+            let writer = writer.clone();
+            async move { writer.submit(vec![delivery(0)]).await }
+        });
+        gate.until_entered().await;
+        let mut rest = Vec::new();
+        for n in 1..=3 {
+            let job_writer = writer.clone();
+            rest.push(tokio::spawn(async move {
+                job_writer.submit(vec![delivery(n), delivery(n + 10)]).await
+            }));
+            while writer_queued(&writer) < n as usize {
+                tokio::task::yield_now().await;
+            }
+        }
+        gate.release().await;
+        first.await.unwrap().unwrap();
+        for job in rest {
+            assert_eq!(job.await.unwrap().unwrap().len(), 2);
+        }
+        writer.close().await;
+    });
+    // The first job alone, then the three queued behind it in one group.
+    assert_eq!(*groups.lock().unwrap(), vec![vec![1], vec![2, 2, 2]]);
+}
+
+fn writer_queued(writer: &Writer) -> usize {
+    writer.stats().queued
+}
+
+#[test]
+fn a_refused_group_is_retried_one_job_at_a_time_and_only_the_bad_job_fails() {
+    let gate = Gate::new();
+    let recorder = Recorder {
+        gate: Some(gate.clone()),
+        poison: Some(delivery(2).0),
+        ..Recorder::default()
+    };
+    let groups = recorder.groups.clone();
+    let writer = Arc::new(Writer::start("test", vec![recorder], &StoreOptions::default()).unwrap());
+    let outcomes = runtime().block_on(async {
+        let first = tokio::spawn({
+            let writer = writer.clone();
+            async move { writer.submit(vec![delivery(0)]).await }
+        });
+        gate.until_entered().await;
+        let mut jobs = Vec::new();
+        for n in 1..=3 {
+            let job_writer = writer.clone();
+            jobs.push(tokio::spawn(async move {
+                job_writer.submit(vec![delivery(n)]).await
+            }));
+            while writer_queued(&writer) < n as usize {
+                tokio::task::yield_now().await;
+            }
+        }
+        gate.release().await;
+        first.await.unwrap().unwrap();
+        let mut outcomes = Vec::new();
+        for job in jobs {
+            outcomes.push(job.await.unwrap().map_err(|error| error.kind()));
+        }
+        writer.close().await;
+        outcomes
+    });
+    assert_eq!(
+        outcomes,
+        vec![
+            Ok(vec![Applied::AlreadyApplied]),
+            Err(StoreErrorKind::Database),
+            Ok(vec![Applied::AlreadyApplied]),
+        ]
+    );
+    assert_eq!(
+        *groups.lock().unwrap(),
+        vec![vec![1], vec![1, 1, 1], vec![1], vec![1], vec![1]]
+    );
+    let stats = writer.stats();
+    assert_eq!(stats.failed, 1);
+    assert_eq!(stats.already_applied, 3);
+}
+
+#[test]
+fn a_full_queue_refuses_at_once_and_a_closed_store_refuses_every_call() {
+    let gate = Gate::new();
+    let recorder = Recorder {
+        gate: Some(gate.clone()),
+        ..Recorder::default()
+    };
+    let options = StoreOptions::default().queue_capacity(2);
+    let writer = Arc::new(Writer::start("test", vec![recorder], &options).unwrap());
+    runtime().block_on(async {
+        let first = tokio::spawn({
+            let writer = writer.clone();
+            async move { writer.submit(vec![delivery(0)]).await }
+        });
+        gate.until_entered().await;
+        let mut queued = Vec::new();
+        for n in 1..=2 {
+            let job_writer = writer.clone();
+            queued.push(tokio::spawn(async move {
+                job_writer.submit(vec![delivery(n)]).await
+            }));
+            while writer_queued(&writer) < n as usize {
+                tokio::task::yield_now().await;
+            }
+        }
+        let refused = writer.submit(vec![delivery(3)]).await.unwrap_err();
+        assert_eq!(refused.kind(), StoreErrorKind::Overloaded);
+        assert_eq!(writer.stats().rejected, 1);
+        assert!(writer.stats().is_full());
+        gate.release().await;
+        first.await.unwrap().unwrap();
+        for job in queued {
+            job.await.unwrap().unwrap();
+        }
+        writer.close().await;
+        assert!(writer.is_closed());
+        let closed = writer.submit(vec![delivery(4)]).await.unwrap_err();
+        assert_eq!(closed.kind(), StoreErrorKind::Unavailable);
+    });
+}
+
+#[test]
+fn a_caller_that_goes_away_does_not_stop_its_job() {
+    let gate = Gate::new();
+    let recorder = Recorder {
+        gate: Some(gate.clone()),
+        ..Recorder::default()
+    };
+    let groups = recorder.groups.clone();
+    let writer = Arc::new(Writer::start("test", vec![recorder], &StoreOptions::default()).unwrap());
+    runtime().block_on(async {
+        let first = tokio::spawn({
+            let writer = writer.clone();
+            async move { writer.submit(vec![delivery(0)]).await }
+        });
+        gate.until_entered().await;
+        let abandoned = tokio::spawn({
+            let writer = writer.clone();
+            async move { writer.submit(vec![delivery(1), delivery(2)]).await }
+        });
+        while writer_queued(&writer) < 1 {
+            tokio::task::yield_now().await;
+        }
+        abandoned.abort();
+        let _ = abandoned.await;
+        gate.release().await;
+        first.await.unwrap().unwrap();
+        writer.close().await;
+    });
+    assert_eq!(*groups.lock().unwrap(), vec![vec![1], vec![2]]);
+    assert_eq!(writer.stats().already_applied, 3);
+}
