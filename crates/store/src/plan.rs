@@ -62,7 +62,9 @@ impl GroupKeys {
         Ok(all)
     }
 
-    /// Whether some delivery of the group reports duplicated identities.
+    /// Whether some delivery of the group reports duplicated identities (PostgreSQL then locks
+    /// the duplication list).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) fn reports_duplications(&self) -> bool {
         !self.duplications.is_empty()
     }

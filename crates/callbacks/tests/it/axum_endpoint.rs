@@ -187,3 +187,133 @@ async fn other_methods_are_refused() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
+
+/// A router whose handler answers with `outcome`, and the rejections reported.
+fn app_reporting(
+    outcome: fn() -> Result<(), sinch_contacts_callbacks::axum_handler::HandlerError>,
+    limit: usize,
+) -> (axum::Router, Arc<Mutex<Vec<(String, u16)>>>) {
+    let rejected: Arc<Mutex<Vec<(String, u16)>>> = Arc::default();
+    let sink = rejected.clone();
+    let router = WebhookReceiver::new(
+        verifier(),
+        move |_callback: Callback| async move { outcome() },
+    )
+    .max_body_bytes(limit)
+    .on_rejected(move |rejection| {
+        assert!(!rejection.detail.contains("STOP"), "{}", rejection.detail);
+        sink.lock().unwrap().push((
+            rejection.reason.as_str().to_owned(),
+            rejection.status.as_u16(),
+        ));
+    })
+    .router("/callbacks");
+    (router, rejected)
+}
+
+#[tokio::test]
+async fn a_handler_asking_for_a_retry_gets_503_with_retry_after_and_the_nonce_back() {
+    use sinch_contacts_callbacks::axum_handler::{RETRY_LATER_BODY, RetryLater};
+    let (router, rejected) = app_reporting(
+        || {
+            Err(Box::new(RetryLater::new(
+                Duration::from_millis(1500),
+                "queue full",
+            )))
+        },
+        1 << 20,
+    );
+    let body = fixture("official/message_inbound_text_stop.json");
+    let response = router
+        .clone()
+        .oneshot(request(&body, "n-busy", SECRET))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    // 1.5 s rounded up to whole seconds.
+    assert_eq!(response.headers()["retry-after"], "2");
+    let text = axum::body::to_bytes(response.into_body(), 1 << 10)
+        .await
+        .unwrap();
+    assert_eq!(text, RETRY_LATER_BODY.as_bytes());
+    // The same nonce again is not a replay: the first attempt did nothing.
+    let (status, _) = status_and_text(router, request(&body, "n-busy", SECRET)).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        *rejected.lock().unwrap(),
+        [
+            ("overloaded".to_owned(), 503),
+            ("overloaded".to_owned(), 503)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn every_answer_other_than_200_is_reported_with_its_reason() {
+    let (router, rejected) = app_reporting(|| Err("handler down".into()), 4096);
+    let body = fixture("official/message_inbound_text_stop.json");
+    let send = |request| {
+        let router = router.clone();
+        async move { status_and_text(router, request).await.0 }
+    };
+    assert_eq!(
+        send(request(&body, "r1", b"wrong")).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        send(request(b"{\"app_id\": 1}", "r2", SECRET)).await,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        send(request(&vec![b' '; 5000], "r3", SECRET)).await,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    assert_eq!(
+        send(request(&body, "r4", SECRET)).await,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    assert_eq!(
+        send(request(&body, "r5", SECRET)).await,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    assert_eq!(
+        *rejected.lock().unwrap(),
+        [
+            ("unauthorized".to_owned(), 401),
+            ("unparsable".to_owned(), 400),
+            ("too_large".to_owned(), 413),
+            ("handler_failed".to_owned(), 500),
+            ("handler_failed".to_owned(), 500),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_request_dropped_while_its_handler_runs_does_not_cancel_the_handler() {
+    let (entered_tx, entered) = tokio::sync::oneshot::channel::<()>();
+    let (release, released) = tokio::sync::oneshot::channel::<()>();
+    let (finished_tx, finished) = tokio::sync::oneshot::channel::<()>();
+    let steps = Arc::new(Mutex::new(Some((entered_tx, released, finished_tx))));
+    let router = WebhookReceiver::new(verifier(), move |_callback: Callback| {
+        let steps = steps.lock().unwrap().take();
+        async move {
+            if let Some((entered, released, finished)) = steps {
+                entered.send(()).unwrap();
+                released.await.unwrap();
+                finished.send(()).unwrap();
+            }
+            Ok::<(), std::io::Error>(())
+        }
+    })
+    .router("/callbacks");
+    let body = fixture("official/message_inbound_text_stop.json");
+    let request = tokio::spawn(router.oneshot(request(&body, "n-drop", SECRET)));
+    entered.await.unwrap();
+    // The sender goes away while the handler is inside its work.
+    request.abort();
+    assert!(request.await.unwrap_err().is_cancelled());
+    release.send(()).unwrap();
+    // Without a task of its own, the handler would have been dropped with the request and
+    // `finished` would be closed unsent.
+    finished.await.expect("the handler ran to its end");
+}

@@ -1,5 +1,6 @@
 //! Integration tests of the store backends.
 
+mod abandoned;
 mod concurrency;
 mod crash;
 mod differential;

@@ -115,6 +115,16 @@ pub struct Backend<S> {
     _guard: Option<tempfile::TempDir>,
 }
 
+/// Keeps a test database alive until dropped.
+pub struct Guard(#[allow(dead_code)] Option<tempfile::TempDir>);
+
+impl<S> Backend<S> {
+    /// The store, and what keeps its database alive.
+    pub fn split(self) -> (S, Guard) {
+        (self.store, Guard(self._guard))
+    }
+}
+
 pub async fn memory() -> Option<Backend<MemoryStore>> {
     Some(Backend {
         store: MemoryStore::new(),

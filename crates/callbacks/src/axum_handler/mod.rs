@@ -1,5 +1,11 @@
 //! An axum webhook endpoint (feature `axum`): body limit, verify, parse, hand over.
 
+mod rejection;
+mod store_handler;
+
+pub use rejection::{RejectReason, Rejected, RetryLater};
+pub use store_handler::{OVERLOADED_RETRY_AFTER, StoreHandler};
+
 use std::error::Error as StdError;
 use std::future::Future;
 use std::sync::Arc;
@@ -8,17 +14,17 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
 use crate::events::Callback;
 use crate::parse::parse;
-use crate::store::{Applied, CallbackStore, DeliveryId};
+use crate::store::DeliveryId;
 use crate::verify::Verifier;
 
-/// The error user code returns to refuse a callback (the endpoint then answers 500, and the
-/// API delivers the callback again).
+/// The error user code returns to refuse a callback (the endpoint then answers 500, or 503 for
+/// a [`RetryLater`], and the API delivers the callback again).
 pub type HandlerError = Box<dyn StdError + Send + Sync>;
 
 /// The default body limit: 1 MiB (callbacks are a few KiB).
@@ -63,7 +69,11 @@ where
 /// to the log.
 pub const HANDLER_FAILED_BODY: &str = "callback handler failed";
 
+/// What the endpoint answers with a 503 when the handler asked for a retry later.
+pub const RETRY_LATER_BODY: &str = "busy, retry later";
+
 type ErrorHook = Arc<dyn Fn(&HandlerError) + Send + Sync>;
+type RejectedHook = Arc<dyn Fn(&Rejected) + Send + Sync>;
 
 /// A webhook endpoint for axum.
 ///
@@ -72,9 +82,15 @@ type ErrorHook = Arc<dyn Fn(&HandlerError) + Send + Sync>;
 /// and position but quoting nothing of the body); the callback goes to the handler, and the
 /// endpoint answers **200** only when the handler returned `Ok`, else **500** with the fixed
 /// text [`HANDLER_FAILED_BODY`] so the API delivers it again (the nonce is then released from
-/// the replay guard, so the redelivery is not refused as a replay). The handler's error is
-/// given to the hook set with [`WebhookReceiver::on_handler_error`] and, with the `tracing`
-/// feature, logged at error level.
+/// the replay guard, so the redelivery is not refused as a replay), or **503** with
+/// `Retry-After` when the handler returned a [`RetryLater`] (a full write queue, for
+/// example). The handler's error is given to the hook set with
+/// [`WebhookReceiver::on_handler_error`] and, with the `tracing` feature, logged at error
+/// level; every answer other than 200 is given to [`WebhookReceiver::on_rejected`].
+///
+/// An accepted delivery runs to its end: the handler runs on a task of its own, so a sender
+/// that disconnects or times out never cancels it halfway (a store commits or rolls back the
+/// whole delivery, and the sender's retry finds it in the ledger).
 ///
 /// ```
 /// use sinch_contacts_callbacks::axum_handler::WebhookReceiver;
@@ -94,6 +110,7 @@ pub struct WebhookReceiver<H> {
     handler: H,
     max_body_bytes: usize,
     on_handler_error: Option<ErrorHook>,
+    on_rejected: Option<RejectedHook>,
 }
 
 impl<H> std::fmt::Debug for WebhookReceiver<H> {
@@ -102,6 +119,7 @@ impl<H> std::fmt::Debug for WebhookReceiver<H> {
             .field("verifier", &self.verifier)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("on_handler_error", &self.on_handler_error.is_some())
+            .field("on_rejected", &self.on_rejected.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -114,6 +132,7 @@ impl<H: CallbackHandler> WebhookReceiver<H> {
             handler,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             on_handler_error: None,
+            on_rejected: None,
         }
     }
 
@@ -133,6 +152,14 @@ impl<H: CallbackHandler> WebhookReceiver<H> {
         self
     }
 
+    /// Calls `hook` for every delivery answered with something else than 200: its reason, the
+    /// status and a detail that never quotes the body. Use it to log or count refusals (a
+    /// wrong secret shows as a run of `unauthorized`).
+    pub fn on_rejected(mut self, hook: impl Fn(&Rejected) + Send + Sync + 'static) -> Self {
+        self.on_rejected = Some(Arc::new(hook));
+        self
+    }
+
     /// A router answering `POST path`.
     pub fn router(self, path: &str) -> Router {
         let limit = self.max_body_bytes;
@@ -149,6 +176,16 @@ impl<H: CallbackHandler> WebhookReceiver<H> {
             hook(error);
         }
     }
+
+    fn reject(&self, reason: RejectReason, status: StatusCode, detail: String) {
+        if let Some(hook) = &self.on_rejected {
+            hook(&Rejected {
+                reason,
+                status,
+                detail,
+            });
+        }
+    }
 }
 
 async fn receive<H: CallbackHandler>(
@@ -158,14 +195,29 @@ async fn receive<H: CallbackHandler>(
 ) -> Response {
     let body = match body {
         Ok(body) => body,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => {
+            let status = rejection.status();
+            let reason = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                RejectReason::TooLarge
+            } else {
+                RejectReason::UnreadableBody
+            };
+            receiver.reject(reason, status, rejection.body_text());
+            return rejection.into_response();
+        }
     };
     let verified = match receiver.verifier.verify(&headers, &body) {
         Ok(verified) => verified,
         Err(error) => {
             #[cfg(feature = "tracing")]
             tracing::debug!(error = %error, "callback refused: 401");
-            return (StatusCode::UNAUTHORIZED, error.to_string()).into_response();
+            let detail = error.to_string();
+            receiver.reject(
+                RejectReason::Unauthorized,
+                StatusCode::UNAUTHORIZED,
+                detail.clone(),
+            );
+            return (StatusCode::UNAUTHORIZED, detail).into_response();
         }
     };
     let callback = match parse(&verified) {
@@ -176,108 +228,53 @@ async fn receive<H: CallbackHandler>(
             receiver.verifier.release_nonce(verified.nonce());
             #[cfg(feature = "tracing")]
             tracing::warn!(error = %error, "signed callback does not parse: 400");
-            return (StatusCode::BAD_REQUEST, error.brief()).into_response();
+            let brief = error.brief();
+            receiver.reject(
+                RejectReason::Unparsable,
+                StatusCode::BAD_REQUEST,
+                brief.to_string(),
+            );
+            return (StatusCode::BAD_REQUEST, brief).into_response();
         }
     };
     let delivery = DeliveryId::of_body(&body);
-    match receiver.handler.handle_delivery(delivery, callback).await {
+    // On a task of its own: if this request is dropped (the sender went away), the handler
+    // still runs to its end.
+    let handling = tokio::spawn({
+        let receiver = receiver.clone();
+        async move { receiver.handler.handle_delivery(delivery, callback).await }
+    });
+    let outcome = match handling.await {
+        Ok(outcome) => outcome,
+        Err(failed) => Err(HandlerError::from(format!(
+            "the callback handler panicked: {failed}"
+        ))),
+    };
+    match outcome {
         Ok(()) => StatusCode::OK.into_response(),
         Err(error) => {
             receiver.verifier.release_nonce(verified.nonce());
+            if let Some(retry) = error.downcast_ref::<RetryLater>() {
+                receiver.reject(
+                    RejectReason::Overloaded,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    retry.to_string(),
+                );
+                let mut response =
+                    (StatusCode::SERVICE_UNAVAILABLE, RETRY_LATER_BODY).into_response();
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(retry.retry_after_seconds()),
+                );
+                return response;
+            }
             receiver.report_handler_error(&error);
+            receiver.reject(
+                RejectReason::HandlerFailed,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                error.to_string(),
+            );
             (StatusCode::INTERNAL_SERVER_ERROR, HANDLER_FAILED_BODY).into_response()
         }
-    }
-}
-
-type AppliedHook = Arc<dyn Fn(&Callback, &Applied) + Send + Sync>;
-
-/// A [`CallbackHandler`] applying each delivery to a [`CallbackStore`].
-///
-/// The endpoint answers 200 only after the store committed the delivery's effect and ledger
-/// entry; a store failure is a handler error, so the endpoint answers 500 and the API delivers
-/// the callback again (nothing was committed, and a redelivery of a delivery that was in fact
-/// committed is recognized by the ledger and changes nothing). The ledger key is
-/// [`DeliveryId::of_body`] of the raw body.
-///
-/// ```
-/// use std::sync::Arc;
-/// use sinch_contacts_callbacks::axum_handler::{StoreHandler, WebhookReceiver};
-/// use sinch_contacts_callbacks::store::MemoryStore;
-/// use sinch_contacts_callbacks::Verifier;
-///
-/// let store = Arc::new(MemoryStore::new());
-/// let app: axum::Router = WebhookReceiver::new(
-///     Verifier::new("secret"),
-///     StoreHandler::new(store.clone()).on_applied(|callback, applied| {
-///         println!("{}: {applied:?}", callback.trigger());
-///     }),
-/// )
-/// .router("/sinch/callbacks");
-/// # let _ = app;
-/// ```
-pub struct StoreHandler<S> {
-    store: Arc<S>,
-    on_applied: Option<AppliedHook>,
-}
-
-impl<S> std::fmt::Debug for StoreHandler<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StoreHandler")
-            .field("on_applied", &self.on_applied.is_some())
-            .finish_non_exhaustive()
-    }
-}
-
-impl<S: CallbackStore> StoreHandler<S> {
-    /// A handler applying deliveries to `store`.
-    pub fn new(store: Arc<S>) -> Self {
-        Self {
-            store,
-            on_applied: None,
-        }
-    }
-
-    /// Calls `hook` after each committed delivery (e.g. to answer a HELP keyword or log an
-    /// opt-out). The hook runs after the commit, so the state it sees is durable.
-    pub fn on_applied(
-        mut self,
-        hook: impl Fn(&Callback, &Applied) + Send + Sync + 'static,
-    ) -> Self {
-        self.on_applied = Some(Arc::new(hook));
-        self
-    }
-
-    /// The store.
-    pub fn store(&self) -> &Arc<S> {
-        &self.store
-    }
-}
-
-impl<S: CallbackStore> CallbackHandler for StoreHandler<S> {
-    /// Without the raw body, the delivery id is the hash of the callback re-serialized.
-    fn handle(&self, callback: Callback) -> impl Future<Output = Result<(), HandlerError>> + Send {
-        let body = serde_json::to_vec(&callback);
-        async move {
-            let body = body.map_err(|error| -> HandlerError { Box::new(error) })?;
-            self.handle_delivery(DeliveryId::of_body(&body), callback)
-                .await
-        }
-    }
-
-    async fn handle_delivery(
-        &self,
-        delivery: DeliveryId,
-        callback: Callback,
-    ) -> Result<(), HandlerError> {
-        let applied = self
-            .store
-            .apply(&delivery, &callback)
-            .await
-            .map_err(|error| -> HandlerError { Box::new(error) })?;
-        if let Some(hook) = &self.on_applied {
-            hook(&callback, &applied);
-        }
-        Ok(())
     }
 }
