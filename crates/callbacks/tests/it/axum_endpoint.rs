@@ -188,12 +188,15 @@ async fn other_methods_are_refused() {
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
 
+/// The rejections reported: reason and status.
+type Refusals = Arc<Mutex<Vec<(String, u16)>>>;
+
 /// A router whose handler answers with `outcome`, and the rejections reported.
 fn app_reporting(
     outcome: fn() -> Result<(), sinch_contacts_callbacks::axum_handler::HandlerError>,
     limit: usize,
-) -> (axum::Router, Arc<Mutex<Vec<(String, u16)>>>) {
-    let rejected: Arc<Mutex<Vec<(String, u16)>>> = Arc::default();
+) -> (axum::Router, Refusals) {
+    let rejected: Refusals = Arc::default();
     let sink = rejected.clone();
     let router = WebhookReceiver::new(
         verifier(),
