@@ -110,11 +110,15 @@ async fn apply_in_transaction(
     Ok(planned.results)
 }
 
-/// The advisory lock keys of a group: each delivery id and every row its callbacks may touch,
-/// ascending and without repeats.
+/// The advisory lock keys of a group, ascending and without repeats: every row its callbacks
+/// may touch, and the id of each delivery that touches no row.
+///
+/// Two receivers racing on one delivery must apply it once. When the delivery touches rows,
+/// both take the same row locks, so the second reads the ledger after the first committed and
+/// finds it there; only a delivery touching no row needs a lock on its own id.
 pub(crate) fn lock_keys(keys: &GroupKeys) -> Vec<i64> {
     let mut locks: Vec<i64> = keys
-        .deliveries
+        .keyless
         .iter()
         .map(|id| lock_key(&format!("delivery\u{0}{id}")))
         .chain(keys.identities.iter().map(|key| {
@@ -162,20 +166,33 @@ fn begin_and_lock(locks: &[i64]) -> String {
 }
 
 const READ: &str = "\
-    SELECT 0 AS kind, id AS a, NULL::text AS b, NULL::text AS c, NULL::text AS d, \
+    SELECT 0 AS kind, d.id AS a, NULL::text AS b, NULL::text AS c, NULL::text AS d, \
            NULL::text AS e, NULL::text AS f \
-      FROM deliveries WHERE id = ANY($1) \
+      FROM unnest($1::text[]) AS k(id) \
+      CROSS JOIN LATERAL (SELECT id FROM deliveries WHERE deliveries.id = k.id LIMIT 1) AS d \
     UNION ALL \
-    SELECT 1, channel, identity, consent, changed_at, source, NULL \
-      FROM consents WHERE (channel, identity) IN (SELECT * FROM unnest($2::text[], $3::text[])) \
+    SELECT 1, c.channel, c.identity, c.consent, c.changed_at, c.source, NULL \
+      FROM unnest($2::text[], $3::text[]) AS k(channel, identity) \
+      CROSS JOIN LATERAL (SELECT * FROM consents \
+                           WHERE consents.channel = k.channel AND consents.identity = k.identity \
+                           LIMIT 1) AS c \
     UNION ALL \
-    SELECT 2, id, state, contact_json, as_of, removed_at, merged_into \
-      FROM contacts WHERE id = ANY($4) \
+    SELECT 2, c.id, c.state, c.contact_json, c.as_of, c.removed_at, c.merged_into \
+      FROM unnest($4::text[]) AS k(id) \
+      CROSS JOIN LATERAL (SELECT * FROM contacts WHERE contacts.id = k.id LIMIT 1) AS c \
     UNION ALL \
-    SELECT 3, key_json, NULL, NULL, NULL, NULL, NULL \
-      FROM duplications WHERE key_json = ANY($5)";
+    SELECT 3, u.key_json, NULL, NULL, NULL, NULL, NULL \
+      FROM unnest($5::text[]) AS k(key_json) \
+      CROSS JOIN LATERAL (SELECT key_json FROM duplications \
+                           WHERE duplications.key_json = k.key_json LIMIT 1) AS u";
 
 /// Reads every row of `keys` in one statement.
+///
+/// Each key is one probe of its table's unique index (a lateral subquery with `LIMIT 1`, which
+/// the planner cannot turn into a join): with the generic plan of a prepared statement, or
+/// statistics taken while a table was small, `(channel, identity) IN (unnest ...)` became a
+/// scan of the whole table and `channel = ANY .. AND identity = ANY ..` a scan of the whole
+/// channel, each growing with the table.
 async fn load(conn: &mut PgConnection, keys: &GroupKeys) -> Result<Loaded, StoreError> {
     let deliveries: Vec<&str> = keys.deliveries.iter().map(String::as_str).collect();
     let channels: Vec<&str> = keys
