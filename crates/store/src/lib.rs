@@ -16,6 +16,8 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod any;
 mod options;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod plan;
@@ -37,6 +39,8 @@ pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use any::{AnyStore, is_postgres_url};
 pub use options::{
     DEFAULT_BUSY_TIMEOUT, DEFAULT_MAX_GROUP, DEFAULT_QUEUE_CAPACITY, DEFAULT_READ_CONNECTIONS,
     StoreOptions,

@@ -25,8 +25,10 @@ pub enum CallbacksCommand {
     Parse(ParseArgs),
     /// Verify a body's signature against the headers it came with, then parse it.
     Verify(VerifyArgs),
-    /// Receive callbacks on 127.0.0.1: verify, parse and print each, keeping a contact mirror and
-    /// a suppression list (in memory, or in a SQLite file with --state), until Ctrl-C.
+    /// Receive callbacks: verify, parse and print each, keeping a contact mirror and a
+    /// suppression list (in memory, or with --state in a SQLite file or a PostgreSQL database
+    /// shared by several receivers), until Ctrl-C or SIGTERM. Also answers /healthz, /readyz and
+    /// /metrics.
     Listen(ListenArgs),
     /// Print the identities opted out in a `listen --state` file, or check one with --check
     /// (exit 0: may be messaged, 1: suppressed).
@@ -64,28 +66,34 @@ pub struct VerifyArgs {
 /// Arguments of `callbacks listen`.
 #[derive(Debug, Args)]
 pub struct ListenArgs {
-    /// The port on 127.0.0.1 (0 picks a free one; the URL printed says which).
+    /// The port (0 picks a free one; the URL printed says which).
     #[arg(long, default_value_t = 8787)]
     pub port: u16,
+    /// The address to listen on: 127.0.0.1 (the default) takes deliveries from this machine
+    /// only; 0.0.0.0 from any network (behind a load balancer).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
     /// The webhook secret; repeat during a rotation.
     #[arg(long, required = true, value_name = "S")]
     pub secret: Vec<String>,
     /// The path callbacks are posted to.
     #[arg(long, default_value = "/")]
     pub path: String,
-    /// Keep the suppression list, the contact mirror and the delivery ledger in this SQLite file
-    /// (created if missing) instead of in memory: a delivery is answered 200 only once committed,
-    /// a redelivery is reported as already applied, and a restart keeps every opt-out.
-    #[arg(long, value_name = "FILE")]
-    pub state: Option<PathBuf>,
+    /// Keep the suppression list, the contact mirror and the delivery ledger in a SQLite file
+    /// (a path, created if missing) or a PostgreSQL database (`postgres://user@host/db`, shared
+    /// by several receivers) instead of in memory: a delivery is answered 200 only once
+    /// committed, 503 with Retry-After when the store's queue is full, a redelivery is
+    /// reported as already applied, and a restart keeps every opt-out.
+    #[arg(long, value_name = "FILE|URL")]
+    pub state: Option<String>,
 }
 
 /// Arguments of `callbacks suppressed`.
 #[derive(Debug, Args)]
 pub struct SuppressedArgs {
-    /// The state file written by `callbacks listen --state`.
-    #[arg(long, value_name = "FILE")]
-    pub state: PathBuf,
+    /// The state `callbacks listen --state` writes: a SQLite file or a PostgreSQL URL.
+    #[arg(long, value_name = "FILE|URL")]
+    pub state: String,
     /// List only this channel (default: every channel).
     #[arg(long, value_name = "C", conflicts_with = "check")]
     pub channel: Option<String>,

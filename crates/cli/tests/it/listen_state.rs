@@ -130,7 +130,7 @@ fn opt_outs_survive_a_killed_listener_and_a_redelivery_changes_nothing() {
     assert_eq!(listener.terminate(Duration::from_secs(10)), Some(0));
     let summary = listener.line_containing("received", Duration::from_secs(5));
     assert!(
-        summary.contains("received 3 callbacks (2 already applied, 0 not stored)"),
+        summary.contains("received 3 callbacks (1 applied, 2 already applied, 0 not stored, 0 refused as overloaded)"),
         "{summary}"
     );
 
@@ -241,7 +241,7 @@ fn a_store_failure_is_answered_500_and_the_delivery_is_not_recorded() {
     assert_eq!(listener.terminate(Duration::from_secs(10)), Some(0));
     let summary = listener.line_containing("received", Duration::from_secs(5));
     assert!(
-        summary.contains("received 2 callbacks (0 already applied, 1 not stored)"),
+        summary.contains("received 2 callbacks (1 applied, 0 already applied, 1 not stored, 0 refused as overloaded)"),
         "{summary}"
     );
     let listener_stderr = listener.stderr();

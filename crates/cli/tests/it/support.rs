@@ -156,3 +156,30 @@ pub fn url_in(line: &str) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// A new, empty database on the PostgreSQL server of `url` (the test server); its URL.
+pub fn fresh_postgres_database(url: &str, prefix: &str) -> String {
+    use sqlx::Connection as _;
+    let name = format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.subsec_nanos())
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut admin = sqlx::PgConnection::connect(url)
+            .await
+            .expect("the test PostgreSQL server accepts connections");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("a test database is created");
+    });
+    let (server, _) = url.rsplit_once('/').expect("the test URL names a database");
+    format!("{server}/{name}")
+}

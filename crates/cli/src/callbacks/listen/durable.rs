@@ -1,102 +1,116 @@
-//! `listen --state FILE`: the suppression list, the contact mirror and the delivery ledger live
-//! in a SQLite file (`sinch-contacts-store`). The callbacks crate's `StoreHandler` answers 200
-//! only after a delivery's effect and ledger entry are committed, and 500 when the store fails
-//! (so the sender retries); a redelivered body is recognized by the ledger and changes nothing.
+//! `listen --state LOCATION`: the suppression list, the contact mirror and the delivery ledger
+//! in a SQLite file or a PostgreSQL database (`sinch-contacts-store`), shared by every receiver
+//! pointed at it. The callbacks crate's `StoreHandler` answers 200 only after a delivery's
+//! effect and ledger entry are committed, 503 with `Retry-After` when the store's queue is
+//! full, and 500 when the store fails (so the sender retries); a redelivered body is recognized
+//! by the ledger and changes nothing. On Ctrl-C or SIGTERM the receiver stops accepting, lets
+//! every delivery in progress commit, closes the store and exits 0.
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sinch_contacts_callbacks::Verifier;
-use sinch_contacts_callbacks::axum_handler::{StoreHandler, WebhookReceiver};
-use sinch_contacts_store::{Applied, SqliteStore};
+use sinch_contacts_callbacks::axum_handler::{RejectReason, StoreHandler, WebhookReceiver};
+use sinch_contacts_store::{AnyStore, Applied, StoreOptions, is_postgres_url};
 
-use super::printed::print_callback;
-use super::serve;
+use super::metrics::Metrics;
+use super::ops::Ops;
+use super::printed::{print_callback, print_rejected};
+use super::serve::serve;
 use crate::callbacks::report::{mirror_change_text, suppression_change_text};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 
-/// Counts of what the receiver saw, for the summary at the end.
-#[derive(Debug, Default)]
-struct Counts {
-    stored: AtomicUsize,
-    already_applied: AtomicUsize,
-    not_stored: AtomicUsize,
-}
-
-/// Opens (or creates) the state file and serves until Ctrl-C or SIGTERM.
+/// Opens (or creates) the state and serves until Ctrl-C or SIGTERM.
 pub async fn run(
-    file: &Path,
+    location: &str,
     verifier: Verifier,
     path: &str,
-    port: u16,
+    address: SocketAddr,
     output: Output,
 ) -> CliResult {
-    let store = Arc::new(open_state(file, true).await?);
-    let counts = Arc::new(Counts::default());
-    let hook_counts = counts.clone();
-    // `stored` counts the deliveries answered 200 (applied now or before), `not_stored` the ones
-    // answered 500.
-    let handler = StoreHandler::new(store.clone()).on_applied(move |callback, applied| {
-        hook_counts.stored.fetch_add(1, Ordering::Relaxed);
-        let (mirror, suppression, already_applied) = match applied {
-            Applied::Fresh {
-                suppression,
-                mirror,
-            } => (
-                mirror_change_text(mirror),
-                suppression_change_text(suppression),
-                false,
-            ),
-            _ => {
-                hook_counts.already_applied.fetch_add(1, Ordering::Relaxed);
-                (String::new(), String::new(), true)
+    let store = open_state(location, true).await?;
+    let metrics = Arc::new(Metrics::default());
+    let applied_metrics = metrics.clone();
+    let handler =
+        StoreHandler::new(Arc::new(store.clone())).on_applied(move |callback, applied| {
+            let (mirror, suppression, already_applied) = match applied {
+                Applied::Fresh {
+                    suppression,
+                    mirror,
+                } => (
+                    mirror_change_text(mirror),
+                    suppression_change_text(suppression),
+                    false,
+                ),
+                _ => (String::new(), String::new(), true),
+            };
+            applied_metrics.applied(!already_applied);
+            // The delivery is committed already; a failure to print cannot undo it.
+            if let Err(error) =
+                print_callback(callback, mirror, suppression, already_applied, output)
+            {
+                eprintln!("warning: cannot print a stored callback: {error}");
             }
-        };
-        // The delivery is committed already; a failure to print cannot undo it.
-        if let Err(error) = print_callback(callback, mirror, suppression, already_applied, output) {
-            eprintln!("warning: cannot print a stored callback: {error}");
-        }
-    });
-    let error_counts = counts.clone();
+        });
+    let rejected_metrics = metrics.clone();
+    let ops = Ops::new(metrics.clone(), Some(store.clone()));
     let router = WebhookReceiver::new(verifier, handler)
-        .on_handler_error(move |error| {
-            error_counts.not_stored.fetch_add(1, Ordering::Relaxed);
-            eprintln!("error: callback not stored, answered 500 so the sender retries: {error}");
+        .on_rejected(move |rejected| {
+            rejected_metrics.rejected(rejected.reason);
+            print_rejected(rejected);
         })
-        .router(path);
-    let served = serve(router, path, port, output).await;
+        .router(path)
+        .merge(ops.routes());
+    let served = serve(router, path, address, &ops, output).await;
+    // Every request has been answered: commit what is still queued, then close.
     store.close().await;
     served?;
 
-    if !output.json {
-        output.text(&format!(
-            "received {} callbacks ({} already applied, {} not stored); state kept in {} \
-             (`sinch-contacts callbacks suppressed --state {}` lists the opt-outs)",
-            counts.stored.load(Ordering::Relaxed) + counts.not_stored.load(Ordering::Relaxed),
-            counts.already_applied.load(Ordering::Relaxed),
-            counts.not_stored.load(Ordering::Relaxed),
-            file.display(),
-            file.display()
-        ))?;
+    let counts = metrics.counts();
+    if output.json {
+        output.json_line(&serde_json::json!({ "summary": counts, "state": store.describe() }))?;
+    } else {
+        let mut text = format!(
+            "received {} callbacks ({} applied, {} already applied, {} not stored, {} refused as \
+             overloaded); state kept in {}",
+            counts.received(),
+            counts.applied,
+            counts.redelivered,
+            counts.rejected(RejectReason::HandlerFailed),
+            counts.rejected(RejectReason::Overloaded),
+            store.describe(),
+        );
+        if let Some(file) = store.path() {
+            text.push_str(&format!(
+                " (`sinch-contacts callbacks suppressed --state {}` lists the opt-outs)",
+                file.display()
+            ));
+        }
+        output.text(&text)?;
     }
     Ok(())
 }
 
-/// Opens the state file; without `create`, a missing file is an error rather than a new,
-/// empty state (which would say that nobody opted out).
-pub async fn open_state(file: &Path, create: bool) -> CliResult<SqliteStore> {
-    if !create && !file.exists() {
+/// Opens the state at `location` (a SQLite file, a `sqlite:` URL or a `postgres://` URL);
+/// without `create`, a missing file is an error rather than a new, empty state (which would
+/// say that nobody opted out).
+pub async fn open_state(location: &str, create: bool) -> CliResult<AnyStore> {
+    if !create && !is_postgres_url(location) && !Path::new(location).exists() {
         return Err(
-            CliError::failure(format!("the state file {} does not exist", file.display()))
-                .hint("give the file `callbacks listen --state` writes"),
+            CliError::failure(format!("the state file {location} does not exist"))
+                .hint("give the file or database URL `callbacks listen --state` writes"),
         );
     }
-    SqliteStore::open(file).await.map_err(|error| {
-        CliError::failure(format!(
-            "cannot open the state file {}: {error}",
-            file.display()
-        ))
-    })
+    AnyStore::open(location, StoreOptions::default())
+        .await
+        .map_err(|error| {
+            let shown = if is_postgres_url(location) {
+                "the PostgreSQL database".to_owned()
+            } else {
+                format!("the state file {location}")
+            };
+            CliError::failure(format!("cannot open {shown}: {error}"))
+        })
 }

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use sinch_contacts_callbacks::Callback;
+use sinch_contacts_callbacks::axum_handler::{RejectReason, Rejected};
 
 use crate::callbacks::report::describe_callback;
 use crate::error::CliResult;
@@ -49,5 +50,24 @@ pub fn print_callback(
             line.push_str(" | already applied (duplicate delivery), nothing changed");
         }
         output.text(&line)
+    }
+}
+
+/// Prints, on standard error, why a delivery was refused (never its body). Deliveries refused
+/// because the queue is full are only counted: in a burst they come by the thousand, and the
+/// sender retries them.
+pub fn print_rejected(rejected: &Rejected) {
+    match rejected.reason {
+        RejectReason::Overloaded => {}
+        RejectReason::HandlerFailed => eprintln!(
+            "error: callback not stored, answered 500 so the sender retries: {}",
+            rejected.detail
+        ),
+        reason => eprintln!(
+            "refused ({} {}): {}",
+            rejected.status.as_u16(),
+            reason.as_str(),
+            rejected.detail
+        ),
     }
 }

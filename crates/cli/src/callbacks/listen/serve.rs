@@ -1,0 +1,44 @@
+//! Binding, serving until Ctrl-C or SIGTERM, and draining: stop accepting, let the deliveries
+//! in progress finish, return.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use super::ops::Ops;
+use crate::error::{CliError, CliResult};
+use crate::output::Output;
+
+/// Binds `address`, prints the webhook's URL and serves `router` until Ctrl-C or SIGTERM.
+/// Then `/readyz` answers 503, no connection is accepted any more, and this returns once every
+/// request in progress has been answered (each delivery committed or refused).
+pub async fn serve(
+    router: axum::Router,
+    path: &str,
+    address: SocketAddr,
+    ops: &Arc<Ops>,
+    output: Output,
+) -> CliResult {
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|error| {
+            CliError::failure(format!("cannot listen on {address}: {error}"))
+                .hint("pick another --port, or --port 0 for a free one")
+        })?;
+    let local = listener
+        .local_addr()
+        .map_err(|error| CliError::failure(format!("cannot read the bound address: {error}")))?;
+    let url = format!("http://{local}{path}");
+    if output.json {
+        output.json_line(&serde_json::json!({ "listening": url }))?;
+    } else {
+        output.text(&format!("listening on {url} (Ctrl-C to stop)"))?;
+    }
+    let draining = ops.clone();
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            crate::signals::stop_requested().await;
+            draining.start_draining();
+        })
+        .await
+        .map_err(|error| CliError::failure(format!("the receiver stopped: {error}")))
+}

@@ -1,0 +1,210 @@
+//! `callbacks listen` as a service: `--bind`, `/healthz`, `/readyz`, `/metrics`, the lines
+//! printed for refused deliveries, a drain on SIGTERM that exits 0 with a summary, and
+//! `--state` on PostgreSQL.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use crate::support::{Running, bin, bin_std, url_in, write};
+
+const SECRET: &str = "service-secret";
+const STOP: &str = r#"{"app_id":"app","project_id":"proj","message":{"id":"m-stop","channel_identity":{"channel":"SMS","identity":"+46700000042"},"contact_message":{"text_message":{"text":"STOP"}}}}"#;
+
+fn listen(extra: &[&str]) -> (Running, String) {
+    let mut command = bin_std();
+    command
+        .args([
+            "--json",
+            "callbacks",
+            "listen",
+            "--port",
+            "0",
+            "--secret",
+            SECRET,
+        ])
+        .args(extra);
+    let listener = Running::spawn(command);
+    let url = url_in(&listener.next_line(Duration::from_secs(20)));
+    (listener, url)
+}
+
+/// `GET path` on the listener of `url`: the status and the body.
+fn get(url: &str, path: &str) -> (u16, String) {
+    let authority = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut stream = TcpStream::connect(&authority).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nhost: {authority}\r\nconnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn send(url: &str, file: &Path, secret: &str) -> Output {
+    bin()
+        .args(["callbacks", "send", "--to", url, "--secret", secret])
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
+/// The value of the sample `name` (with its labels) in a Prometheus text.
+fn sample(metrics: &str, name: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[test]
+fn health_readiness_and_metrics_answer_beside_the_webhook() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.db");
+    let stop = write(dir.path(), "stop.json", STOP);
+    let (mut listener, url) = listen(&["--bind", "127.0.0.1", "--state", state.to_str().unwrap()]);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert_eq!(get(&url, "/healthz"), (200, "ok\n".to_owned()));
+    assert_eq!(get(&url, "/readyz"), (200, "ready\n".to_owned()));
+
+    assert_eq!(send(&url, &stop, SECRET).status.code(), Some(0));
+    assert_eq!(send(&url, &stop, SECRET).status.code(), Some(0));
+    assert_eq!(send(&url, &stop, "not-the-secret").status.code(), Some(1));
+
+    let (status, metrics) = get(&url, "/metrics");
+    assert_eq!(status, 200);
+    assert_eq!(
+        sample(&metrics, "sinch_callbacks_applied_total"),
+        Some(1.0),
+        "{metrics}"
+    );
+    assert_eq!(
+        sample(&metrics, "sinch_callbacks_redelivered_total"),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &metrics,
+            "sinch_callbacks_rejected_total{reason=\"unauthorized\"}"
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &metrics,
+            "sinch_callbacks_rejected_total{reason=\"overloaded\"}"
+        ),
+        Some(0.0)
+    );
+    assert_eq!(sample(&metrics, "sinch_callbacks_queue_depth"), Some(0.0));
+    // Two commits (the second found the delivery in the ledger), each at most +Inf.
+    assert_eq!(
+        sample(
+            &metrics,
+            "sinch_callbacks_commit_latency_seconds_bucket{le=\"+Inf\"}"
+        ),
+        Some(2.0)
+    );
+    assert_eq!(
+        sample(&metrics, "sinch_callbacks_commit_latency_seconds_count"),
+        Some(2.0)
+    );
+
+    // SIGTERM: drains, exits 0, and prints the summary as JSON.
+    assert_eq!(listener.terminate(Duration::from_secs(20)), Some(0));
+    let summary = listener.line_containing("\"summary\":{", Duration::from_secs(5));
+    let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(summary["summary"]["applied"], 1);
+    assert_eq!(summary["summary"]["redelivered"], 1);
+    assert_eq!(summary["summary"]["rejected"]["unauthorized"], 1);
+    let stderr = listener.stderr();
+    assert!(stderr.contains("refused (401 unauthorized)"), "{stderr}");
+    assert!(
+        !stderr.contains("STOP"),
+        "the body is never printed: {stderr}"
+    );
+}
+
+#[test]
+fn the_in_memory_receiver_answers_the_same_routes_and_summarizes_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let stop = write(dir.path(), "stop.json", STOP);
+    let (mut listener, url) = listen(&[]);
+    assert_eq!(get(&url, "/healthz").0, 200);
+    assert_eq!(get(&url, "/readyz").0, 200);
+    assert_eq!(send(&url, &stop, SECRET).status.code(), Some(0));
+    let (_, metrics) = get(&url, "/metrics");
+    assert_eq!(sample(&metrics, "sinch_callbacks_applied_total"), Some(1.0));
+    assert!(!metrics.contains("queue_depth"), "{metrics}");
+    assert_eq!(listener.terminate(Duration::from_secs(20)), Some(0));
+    let summary = listener.line_containing("\"summary\":{", Duration::from_secs(5));
+    let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(summary["summary"]["applied"], 1);
+    assert_eq!(summary["mirrored_contacts"], 0);
+}
+
+#[test]
+fn a_webhook_path_taken_by_a_route_of_the_receiver_is_a_usage_error() {
+    let output = bin()
+        .args([
+            "callbacks",
+            "listen",
+            "--port",
+            "0",
+            "--secret",
+            SECRET,
+            "--path",
+            "metrics",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("/metrics"));
+}
+
+#[test]
+fn state_on_postgresql_is_shared_with_the_suppressed_command() {
+    let Ok(url) = std::env::var("SINCH_TEST_POSTGRES_URL") else {
+        eprintln!("SINCH_TEST_POSTGRES_URL is not set: PostgreSQL test skipped");
+        return;
+    };
+    let database = crate::support::fresh_postgres_database(&url, "listen_service");
+    let dir = tempfile::tempdir().unwrap();
+    let stop = write(dir.path(), "stop.json", STOP);
+    let (mut listener, hook) = listen(&["--state", &database]);
+    assert_eq!(get(&hook, "/readyz").0, 200);
+    assert_eq!(send(&hook, &stop, SECRET).status.code(), Some(0));
+    assert_eq!(listener.terminate(Duration::from_secs(20)), Some(0));
+    let listed = bin()
+        .args(["callbacks", "suppressed", "--state", &database])
+        .output()
+        .unwrap();
+    assert_eq!(listed.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout).trim(),
+        "SMS:+46700000042"
+    );
+    let summary = listener.line_containing("\"summary\":{", Duration::from_secs(5));
+    assert!(summary.contains("PostgreSQL at"), "{summary}");
+    assert!(!summary.contains("postgres://"), "{summary}");
+}
