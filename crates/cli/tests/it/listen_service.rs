@@ -2,13 +2,11 @@
 //! printed for refused deliveries, a drain on SIGTERM that exits 0 with a summary, and
 //! `--state` on PostgreSQL.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
-use crate::support::{Running, bin, bin_std, url_in, write};
+use crate::support::{Running, bin, bin_std, http_get, url_in, write};
 
 const SECRET: &str = "service-secret";
 const STOP: &str = r#"{"app_id":"app","project_id":"proj","message":{"id":"m-stop","channel_identity":{"channel":"SMS","identity":"+46700000042"},"contact_message":{"text_message":{"text":"STOP"}}}}"#;
@@ -29,37 +27,6 @@ fn listen(extra: &[&str]) -> (Running, String) {
     let listener = Running::spawn(command);
     let url = url_in(&listener.next_line(Duration::from_secs(20)));
     (listener, url)
-}
-
-/// `GET path` on the listener of `url`: the status and the body.
-fn get(url: &str, path: &str) -> (u16, String) {
-    let authority = url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    let mut stream = TcpStream::connect(&authority).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nhost: {authority}\r\nconnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let status = answer
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0);
-    let body = answer
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_owned())
-        .unwrap_or_default();
-    (status, body)
 }
 
 fn send(url: &str, file: &Path, secret: &str) -> Output {
@@ -84,14 +51,14 @@ fn health_readiness_and_metrics_answer_beside_the_webhook() {
     let stop = write(dir.path(), "stop.json", STOP);
     let (mut listener, url) = listen(&["--bind", "127.0.0.1", "--state", state.to_str().unwrap()]);
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    assert_eq!(get(&url, "/healthz"), (200, "ok\n".to_owned()));
-    assert_eq!(get(&url, "/readyz"), (200, "ready\n".to_owned()));
+    assert_eq!(http_get(&url, "/healthz"), (200, "ok\n".to_owned()));
+    assert_eq!(http_get(&url, "/readyz"), (200, "ready\n".to_owned()));
 
     assert_eq!(send(&url, &stop, SECRET).status.code(), Some(0));
     assert_eq!(send(&url, &stop, SECRET).status.code(), Some(0));
     assert_eq!(send(&url, &stop, "not-the-secret").status.code(), Some(1));
 
-    let (status, metrics) = get(&url, "/metrics");
+    let (status, metrics) = http_get(&url, "/metrics");
     assert_eq!(status, 200);
     assert_eq!(
         sample(&metrics, "sinch_callbacks_applied_total"),
@@ -150,10 +117,10 @@ fn the_in_memory_receiver_answers_the_same_routes_and_summarizes_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let stop = write(dir.path(), "stop.json", STOP);
     let (mut listener, url) = listen(&[]);
-    assert_eq!(get(&url, "/healthz").0, 200);
-    assert_eq!(get(&url, "/readyz").0, 200);
+    assert_eq!(http_get(&url, "/healthz").0, 200);
+    assert_eq!(http_get(&url, "/readyz").0, 200);
     assert_eq!(send(&url, &stop, SECRET).status.code(), Some(0));
-    let (_, metrics) = get(&url, "/metrics");
+    let (_, metrics) = http_get(&url, "/metrics");
     assert_eq!(sample(&metrics, "sinch_callbacks_applied_total"), Some(1.0));
     assert!(!metrics.contains("queue_depth"), "{metrics}");
     assert_eq!(listener.terminate(Duration::from_secs(20)), Some(0));
@@ -192,7 +159,7 @@ fn state_on_postgresql_is_shared_with_the_suppressed_command() {
     let dir = tempfile::tempdir().unwrap();
     let stop = write(dir.path(), "stop.json", STOP);
     let (mut listener, hook) = listen(&["--state", &database]);
-    assert_eq!(get(&hook, "/readyz").0, 200);
+    assert_eq!(http_get(&hook, "/readyz").0, 200);
     assert_eq!(send(&hook, &stop, SECRET).status.code(), Some(0));
     assert_eq!(listener.terminate(Duration::from_secs(20)), Some(0));
     let listed = bin()

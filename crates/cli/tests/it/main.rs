@@ -3,6 +3,7 @@
 
 mod callbacks;
 mod contacts;
+mod ingest;
 mod listen_service;
 mod listen_state;
 mod live;

@@ -85,6 +85,16 @@ impl Running {
 }
 
 impl Running {
+    /// Every line not read yet, up to the end of its output (call after it exited or was
+    /// killed).
+    pub fn remaining_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(30)) {
+            lines.push(line);
+        }
+        lines
+    }
+
     /// Everything it wrote to standard error (call after it exited).
     pub fn stderr(&mut self) -> String {
         let mut text = String::new();
@@ -182,4 +192,37 @@ pub fn fresh_postgres_database(url: &str, prefix: &str) -> String {
     });
     let (server, _) = url.rsplit_once('/').expect("the test URL names a database");
     format!("{server}/{name}")
+}
+
+/// `GET path` on the server of `url` (`http://127.0.0.1:PORT/...`): the status and the body.
+pub fn http_get(url: &str, path: &str) -> (u16, String) {
+    use std::io::{Read as _, Write as _};
+    let authority = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut stream = std::net::TcpStream::connect(&authority).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nhost: {authority}\r\nconnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
 }
