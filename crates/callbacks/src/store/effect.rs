@@ -223,3 +223,170 @@ pub fn compute_effect(
         mirror: change,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::DuplicatedIdentity;
+    use crate::mirror::{MirrorChange, Removal};
+    use crate::optout::{Consent, ConsentSource, IgnoredReason};
+    use crate::parse::parse_unverified;
+
+    fn callback(event: &str) -> Callback {
+        let body = format!(r#"{{"app_id":"a","project_id":"p",{event}}}"#);
+        parse_unverified(body.as_bytes()).expect("the test body parses")
+    }
+
+    fn sms(identity: &str) -> IdentityKey {
+        IdentityKey::new(ConversationChannel::Sms, identity)
+    }
+
+    fn duplicated(identity: &str) -> DuplicatedIdentity {
+        serde_json::from_str(&format!(
+            r#"{{"channel":"SMS","identity":"{identity}","contact_ids":["c1","c2"]}}"#
+        ))
+        .expect("a duplicated identity")
+    }
+
+    #[test]
+    fn each_trigger_names_the_rows_the_documented_rules_touch() {
+        let inbound = callback(
+            r#""message":{"channel_identity":{"channel":"SMS","identity":"461"},"contact_message":{"text_message":{"text":"hi"}}}"#,
+        );
+        assert_eq!(StateKeys::of(&inbound).identity, Some(sms("461")));
+        let opt_out = callback(
+            r#""opt_out_notification":{"channel":"SMS","identity":"462","status":"OPT_OUT_SUCCEEDED"}"#,
+        );
+        assert_eq!(StateKeys::of(&opt_out).identity, Some(sms("462")));
+        let opt_in = callback(
+            r#""opt_in_notification":{"channel":"SMS","identity":"463","status":"OPT_IN_SUCCEEDED"}"#,
+        );
+        assert_eq!(StateKeys::of(&opt_in).identity, Some(sms("463")));
+        // An opt notification without its identity names no row.
+        let opt_without = callback(r#""opt_out_notification":{"channel":"SMS"}"#);
+        assert!(StateKeys::of(&opt_without).is_empty());
+        let create = callback(r#""contact_create_notification":{"contact":{"id":"c9"}}"#);
+        assert_eq!(StateKeys::of(&create).contact_ids, ["c9"]);
+        let update = callback(r#""contact_update_notification":{"contact":{"id":"c8"}}"#);
+        assert_eq!(StateKeys::of(&update).contact_ids, ["c8"]);
+        let delete = callback(r#""contact_delete_notification":{"contact_id":"c7"}"#);
+        assert_eq!(StateKeys::of(&delete).contact_ids, ["c7"]);
+        // Sorted, once each: the merge of b into a, and of a into a.
+        let merge = callback(
+            r#""contact_merge_notification":{"deleted_contact_id":"b","preserved_contact":{"id":"a"}}"#,
+        );
+        assert_eq!(StateKeys::of(&merge).contact_ids, ["a", "b"]);
+        let self_merge = callback(
+            r#""contact_merge_notification":{"deleted_contact_id":"a","preserved_contact":{"id":"a"}}"#,
+        );
+        assert_eq!(StateKeys::of(&self_merge).contact_ids, ["a"]);
+        let duplication = callback(
+            r#""duplicated_contact_identities_notification":{"duplicated_identities":[{"channel":"SMS","identity":"464","contact_ids":["c1","c2"]}]}"#,
+        );
+        let keys = StateKeys::of(&duplication);
+        assert_eq!(keys.duplications, [duplicated("464")]);
+        assert!(keys.identity.is_none() && keys.contact_ids.is_empty());
+        let capability = callback(
+            r#""capability_notification":{"contact_id":"c1","identity":"465","channel":"WHATSAPP","capability_status":"CAPABILITY_FULL"}"#,
+        );
+        assert_eq!(StateKeys::of(&capability), StateKeys::default());
+    }
+
+    #[test]
+    fn keys_are_empty_only_when_no_kind_of_row_is_named() {
+        assert!(StateKeys::default().is_empty());
+        let only_identity = StateKeys {
+            identity: Some(sms("1")),
+            ..StateKeys::default()
+        };
+        let only_contact = StateKeys {
+            contact_ids: vec!["c1".to_owned()],
+            ..StateKeys::default()
+        };
+        let only_duplication = StateKeys {
+            duplications: vec![duplicated("2")],
+            ..StateKeys::default()
+        };
+        for keys in [only_identity, only_contact, only_duplication] {
+            assert!(!keys.is_empty(), "{keys:?}");
+        }
+    }
+
+    fn nothing_written() -> Effect {
+        Effect {
+            consent: None,
+            contacts: Vec::new(),
+            new_duplications: Vec::new(),
+            suppression: SuppressionOutcome::Ignored(IgnoredReason::NotConsentRelated),
+            mirror: MirrorChange::NotApplicable,
+        }
+    }
+
+    #[test]
+    fn an_effect_writes_nothing_only_when_no_kind_of_row_changed() {
+        assert!(nothing_written().writes_nothing());
+        let consent = Effect {
+            consent: Some((
+                sms("1"),
+                ConsentRecord::new(Consent::OptedOut, None, ConsentSource::Keyword),
+            )),
+            ..nothing_written()
+        };
+        let contact = Effect {
+            contacts: vec![(
+                "c1".to_owned(),
+                ContactState::Removed(Removal::new(None, None)),
+            )],
+            ..nothing_written()
+        };
+        let duplication = Effect {
+            new_duplications: vec![DuplicationRecord::new(duplicated("3"), None)],
+            ..nothing_written()
+        };
+        for effect in [consent, contact, duplication] {
+            assert!(!effect.writes_nothing(), "{effect:?}");
+        }
+    }
+
+    #[test]
+    fn a_duplication_already_recorded_is_not_recorded_again() {
+        let report = callback(
+            r#""duplicated_contact_identities_notification":{"duplicated_identities":[{"channel":"SMS","identity":"466","contact_ids":["c1","c2"]}]}"#,
+        );
+        let keys = StateKeys::of(&report);
+        let fresh = compute_effect(&ConsentRules::default(), &keys, &StateSlice::new(), &report);
+        assert_eq!(fresh.new_duplications.len(), 1);
+        assert_eq!(fresh.mirror, MirrorChange::DuplicationsRecorded(1));
+        let mut slice = StateSlice::new();
+        slice.recorded_duplications = vec![duplicated("466")];
+        let again = compute_effect(&ConsentRules::default(), &keys, &slice, &report);
+        assert!(again.writes_nothing(), "{again:?}");
+    }
+
+    #[test]
+    fn the_rules_own_keywords_decide_and_an_empty_list_follows_them() {
+        let classifier =
+            crate::optout::KeywordClassifier::default().with_opt_out_keywords(["ARRET"]);
+        let rules = ConsentRules::new(classifier);
+        let stop = callback(
+            r#""message":{"channel_identity":{"channel":"SMS","identity":"467"},"contact_message":{"text_message":{"text":"ARRET"}}}"#,
+        );
+        let effect = compute_effect(&rules, &StateKeys::of(&stop), &StateSlice::new(), &stop);
+        assert_eq!(effect.suppression, SuppressionOutcome::OptedOut(sms("467")));
+        let mut list = rules.empty_list();
+        assert_eq!(list.apply(&stop), SuppressionOutcome::OptedOut(sms("467")));
+        // Only SMS texts are classified when the rules say so.
+        let whatsapp_only =
+            ConsentRules::default().with_text_channels([ConversationChannel::Whatsapp]);
+        let ignored = compute_effect(
+            &whatsapp_only,
+            &StateKeys::of(&stop),
+            &StateSlice::new(),
+            &stop,
+        );
+        assert_eq!(
+            ignored.suppression,
+            SuppressionOutcome::Ignored(IgnoredReason::NotATextChannel)
+        );
+    }
+}

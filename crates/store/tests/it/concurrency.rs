@@ -12,15 +12,24 @@ use crate::support::*;
 
 const TASKS: usize = 6;
 
-/// Updates of one contact at seconds 1..=10 (name `n{second}`) and alternating STOP / START of
-/// one identity at seconds 1..=10 (even seconds STOP): by the rules the contact ends named
-/// `n10` and the identity opted out (second 10 is a STOP).
+/// Updates of one contact at seconds 1..=10 (name `n{second}`), alternating STOP / START of
+/// one identity at seconds 1..=10 (even seconds STOP), three reports of one duplicated
+/// identity, and three callbacks that touch no row: by the rules the contact ends named `n10`,
+/// the identity opted out (second 10 is a STOP), and the duplication is recorded once.
 fn deliveries() -> Vec<Delivery> {
     let mut all = Vec::new();
     for second in 1..=10u32 {
         all.push(upsert(Some(second), false, "c1", &format!("n{second}")));
         let word = if second % 2 == 0 { "STOP" } else { "START" };
         all.push(text(Some(100 + second), "SMS", "1", word));
+    }
+    for second in 1..=3u32 {
+        all.push(duplication(Some(200 + second), "4670", &["c1", "c2"]));
+        all.push(delivery(serde_json::json!({
+            "app_id": "app", "project_id": "proj", "accepted_time": at(300 + second),
+            "capability_notification": {"contact_id": "c1", "identity": "1",
+                "channel": "WHATSAPP", "capability_status": "CAPABILITY_FULL"}
+        })));
     }
     all
 }
@@ -75,10 +84,9 @@ async fn race<S: CallbackStore>(stores: Vec<Arc<S>>) {
             .await
             .unwrap()
     );
-    assert_eq!(
-        store.dump().await.unwrap().deliveries.len(),
-        deliveries.len()
-    );
+    let dump = store.dump().await.unwrap();
+    assert_eq!(dump.deliveries.len(), deliveries.len());
+    assert_eq!(dump.duplications.len(), 1, "{:?}", dump.duplications);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
