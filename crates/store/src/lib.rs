@@ -42,8 +42,8 @@ pub use sqlite::SqliteStore;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use any::{AnyStore, is_postgres_url};
 pub use options::{
-    DEFAULT_BUSY_TIMEOUT, DEFAULT_MAX_GROUP, DEFAULT_QUEUE_CAPACITY, DEFAULT_READ_CONNECTIONS,
-    StoreOptions,
+    DEFAULT_BUSY_TIMEOUT, DEFAULT_GATHER, DEFAULT_MAX_GROUP, DEFAULT_QUEUE_CAPACITY,
+    DEFAULT_READ_CONNECTIONS, StoreOptions,
 };
 pub use stats::{LATENCY_BUCKETS, LatencyHistogram, WriterStats};
 

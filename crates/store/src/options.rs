@@ -11,6 +11,10 @@ pub const DEFAULT_QUEUE_CAPACITY: usize = 4096;
 /// The default largest number of deliveries committed in one transaction.
 pub const DEFAULT_MAX_GROUP: usize = 512;
 
+/// The default longest wait of a writer for more deliveries when callers send concurrently
+/// ([`StoreOptions::gather`]).
+pub const DEFAULT_GATHER: Duration = Duration::from_micros(500);
+
 /// The default number of read connections kept (SQLite: idle readers; PostgreSQL: the pool).
 pub const DEFAULT_READ_CONNECTIONS: u32 = 8;
 
@@ -37,6 +41,7 @@ pub struct StoreOptions {
     queue_capacity: usize,
     max_group: usize,
     writers: usize,
+    gather: Duration,
     read_connections: u32,
 }
 
@@ -47,6 +52,7 @@ impl Default for StoreOptions {
             queue_capacity: DEFAULT_QUEUE_CAPACITY,
             max_group: DEFAULT_MAX_GROUP,
             writers: 1,
+            gather: DEFAULT_GATHER,
             read_connections: DEFAULT_READ_CONNECTIONS,
         }
     }
@@ -87,6 +93,16 @@ impl StoreOptions {
         self
     }
 
+    /// How long a writer may wait for more deliveries before a transaction, when the previous
+    /// transaction held several (callers are sending concurrently) and fewer are queued: it
+    /// waits until as many as last time are queued, or this long. A lone caller never waits.
+    /// `Duration::ZERO` never waits.
+    #[must_use]
+    pub fn gather(mut self, wait: Duration) -> Self {
+        self.gather = wait;
+        self
+    }
+
     /// Read connections (at least 1): SQLite keeps this many idle readers; PostgreSQL's read
     /// pool has at most this many connections.
     #[must_use]
@@ -113,6 +129,11 @@ impl StoreOptions {
     /// The number of writers set.
     pub fn writers_value(&self) -> usize {
         self.writers
+    }
+
+    /// The longest gathering wait set.
+    pub fn gather_value(&self) -> Duration {
+        self.gather
     }
 
     /// The number of read connections set.

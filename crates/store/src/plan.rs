@@ -32,8 +32,6 @@ pub(crate) struct GroupKeys {
     per_delivery: Vec<(StateKeys, Vec<String>)>,
     /// Every delivery id of the group.
     pub(crate) deliveries: BTreeSet<String>,
-    /// The ids of the deliveries whose callbacks touch no row (only their ledger entry).
-    pub(crate) keyless: BTreeSet<String>,
     /// Every channel identity whose consent a delivery may change.
     pub(crate) identities: BTreeSet<IdentityKey>,
     /// Every contact id a delivery may change.
@@ -50,9 +48,7 @@ impl GroupKeys {
             all.deliveries.insert(delivery.as_str().to_owned());
             let keys = StateKeys::of(callback);
             let mut duplications = Vec::new();
-            if keys.is_empty() {
-                all.keyless.insert(delivery.as_str().to_owned());
-            } else {
+            if !keys.is_empty() {
                 all.identities.extend(keys.identity.iter().cloned());
                 all.contact_ids.extend(keys.contact_ids.iter().cloned());
                 for duplicate in &keys.duplications {

@@ -15,7 +15,10 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Instant;
 
-use tokio::sync::{mpsc, oneshot, watch};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use tokio::sync::{oneshot, watch};
 
 use sinch_contacts_callbacks::Callback;
 use sinch_contacts_callbacks::store::{Applied, DeliveryId, StoreError, StoreErrorKind};
@@ -41,6 +44,7 @@ struct Job {
 /// What the writers and the callers share.
 #[derive(Debug, Default)]
 struct Counters {
+    queued: AtomicUsize,
     groups: AtomicU64,
     fresh: AtomicU64,
     already_applied: AtomicU64,
@@ -52,7 +56,7 @@ struct Counters {
 /// The queue in front of a store's writer threads.
 #[derive(Debug)]
 pub(crate) struct Writer {
-    sender: RwLock<Option<mpsc::Sender<Job>>>,
+    sender: RwLock<Option<mpsc::SyncSender<Job>>>,
     counters: Arc<Counters>,
     capacity: usize,
     finished: watch::Receiver<bool>,
@@ -73,7 +77,7 @@ impl Writer {
         backends: Vec<B>,
         options: &StoreOptions,
     ) -> Result<Self, StoreError> {
-        let (sender, receiver) = mpsc::channel(options.queue_capacity_value());
+        let (sender, receiver) = mpsc::sync_channel(options.queue_capacity_value());
         let receiver = Arc::new(Mutex::new(receiver));
         let counters = Arc::new(Counters::default());
         let (done, finished) = watch::channel(false);
@@ -85,12 +89,13 @@ impl Writer {
             let done = done.clone();
             let running = running.clone();
             let max_group = options.max_group_value();
+            let gather = options.gather_value();
             std::thread::Builder::new()
                 .name(format!("{name}-{index}"))
                 .spawn(move || {
                     // Marks the writer finished even if it panics.
                     let _finished = FinishedGuard { running, done };
-                    writer_loop(backend, &receiver, &counters, max_group);
+                    writer_loop(backend, &receiver, &counters, max_group, gather);
                 })
                 .map_err(|error| {
                     StoreError::new(
@@ -124,9 +129,15 @@ impl Writer {
             let Some(sender) = sender.as_ref() else {
                 return Err(closed());
             };
-            match sender.try_send(job) {
+            // Counted before it is sent, so the writer never takes it before it is counted.
+            self.counters.queued.fetch_add(1, Ordering::Relaxed);
+            let sent = sender.try_send(job);
+            if sent.is_err() {
+                self.counters.queued.fetch_sub(1, Ordering::Relaxed);
+            }
+            match sent {
                 Ok(()) => {}
-                Err(mpsc::error::TrySendError::Full(_)) => {
+                Err(mpsc::TrySendError::Full(_)) => {
                     self.counters.rejected.fetch_add(1, Ordering::Relaxed);
                     return Err(StoreError::new(
                         StoreErrorKind::Overloaded,
@@ -134,7 +145,7 @@ impl Writer {
                         format!("the writer's queue is full ({} waiting)", self.capacity),
                     ));
                 }
-                Err(mpsc::error::TrySendError::Closed(_)) => return Err(closed()),
+                Err(mpsc::TrySendError::Disconnected(_)) => return Err(closed()),
             }
         }
         answer.await.map_err(|_| {
@@ -169,13 +180,8 @@ impl Writer {
 
     /// The counters now.
     pub(crate) fn stats(&self) -> WriterStats {
-        let queued = self
-            .sender
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_ref()
-            .map_or(0, |sender| sender.max_capacity() - sender.capacity());
         let counters = &self.counters;
+        let queued = counters.queued.load(Ordering::Relaxed).min(self.capacity);
         WriterStats {
             queued,
             capacity: self.capacity,
@@ -221,28 +227,56 @@ fn writer_loop<B: GroupBackend>(
     receiver: &Mutex<mpsc::Receiver<Job>>,
     counters: &Counters,
     max_group: usize,
+    gather: Duration,
 ) {
-    while let Some(jobs) = next_group(receiver, max_group) {
+    let mut previous = 1;
+    while let Some(jobs) = next_group(receiver, counters, max_group, previous, gather) {
+        previous = jobs.iter().map(|job| job.deliveries.len()).sum();
         run_group(&mut backend, jobs, counters);
     }
 }
 
 /// The first job waiting and those queued behind it, up to `max_group` deliveries; `None` once
 /// the queue is closed and empty.
-fn next_group(receiver: &Mutex<mpsc::Receiver<Job>>, max_group: usize) -> Option<Vec<Job>> {
-    let mut receiver = receiver.lock().unwrap_or_else(PoisonError::into_inner);
-    let first = receiver.blocking_recv()?;
+///
+/// When the previous group held several deliveries (callers are sending concurrently) and
+/// fewer are queued now, waits up to `gather` for as many as the previous group held: the
+/// callers answered by the previous commit are sending their next deliveries, and one commit
+/// for all of them costs less than one each. A lone caller (previous group of one) never waits.
+fn next_group(
+    receiver: &Mutex<mpsc::Receiver<Job>>,
+    counters: &Counters,
+    max_group: usize,
+    previous: usize,
+    gather: Duration,
+) -> Option<Vec<Job>> {
+    let receiver = receiver.lock().unwrap_or_else(PoisonError::into_inner);
+    let first = receiver.recv().ok()?;
     let mut size = first.deliveries.len();
     let mut jobs = vec![first];
+    let mut take = |job: Job, size: &mut usize| {
+        *size += job.deliveries.len();
+        jobs.push(job);
+    };
     while size < max_group {
         match receiver.try_recv() {
-            Ok(job) => {
-                size += job.deliveries.len();
-                jobs.push(job);
-            }
+            Ok(job) => take(job, &mut size),
             Err(_) => break,
         }
     }
+    let enough = previous.min(max_group);
+    if previous > 1 && size < enough {
+        let deadline = Instant::now() + gather;
+        while size < enough {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match receiver.recv_timeout(left) {
+                Ok(job) => take(job, &mut size),
+                Err(_) => break,
+            }
+        }
+    }
+    drop(take);
+    counters.queued.fetch_sub(jobs.len(), Ordering::Relaxed);
     Some(jobs)
 }
 

@@ -1,14 +1,18 @@
 //! The PostgreSQL writer: a connection of its own on a thread of its own, applying each group
 //! set-based in four round trips, whatever its size:
 //!
-//! 1. `BEGIN` and every advisory lock of the group, in ascending order, in one simple query;
-//! 2. one read of every row the group needs (`= ANY($n)` per table, one `UNION ALL`);
+//! 1. `BEGIN` and the advisory lock of every row the group may touch, in ascending order, in
+//!    one simple query;
+//! 2. one read of every row the group needs (one unique-index probe per key);
 //! 3. the effects, computed in order in memory ([`plan`]), written by one data-modifying CTE:
-//!    multi-row upserts of consents and contacts, new duplication reports and the ledger
+//!    multi-row upserts of consents and contacts, the new duplication reports and the ledger
 //!    entries;
 //! 4. `COMMIT`.
 //!
-//! A group whose deliveries are all in the ledger already skips step 3.
+//! The first attempt takes every delivery of the group as new and does not read the ledger:
+//! redeliveries are rare, and the ledger's primary key refuses one (the insert fails, the
+//! transaction is rolled back, nothing is kept). The group is then applied again reading the
+//! ledger first, and the deliveries found there are [`Applied::AlreadyApplied`].
 
 use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgConnectOptions, PgConnection};
@@ -88,18 +92,71 @@ impl GroupBackend for PgWriter {
     }
 }
 
+/// Whether the group's ledger entries are read before applying it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ledger {
+    /// Every delivery is taken as new; a redelivery makes the ledger insert fail.
+    AssumeNew,
+    /// The ledger is read with the rows.
+    Read,
+}
+
+/// Why an attempt did not commit.
+enum Failed {
+    /// A delivery of the group is in the ledger (its insert met the primary key).
+    Redelivered,
+    /// Any other failure.
+    Store(StoreError),
+}
+
+impl From<StoreError> for Failed {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
 async fn apply_in_transaction(
     conn: &mut PgConnection,
     rules: &ConsentRules,
     group: &[&Unit],
 ) -> Result<Vec<Vec<Applied>>, StoreError> {
     let keys = GroupKeys::of(group)?;
-    sqlx::raw_sql(&begin_and_lock(&lock_keys(&keys)))
+    match attempt(conn, rules, group, &keys, Ledger::AssumeNew).await {
+        Ok(results) => Ok(results),
+        Err(Failed::Store(error)) => Err(error),
+        Err(Failed::Redelivered) => {
+            sqlx::raw_sql("ROLLBACK")
+                .execute(&mut *conn)
+                .await
+                .map_err(|error| db_error("rolling back a redelivered group", error))?;
+            match attempt(conn, rules, group, &keys, Ledger::Read).await {
+                Ok(results) => Ok(results),
+                Err(Failed::Store(error)) => Err(error),
+                // Another receiver applied one of them since the read: the writer retries
+                // each job alone.
+                Err(Failed::Redelivered) => Err(StoreError::new(
+                    StoreErrorKind::Unavailable,
+                    "writing the ledger",
+                    "a delivery of the group was applied by another receiver meanwhile",
+                )),
+            }
+        }
+    }
+}
+
+async fn attempt(
+    conn: &mut PgConnection,
+    rules: &ConsentRules,
+    group: &[&Unit],
+    keys: &GroupKeys,
+    ledger: Ledger,
+) -> Result<Vec<Vec<Applied>>, Failed> {
+    sqlx::raw_sql(&begin_and_lock(&lock_keys(keys)))
         .execute(&mut *conn)
         .await
         .map_err(|error| db_error("starting a transaction and locking rows", error))?;
-    let loaded = load(conn, &keys).await?;
-    let planned = plan(rules, group, &keys, loaded);
+    let loaded = load(conn, keys, ledger).await?;
+    let planned = plan(rules, group, keys, loaded);
     if !planned.writes.ledger.is_empty() {
         write(conn, &planned.writes).await?;
     }
@@ -111,23 +168,26 @@ async fn apply_in_transaction(
 }
 
 /// The advisory lock keys of a group, ascending and without repeats: every row its callbacks
-/// may touch, and the id of each delivery that touches no row.
+/// may touch.
 ///
-/// Two receivers racing on one delivery must apply it once. When the delivery touches rows,
-/// both take the same row locks, so the second reads the ledger after the first committed and
-/// finds it there; only a delivery touching no row needs a lock on its own id.
+/// Two transactions about the same contact or identity take turns on its lock, so neither
+/// reads the row before the other's write is committed. The deliveries themselves need no
+/// advisory lock: two receivers racing on one delivery both insert its ledger entry, the second
+/// insert waits for the first transaction and then fails on the primary key, and that receiver
+/// applies the delivery again reading the ledger, where it finds it. Ledger entries are inserted
+/// in ascending id order, and only after every advisory lock is held, so no two transactions
+/// wait on each other in a cycle.
 pub(crate) fn lock_keys(keys: &GroupKeys) -> Vec<i64> {
     let mut locks: Vec<i64> = keys
-        .keyless
+        .identities
         .iter()
-        .map(|id| lock_key(&format!("delivery\u{0}{id}")))
-        .chain(keys.identities.iter().map(|key| {
+        .map(|key| {
             lock_key(&format!(
                 "consent\u{0}{}\u{0}{}",
                 key.channel.as_str(),
                 key.identity
             ))
-        }))
+        })
         .chain(
             keys.contact_ids
                 .iter()
@@ -141,6 +201,17 @@ pub(crate) fn lock_keys(keys: &GroupKeys) -> Vec<i64> {
     locks.sort_unstable();
     locks.dedup();
     locks
+}
+
+/// Whether `error` is the ledger's primary key refusing an entry that is there already.
+fn is_ledger_conflict(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(database) => {
+            database.code().as_deref() == Some("23505")
+                && database.constraint() == Some("deliveries_pkey")
+        }
+        _ => false,
+    }
 }
 
 /// The first 8 bytes of SHA-256 of `name` (a collision only serializes two unrelated rows).
@@ -186,15 +257,23 @@ const READ: &str = "\
       CROSS JOIN LATERAL (SELECT key_json FROM duplications \
                            WHERE duplications.key_json = k.key_json LIMIT 1) AS u";
 
-/// Reads every row of `keys` in one statement.
+/// Reads every row of `keys`, and with [`Ledger::Read`] the group's ledger entries, in one
+/// statement (after the locks: the read takes its snapshot then).
 ///
 /// Each key is one probe of its table's unique index (a lateral subquery with `LIMIT 1`, which
 /// the planner cannot turn into a join): with the generic plan of a prepared statement, or
 /// statistics taken while a table was small, `(channel, identity) IN (unnest ...)` became a
 /// scan of the whole table and `channel = ANY .. AND identity = ANY ..` a scan of the whole
 /// channel, each growing with the table.
-async fn load(conn: &mut PgConnection, keys: &GroupKeys) -> Result<Loaded, StoreError> {
-    let deliveries: Vec<&str> = keys.deliveries.iter().map(String::as_str).collect();
+async fn load(
+    conn: &mut PgConnection,
+    keys: &GroupKeys,
+    ledger: Ledger,
+) -> Result<Loaded, StoreError> {
+    let deliveries: Vec<&str> = match ledger {
+        Ledger::Read => keys.deliveries.iter().map(String::as_str).collect(),
+        Ledger::AssumeNew => Vec::new(),
+    };
     let channels: Vec<&str> = keys
         .identities
         .iter()
@@ -278,10 +357,12 @@ const WRITE: &str = "\
       ON CONFLICT (key_json) DO NOTHING \
     ) \
     INSERT INTO deliveries (id, trigger_name, applied_at) \
-    SELECT id, trigger_name, $16 FROM unnest($14::text[], $15::text[]) AS l(id, trigger_name)";
+    SELECT id, trigger_name, $16 FROM unnest($14::text[], $15::text[]) AS l(id, trigger_name) \
+     ORDER BY id";
 
-/// Writes every row of `writes` and the ledger entries in one statement.
-async fn write(conn: &mut PgConnection, writes: &Writes) -> Result<(), StoreError> {
+/// Writes every row of `writes` and the ledger entries in one statement; a ledger entry that
+/// is there already is [`Failed::Redelivered`].
+async fn write(conn: &mut PgConnection, writes: &Writes) -> Result<(), Failed> {
     let mut consent_channels = Vec::with_capacity(writes.consents.len());
     let mut consent_identities = Vec::with_capacity(writes.consents.len());
     let mut consent_values = Vec::with_capacity(writes.consents.len());
@@ -314,16 +395,16 @@ async fn write(conn: &mut PgConnection, writes: &Writes) -> Result<(), StoreErro
         .iter()
         .map(|(json, _)| json.as_str())
         .collect();
-    let duplication_times: Vec<Option<String>> = writes
-        .duplications
-        .iter()
-        .map(|(_, record)| rows::time_text(record.reported_at))
-        .collect();
     let ledger_ids: Vec<&str> = writes.ledger.iter().map(|(id, _)| id.as_str()).collect();
     let ledger_triggers: Vec<&str> = writes
         .ledger
         .iter()
         .map(|(_, trigger)| trigger.as_str())
+        .collect();
+    let duplication_times: Vec<Option<String>> = writes
+        .duplications
+        .iter()
+        .map(|(_, record)| rows::time_text(record.reported_at))
         .collect();
     sqlx::query(WRITE)
         .bind(consent_channels)
@@ -344,7 +425,13 @@ async fn write(conn: &mut PgConnection, writes: &Writes) -> Result<(), StoreErro
         .bind(rows::unix_now())
         .execute(&mut *conn)
         .await
-        .map_err(|error| db_error("writing deliveries", error))?;
+        .map_err(|error| {
+            if is_ledger_conflict(&error) {
+                Failed::Redelivered
+            } else {
+                Failed::Store(db_error("writing deliveries", error))
+            }
+        })?;
     Ok(())
 }
 
