@@ -275,7 +275,6 @@ fn next_group(
             }
         }
     }
-    drop(take);
     counters.queued.fetch_sub(jobs.len(), Ordering::Relaxed);
     Some(jobs)
 }
