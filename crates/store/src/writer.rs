@@ -45,6 +45,7 @@ struct Job {
 #[derive(Debug, Default)]
 struct Counters {
     queued: AtomicUsize,
+    taken: AtomicUsize,
     groups: AtomicU64,
     fresh: AtomicU64,
     already_applied: AtomicU64,
@@ -170,6 +171,12 @@ impl Writer {
         let _ = finished.wait_for(|done| *done).await;
     }
 
+    /// How many jobs writers have taken from the queue so far (the tests' view of progress).
+    #[cfg(test)]
+    fn taken(&self) -> usize {
+        self.counters.taken.load(Ordering::Relaxed)
+    }
+
     /// Whether `close` was called.
     pub(crate) fn is_closed(&self) -> bool {
         self.sender
@@ -251,13 +258,15 @@ fn next_group(
     gather: Duration,
 ) -> Option<Vec<Job>> {
     let receiver = receiver.lock().unwrap_or_else(PoisonError::into_inner);
-    let first = receiver.recv().ok()?;
-    let mut size = first.deliveries.len();
-    let mut jobs = vec![first];
+    let mut jobs = Vec::new();
+    let mut size = 0;
     let mut take = |job: Job, size: &mut usize| {
+        counters.queued.fetch_sub(1, Ordering::Relaxed);
+        counters.taken.fetch_add(1, Ordering::Relaxed);
         *size += job.deliveries.len();
         jobs.push(job);
     };
+    take(receiver.recv().ok()?, &mut size);
     while size < max_group {
         match receiver.try_recv() {
             Ok(job) => take(job, &mut size),
@@ -275,7 +284,6 @@ fn next_group(
             }
         }
     }
-    counters.queued.fetch_sub(jobs.len(), Ordering::Relaxed);
     Some(jobs)
 }
 

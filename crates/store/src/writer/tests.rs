@@ -258,3 +258,84 @@ fn a_caller_that_goes_away_does_not_stop_its_job() {
     assert_eq!(*groups.lock().unwrap(), vec![vec![1], vec![2]]);
     assert_eq!(writer.stats().already_applied, 3);
 }
+
+#[test]
+fn after_a_group_of_several_the_writer_gathers_as_many_before_committing() {
+    let gate = Gate::new();
+    let recorder = Recorder {
+        gate: Some(gate.clone()),
+        ..Recorder::default()
+    };
+    let groups = recorder.groups.clone();
+    // An hour: the gathering ends when enough are queued, never by the clock in this test.
+    let options = StoreOptions::default().gather(std::time::Duration::from_secs(3600));
+    let writer = Arc::new(Writer::start("test", vec![recorder], &options).unwrap());
+    runtime().block_on(async {
+        let first = tokio::spawn({
+            let writer = writer.clone();
+            async move { writer.submit(vec![delivery(0)]).await }
+        });
+        gate.until_entered().await;
+        let mut jobs = Vec::new();
+        for n in 1..=3 {
+            let job_writer = writer.clone();
+            jobs.push(tokio::spawn(async move {
+                job_writer.submit(vec![delivery(n)]).await
+            }));
+            while writer_queued(&writer) < n as usize {
+                tokio::task::yield_now().await;
+            }
+        }
+        gate.release().await;
+        first.await.unwrap().unwrap();
+        for job in jobs.drain(..) {
+            job.await.unwrap().unwrap();
+        }
+        // The last group held 3: a job now is held until two more are queued.
+        let lone = tokio::spawn({
+            let writer = writer.clone();
+            async move { writer.submit(vec![delivery(4)]).await }
+        });
+        // Taken by the writer (the fifth job), which is now gathering.
+        while writer.taken() < 5 {
+            tokio::task::yield_now().await;
+        }
+        for n in 5..=6 {
+            let job_writer = writer.clone();
+            jobs.push(tokio::spawn(async move {
+                job_writer.submit(vec![delivery(n)]).await
+            }));
+        }
+        lone.await.unwrap().unwrap();
+        for job in jobs {
+            job.await.unwrap().unwrap();
+        }
+        writer.close().await;
+    });
+    assert_eq!(
+        *groups.lock().unwrap(),
+        vec![vec![1], vec![1, 1, 1], vec![1, 1, 1]]
+    );
+}
+
+#[test]
+fn a_lone_caller_is_never_held_for_gathering() {
+    let recorder = Recorder::default();
+    let groups = recorder.groups.clone();
+    let options = StoreOptions::default().gather(std::time::Duration::from_secs(3600));
+    let writer = Arc::new(Writer::start("test", vec![recorder], &options).unwrap());
+    runtime().block_on(async {
+        for n in 0..3 {
+            // Each call alone; a writer gathering for the hour would never answer in a minute.
+            tokio::time::timeout(
+                std::time::Duration::from_secs(60),
+                writer.submit(vec![delivery(n)]),
+            )
+            .await
+            .expect("answered without gathering")
+            .unwrap();
+        }
+        writer.close().await;
+    });
+    assert_eq!(*groups.lock().unwrap(), vec![vec![1], vec![1], vec![1]]);
+}
