@@ -39,29 +39,42 @@
 //! Where it departs from the real service, and why, is in the project's `docs/emulator.md`.
 #![forbid(unsafe_code)]
 
+// From the top down: the public face, the request dispatch, the handlers, the shared state and
+// below it the plain parts. A module imports only modules below it.
+mod builder;
+mod emulator;
+mod server;
+mod transport;
+
+mod dispatch;
+
 mod admin;
 mod api;
 mod auth;
+
+mod shared;
+
+mod inbound;
+mod state;
+mod webhooks;
+
+mod body;
 mod config;
-mod emulator;
 mod event_clock;
 mod failure;
 mod faults;
 mod ids;
-mod inbound;
 mod page_token;
 mod rng;
 mod router;
-mod server;
-mod state;
 mod store;
 mod time;
-mod transport;
-mod webhooks;
+mod tokens;
 
+pub use builder::EmulatorBuilder;
 pub use config::{
     DEFAULT_APP_ID, DEFAULT_KEY_ID, DEFAULT_KEY_SECRET, DEFAULT_PROJECT_ID, DEFAULT_TOKEN_LIFETIME,
-    DeliveryPolicy, EmulatorBuilder,
+    DeliveryPolicy,
 };
 pub use emulator::Emulator;
 pub use faults::{FaultCounts, FaultKind, FaultSpec, FaultSpecError};

@@ -57,7 +57,7 @@ struct Registered {
 
 /// Registered webhooks, the delivery log and the running deliveries.
 #[derive(Debug)]
-pub(crate) struct Dispatcher {
+pub(crate) struct Outbox {
     app_id: String,
     project_id: String,
     policy: DeliveryPolicy,
@@ -74,7 +74,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl Dispatcher {
+impl Outbox {
     pub(crate) fn new(
         app_id: String,
         project_id: String,
@@ -129,7 +129,7 @@ impl Dispatcher {
 
     /// Starts delivering each notification to every webhook subscribed to its trigger, on
     /// background tasks; returns at once.
-    pub(crate) fn dispatch(self: &Arc<Self>, notifications: Vec<Notification>) {
+    pub(crate) fn post(self: &Arc<Self>, notifications: Vec<Notification>) {
         if notifications.is_empty() {
             return;
         }
@@ -160,7 +160,7 @@ impl Dispatcher {
                 );
                 let guard = PendingGuard::new(self.clone());
                 let job = Job {
-                    dispatcher: self.clone(),
+                    outbox: self.clone(),
                     sequence,
                     target: registered.webhook.target.clone(),
                     secret: registered.webhook.secret.clone(),
@@ -204,20 +204,20 @@ impl Dispatcher {
 
 /// Counts a running delivery until it is dropped (finished, or cancelled with its runtime).
 struct PendingGuard {
-    dispatcher: Arc<Dispatcher>,
+    outbox: Arc<Outbox>,
 }
 
 impl PendingGuard {
-    fn new(dispatcher: Arc<Dispatcher>) -> Self {
-        dispatcher.pending.fetch_add(1, Ordering::SeqCst);
-        Self { dispatcher }
+    fn new(outbox: Arc<Outbox>) -> Self {
+        outbox.pending.fetch_add(1, Ordering::SeqCst);
+        Self { outbox }
     }
 }
 
 impl Drop for PendingGuard {
     fn drop(&mut self) {
-        self.dispatcher.pending.fetch_sub(1, Ordering::SeqCst);
-        self.dispatcher.idle.notify_waiters();
+        self.outbox.pending.fetch_sub(1, Ordering::SeqCst);
+        self.outbox.idle.notify_waiters();
     }
 }
 
@@ -243,7 +243,7 @@ fn spawn(task: impl Future<Output = ()> + Send + 'static) {
 
 /// One delivery's attempts.
 struct Job {
-    dispatcher: Arc<Dispatcher>,
+    outbox: Arc<Outbox>,
     sequence: u64,
     target: String,
     secret: String,
@@ -252,11 +252,11 @@ struct Job {
 
 impl Job {
     async fn run(self) {
-        let policy = self.dispatcher.policy;
+        let policy = self.outbox.policy;
         let uri = match self.target.parse::<Uri>() {
             Ok(uri) if uri.scheme_str() == Some("http") && uri.host().is_some() => uri,
             _ => {
-                self.dispatcher.record(self.sequence, |delivery| {
+                self.outbox.record(self.sequence, |delivery| {
                     delivery.last_error =
                         Some("the target is not an absolute http:// URL".to_owned());
                     delivery.finished = true;
@@ -272,7 +272,7 @@ impl Job {
             let outcome = self.attempt(&client, &uri, policy.attempt_timeout).await;
             let delivered = matches!(outcome, Ok(status) if (200..300).contains(&status));
             let last = attempt == policy.max_attempts;
-            let still_logged = self.dispatcher.record(self.sequence, |delivery| {
+            let still_logged = self.outbox.record(self.sequence, |delivery| {
                 delivery.attempts = attempt;
                 match &outcome {
                     Ok(status) => {
@@ -300,7 +300,7 @@ impl Job {
         uri: &Uri,
         timeout: Duration,
     ) -> Result<u16, String> {
-        let nonce = lock(&self.dispatcher.ids).next_id();
+        let nonce = lock(&self.outbox.ids).next_id();
         let timestamp = unix_seconds(SystemTime::now());
         let mut builder = Request::builder()
             .method(Method::POST)

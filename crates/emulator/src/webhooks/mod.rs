@@ -4,7 +4,7 @@ mod delivery;
 mod notification;
 
 pub use delivery::Delivery;
-pub(crate) use delivery::Dispatcher;
+pub(crate) use delivery::Outbox;
 pub(crate) use notification::Notification;
 
 use serde::{Deserialize, Serialize};
