@@ -3,7 +3,7 @@
 //!
 //! | route | does |
 //! |---|---|
-//! | `GET /_emulator/status` | project, app, contact count, tokens issued, faults and counts |
+//! | `GET /_emulator/status` | project, app, contact count, tokens issued, faults and counts, each webhook's [`crate::DeliveryStats`] |
 //! | `POST /_emulator/reset` | [`crate::Emulator::reset`] |
 //! | `POST /_emulator/contacts` | seeds contacts: a JSON array of create requests (or `{"contacts": [...]}`), no callbacks |
 //! | `POST /_emulator/inbound` | [`crate::Emulator::inject_inbound`] with an [`crate::InboundMessage`] |
@@ -104,6 +104,7 @@ fn status(shared: &Shared) -> Response<Bytes> {
         "tokens_issued": state.tokens.issued(),
         "faults": spec.to_string(),
         "fault_counts": counts,
+        "webhooks": shared.outbox.stats(),
     }))
 }
 

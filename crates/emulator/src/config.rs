@@ -14,7 +14,30 @@ pub const DEFAULT_APP_ID: &str = "emulator-app";
 /// The lifetime of issued tokens by default: one hour, like Sinch's.
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 
-/// How webhook deliveries are retried.
+/// How many deliveries of one webhook may be in flight at once by default.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 16;
+/// How many callbacks one webhook may hold waiting for a delivery slot by default.
+pub const DEFAULT_QUEUE_CAPACITY: usize = 100_000;
+
+/// How webhook deliveries are retried, and the limits of each webhook's queue.
+///
+/// Each webhook has its own queue, first in first out, and at most `max_in_flight` attempts
+/// under way (over as many keep-alive connections). A callback produced while `queue_capacity`
+/// callbacks wait is dropped: logged with `dropped` and counted in
+/// [`DeliveryStats::dropped`](crate::DeliveryStats::dropped); the API call that produced it is
+/// never slowed down. A delivery waiting for its back-off holds no slot.
+///
+/// ```
+/// use std::time::Duration;
+/// use sinch_contacts_emulator::{DeliveryPolicy, Emulator};
+///
+/// let policy = DeliveryPolicy::new(3, Duration::from_millis(50))
+///     .max_in_flight(4)
+///     .queue_capacity(1_000);
+/// assert_eq!((policy.max_in_flight, policy.queue_capacity), (4, 1_000));
+/// let emulator = Emulator::builder().delivery_policy(policy).build();
+/// # let _ = emulator;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeliveryPolicy {
@@ -26,6 +49,12 @@ pub struct DeliveryPolicy {
     pub max_backoff: Duration,
     /// How long one attempt may take before it counts as unanswered. Default 5 s.
     pub attempt_timeout: Duration,
+    /// Attempts of one webhook under way at once (at least 1), each on a keep-alive connection
+    /// of the webhook's pool. Default [`DEFAULT_MAX_IN_FLIGHT`].
+    pub max_in_flight: usize,
+    /// Callbacks one webhook may hold waiting for a slot (at least 1); more are dropped.
+    /// Default [`DEFAULT_QUEUE_CAPACITY`].
+    pub queue_capacity: usize,
 }
 
 impl Default for DeliveryPolicy {
@@ -35,6 +64,8 @@ impl Default for DeliveryPolicy {
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(2),
             attempt_timeout: Duration::from_secs(5),
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            queue_capacity: DEFAULT_QUEUE_CAPACITY,
         }
     }
 }
@@ -53,6 +84,20 @@ impl DeliveryPolicy {
     #[must_use]
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = timeout;
+        self
+    }
+
+    /// Sets how many attempts of one webhook may be under way at once (0 counts as 1).
+    #[must_use]
+    pub fn max_in_flight(mut self, limit: usize) -> Self {
+        self.max_in_flight = limit.max(1);
+        self
+    }
+
+    /// Sets how many callbacks one webhook may hold waiting for a slot (0 counts as 1).
+    #[must_use]
+    pub fn queue_capacity(mut self, capacity: usize) -> Self {
+        self.queue_capacity = capacity.max(1);
         self
     }
 

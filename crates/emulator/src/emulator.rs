@@ -12,7 +12,7 @@ use crate::inbound::{InboundMessage, Injected};
 use crate::server::{self, RunningEmulator};
 use crate::shared::Shared;
 use crate::transport::EmulatorTransport;
-use crate::webhooks::{Delivery, Webhook};
+use crate::webhooks::{Delivery, DeliveryStats, Webhook};
 
 /// An in-memory Contacts API. Cheap to clone: clones share the same contacts, tokens, webhooks
 /// and faults.
@@ -105,7 +105,8 @@ impl Emulator {
         self.shared.outbox.register(webhook)
     }
 
-    /// Removes a webhook; whether it existed. Deliveries already started go on.
+    /// Removes a webhook; whether it existed. Deliveries already produced for it (queued, in
+    /// flight or waiting for a retry) go on.
     pub fn unregister_webhook(&self, webhook_id: &str) -> bool {
         self.shared.outbox.unregister(webhook_id)
     }
@@ -120,8 +121,16 @@ impl Emulator {
         self.shared.outbox.deliveries()
     }
 
-    /// Waits until no delivery is in progress (delivered or out of attempts), at most
-    /// `timeout`; whether that happened. Needs a Tokio runtime with time enabled.
+    /// Where each webhook's deliveries stand: queued, in flight, waiting for a retry, delivered,
+    /// failed and dropped, one entry per webhook registered since the last reset (unregistered
+    /// ones included), in the order they were registered. See [`DeliveryStats`] for an example.
+    pub fn delivery_stats(&self) -> Vec<DeliveryStats> {
+        self.shared.outbox.stats()
+    }
+
+    /// Waits until no delivery is queued, in flight or waiting for a retry (each is delivered,
+    /// out of attempts or dropped), at most `timeout`; whether that happened. Needs a Tokio
+    /// runtime with time enabled.
     pub async fn wait_for_deliveries(&self, timeout: Duration) -> bool {
         self.shared.outbox.wait_idle(timeout).await
     }

@@ -1,7 +1,7 @@
 //! [`Shared`]: what every clone of an emulator shares, and the changes made to it under its
 //! locks. The request handlers and the public [`Emulator`](crate::Emulator) work through it.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use sinch_contacts_model::{Contact, ContactCreateRequest, ValidationError, validate_create};
@@ -18,7 +18,7 @@ pub(crate) struct Shared {
     pub(crate) config: Config,
     state: Mutex<State>,
     faults: Mutex<FaultInjector>,
-    pub(crate) outbox: Arc<Outbox>,
+    pub(crate) outbox: Outbox,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -31,12 +31,12 @@ impl Shared {
         Self {
             state: Mutex::new(State::new(config.seed)),
             faults: Mutex::new(FaultInjector::new(faults, config.seed)),
-            outbox: Arc::new(Outbox::new(
+            outbox: Outbox::new(
                 config.app_id.clone(),
                 config.project_id.clone(),
                 config.delivery,
                 config.seed,
-            )),
+            ),
             config,
         }
     }
