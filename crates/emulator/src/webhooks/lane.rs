@@ -143,8 +143,12 @@ impl Lane {
                     attempts: 0,
                     _pending: self.pending.start(),
                 });
+                let slot_free = tally.in_flight < self.policy.max_in_flight;
                 drop(tally);
-                self.wake.notify_one();
+                // With every slot taken, the attempt that frees one wakes the starter.
+                if slot_free {
+                    self.wake.notify_one();
+                }
                 return;
             }
         };
@@ -246,7 +250,7 @@ impl Lane {
             delivery.finished = delivered || last;
         });
         let retry = !delivered && !last && still_logged;
-        {
+        let queued = {
             let mut tally = self.tally();
             tally.in_flight -= 1;
             if delivered {
@@ -256,8 +260,12 @@ impl Lane {
             } else {
                 tally.failed += 1;
             }
+            !tally.fresh.is_empty() || !tally.retries.is_empty()
+        };
+        // With nothing queued, the next callback queued wakes the starter.
+        if queued {
+            self.wake.notify_one();
         }
-        self.wake.notify_one();
         if retry {
             self.retry_after_backoff(job).await;
         }
@@ -278,7 +286,10 @@ impl Lane {
             return;
         }
         tally.retries.push_back(job);
+        let slot_free = tally.in_flight < self.policy.max_in_flight;
         drop(tally);
-        self.wake.notify_one();
+        if slot_free {
+            self.wake.notify_one();
+        }
     }
 }
