@@ -121,6 +121,10 @@ impl Lane {
     pub(crate) fn offer(&self, sequence: u64, body: Bytes) {
         let mut tally = self.tally();
         if tally.closed {
+            // Reset while the callback was being posted: the log was (or is about to be)
+            // cleared, and the entry goes with it.
+            drop(tally);
+            self.log.remove(sequence);
             return;
         }
         let (reason, dropped) = match &self.poster {

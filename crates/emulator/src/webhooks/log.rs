@@ -88,6 +88,11 @@ impl DeliveryLog {
         }
     }
 
+    /// Forgets the entry of `sequence`.
+    pub(crate) fn remove(&self, sequence: u64) {
+        self.entries().remove(&sequence);
+    }
+
     /// The log, oldest first.
     pub(crate) fn all(&self) -> Vec<Delivery> {
         self.entries().values().cloned().collect()

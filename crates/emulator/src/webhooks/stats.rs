@@ -17,9 +17,10 @@ use serde::Serialize;
 /// let emulator = Emulator::builder()
 ///     .delivery_policy(DeliveryPolicy::new(1, Duration::from_millis(10)).max_in_flight(4))
 ///     .build();
+/// // A port nothing listens on any more: the one attempt fails.
+/// let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
 /// let webhook_id = emulator.register_webhook(Webhook {
-///     // Nothing listens on port 9 of loopback: the one attempt fails.
-///     target: "http://127.0.0.1:9/callbacks".to_owned(),
+///     target: format!("http://127.0.0.1:{port}/callbacks"),
 ///     secret: "webhook-secret".to_owned(),
 ///     triggers: vec![WebhookTrigger::MessageInbound],
 /// });
@@ -31,6 +32,7 @@ use serde::Serialize;
 /// assert_eq!(stats.webhook_id, webhook_id);
 /// assert_eq!((stats.queued, stats.in_flight, stats.waiting_for_retry), (0, 0, 0));
 /// assert_eq!((stats.delivered, stats.failed, stats.dropped), (0, 1, 0));
+/// # Ok::<(), std::io::Error>(())
 /// ```
 ///
 /// [`Emulator::delivery_stats`]: crate::Emulator::delivery_stats
