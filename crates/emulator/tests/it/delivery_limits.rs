@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use bytes::Bytes;
 use http::Method;
 use serde_json::{Value, json};
 use sinch_contacts_emulator::{DeliveryPolicy, DeliveryStats, Emulator, InboundMessage, Webhook};
@@ -116,6 +117,35 @@ async fn no_more_than_the_limit_are_in_flight_and_every_callback_arrives() {
         (0, 0, 0, CALLBACKS as u64, 0, 0)
     );
     // Attempts reuse the webhook's keep-alive connections rather than one each.
+    assert!(
+        receiver.connections() < CALLBACKS,
+        "{} connections for {CALLBACKS} callbacks",
+        receiver.connections()
+    );
+}
+
+#[tokio::test]
+async fn a_connection_answered_with_a_body_is_used_again() {
+    const CALLBACKS: usize = 10;
+    let emulator = emulator_with(
+        DeliveryPolicy::new(1, Duration::from_millis(10))
+            .attempt_timeout(Duration::from_secs(60))
+            .max_in_flight(1),
+    );
+    // 60 KiB, more than one read of the socket: read to its end (the emulator reads up to
+    // 64 KiB), so the connection goes back to the pool.
+    let receiver = HeldReceiver::start_answering(&[], Bytes::from(vec![b'x'; 60 * 1024])).await;
+    receiver.release_all();
+    emulator.register_webhook(creates_to(receiver.url()));
+    let client = client(&emulator);
+    for n in 0..CALLBACKS {
+        client.create(&sms(&format!("+{n}"))).await.unwrap();
+    }
+    settle(&emulator).await;
+    assert_eq!(
+        counts(&only_stats(&emulator)),
+        (0, 0, 0, CALLBACKS as u64, 0, 0)
+    );
     assert!(
         receiver.connections() < CALLBACKS,
         "{} connections for {CALLBACKS} callbacks",

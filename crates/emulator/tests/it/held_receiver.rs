@@ -33,6 +33,7 @@ struct Inner {
     gate: Semaphore,
     connections: AtomicUsize,
     statuses: Mutex<VecDeque<u16>>,
+    answer: Bytes,
 }
 
 /// The receiver; answers the scripted statuses in order once released, then 200.
@@ -44,6 +45,11 @@ pub struct HeldReceiver {
 
 impl HeldReceiver {
     pub async fn start(script: &[u16]) -> Self {
+        Self::start_answering(script, Bytes::new()).await
+    }
+
+    /// The receiver, answering every request with `answer` as its body.
+    pub async fn start_answering(script: &[u16], answer: Bytes) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
@@ -54,6 +60,7 @@ impl HeldReceiver {
             gate: Semaphore::new(0),
             connections: AtomicUsize::new(0),
             statuses: Mutex::new(script.iter().copied().collect()),
+            answer,
         });
         let accepting = inner.clone();
         tokio::spawn(async move {
@@ -142,7 +149,7 @@ impl Inner {
         let status = self.statuses.lock().unwrap().pop_front().unwrap_or(200);
         self.counts.lock().unwrap().open -= 1;
         self.changed.notify_waiters();
-        let mut response = Response::new(Full::new(Bytes::new()));
+        let mut response = Response::new(Full::new(self.answer.clone()));
         *response.status_mut() = StatusCode::from_u16(status).expect("a valid status");
         response
     }
