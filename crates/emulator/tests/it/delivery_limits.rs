@@ -154,6 +154,50 @@ async fn a_connection_answered_with_a_body_is_used_again() {
 }
 
 #[tokio::test]
+async fn a_target_that_is_not_an_http_url_fails_without_an_attempt() {
+    let emulator = emulator_with(DeliveryPolicy::new(3, Duration::from_millis(10)));
+    emulator.register_webhook(creates_to("ftp://127.0.0.1/callbacks".to_owned()));
+    client(&emulator).create(&sms("+1")).await.unwrap();
+    settle(&emulator).await;
+    assert_eq!(counts(&only_stats(&emulator)), (0, 0, 0, 0, 1, 0));
+    let delivery = &emulator.deliveries()[0];
+    assert_eq!(
+        (
+            delivery.attempts,
+            delivery.finished,
+            delivery.delivered,
+            delivery.dropped
+        ),
+        (0, true, false, false)
+    );
+    assert_eq!(
+        delivery.last_error.as_deref(),
+        Some("the target is not an absolute http:// URL")
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_logged_with_its_cause() {
+    let emulator = emulator_with(DeliveryPolicy::new(2, Duration::from_millis(1)));
+    // Bind then drop: nothing listens on this port any more.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    emulator.register_webhook(creates_to(format!("http://127.0.0.1:{port}/callbacks")));
+    client(&emulator).create(&sms("+1")).await.unwrap();
+    settle(&emulator).await;
+    assert_eq!(counts(&only_stats(&emulator)), (0, 0, 0, 0, 1, 0));
+    let delivery = &emulator.deliveries()[0];
+    assert_eq!((delivery.attempts, delivery.last_status), (2, None));
+    // The client's error and its causes, down to the refused TCP connect.
+    let error = delivery.last_error.as_deref().unwrap_or_default();
+    assert!(error.contains("tcp connect error"), "{error}");
+}
+
+#[tokio::test]
 async fn a_full_queue_drops_and_counts_the_callback_without_holding_the_api_call() {
     let emulator = emulator_with(
         DeliveryPolicy::new(1, Duration::from_millis(10))
