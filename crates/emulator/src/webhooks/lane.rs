@@ -280,13 +280,14 @@ impl Lane {
     async fn retry_after_backoff(&self, job: Job) {
         let mut closed = self.closed.subscribe();
         let backoff = self.policy.backoff_after(job.attempts);
-        let closed_first = tokio::select! {
-            () = tokio::time::sleep(backoff) => false,
-            _ = closed.wait_for(|closed| *closed) => true,
-        };
+        tokio::select! {
+            () = tokio::time::sleep(backoff) => {}
+            _ = closed.wait_for(|closed| *closed) => {}
+        }
         let mut tally = self.tally();
         tally.waiting_for_retry -= 1;
-        if closed_first || tally.closed {
+        // Closed (during the back-off or since): the job ends here.
+        if tally.closed {
             return;
         }
         tally.retries.push_back(job);

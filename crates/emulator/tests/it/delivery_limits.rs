@@ -323,6 +323,41 @@ async fn a_retry_after_its_back_off_goes_before_callbacks_not_yet_attempted() {
 }
 
 #[tokio::test]
+async fn a_retry_queued_while_the_slot_is_taken_starts_when_it_frees() {
+    let emulator = emulator_with(
+        DeliveryPolicy::new(2, Duration::from_millis(1))
+            .attempt_timeout(Duration::from_secs(60))
+            .max_in_flight(1),
+    );
+    let receiver = HeldReceiver::start(&[500]).await;
+    emulator.register_webhook(creates_to(receiver.url()));
+    let client = client(&emulator);
+    let retried = id(&client.create(&sms("+1")).await.unwrap());
+    receiver.wait_until_open(1).await;
+    let second = id(&client.create(&sms("+2")).await.unwrap());
+    // The first attempt fails (500); the second callback takes the slot, and the retry, its
+    // back-off over, waits for the slot with nothing else queued.
+    receiver.release(1);
+    eventually("the second callback is held", || {
+        receiver.bodies().len() == 2
+    })
+    .await;
+    eventually("the retry is queued", || {
+        counts(&only_stats(&emulator)) == (1, 1, 0, 0, 0, 0)
+    })
+    .await;
+    receiver.release_all();
+    settle(&emulator).await;
+    let arrived: Vec<String> = receiver
+        .bodies()
+        .iter()
+        .map(|body| created_id(body))
+        .collect();
+    assert_eq!(arrived, [retried.clone(), second, retried]);
+    assert_eq!(counts(&only_stats(&emulator)), (0, 0, 0, 2, 0, 0));
+}
+
+#[tokio::test]
 async fn an_unregistered_webhook_finishes_what_it_had_and_takes_nothing_new() {
     let emulator = emulator_with(
         DeliveryPolicy::new(1, Duration::from_millis(10))
