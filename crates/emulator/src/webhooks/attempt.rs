@@ -1,7 +1,7 @@
 //! One attempt: the callback signed afresh and posted to the webhook's target over the webhook's
 //! pool of keep-alive connections.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -27,7 +27,8 @@ pub(crate) struct Poster {
     secret: String,
     attempt_timeout: Duration,
     client: Client<HttpConnector, Full<Bytes>>,
-    nonces: Mutex<IdGenerator>,
+    /// Shared by every webhook of the emulator, so no two attempts carry the same nonce.
+    nonces: Arc<Mutex<IdGenerator>>,
 }
 
 impl Poster {
@@ -38,7 +39,7 @@ impl Poster {
         secret: &str,
         attempt_timeout: Duration,
         pool_size: usize,
-        nonce_seed: u64,
+        nonces: Arc<Mutex<IdGenerator>>,
     ) -> Result<Self, String> {
         let uri = match target.parse::<Uri>() {
             Ok(uri) if uri.scheme_str() == Some("http") && uri.host().is_some() => uri,
@@ -56,7 +57,7 @@ impl Poster {
             secret: secret.to_owned(),
             attempt_timeout,
             client,
-            nonces: Mutex::new(IdGenerator::new(nonce_seed)),
+            nonces,
         })
     }
 

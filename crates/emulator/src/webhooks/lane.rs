@@ -14,6 +14,7 @@ use super::pending::{Pending, PendingGuard};
 use super::stats::DeliveryStats;
 use super::webhook::Webhook;
 use crate::config::DeliveryPolicy;
+use crate::ids::IdGenerator;
 
 /// A callback accepted for delivery, counted as pending until it is dropped.
 #[derive(Debug)]
@@ -65,7 +66,7 @@ impl Lane {
         policy: DeliveryPolicy,
         log: Arc<DeliveryLog>,
         pending: Arc<Pending>,
-        nonce_seed: u64,
+        nonces: Arc<Mutex<IdGenerator>>,
         cannot_start: Option<String>,
     ) -> Self {
         let poster = match cannot_start {
@@ -75,7 +76,7 @@ impl Lane {
                 &webhook.secret,
                 policy.attempt_timeout,
                 policy.max_in_flight,
-                nonce_seed,
+                nonces,
             ),
         };
         Self {

@@ -16,7 +16,7 @@ use super::webhook::Webhook;
 use crate::config::DeliveryPolicy;
 use crate::ids::IdGenerator;
 
-/// Mixed into the seed of webhook ids and of each lane's nonces.
+/// Mixed into the seed of webhook ids and nonces.
 const NONCE_SEED: u64 = 0x006E_6F6E_6365;
 
 /// Webhooks, their lanes (kept after unregistering, until a reset, so their deliveries finish
@@ -26,12 +26,12 @@ pub(crate) struct Outbox {
     app_id: String,
     project_id: String,
     policy: DeliveryPolicy,
-    seed: u64,
     lanes: Mutex<Vec<Arc<Lane>>>,
     log: Arc<DeliveryLog>,
     pending: Arc<Pending>,
     next_sequence: AtomicU64,
-    ids: Mutex<IdGenerator>,
+    /// Webhook ids and the nonces of every attempt.
+    ids: Arc<Mutex<IdGenerator>>,
     runtime: DeliveryRuntime,
 }
 
@@ -51,12 +51,11 @@ impl Outbox {
             app_id,
             project_id,
             policy,
-            seed,
             lanes: Mutex::new(Vec::new()),
             log: Arc::new(DeliveryLog::default()),
             pending: Arc::new(Pending::default()),
             next_sequence: AtomicU64::new(1),
-            ids: Mutex::new(IdGenerator::new(seed ^ NONCE_SEED)),
+            ids: Arc::new(Mutex::new(IdGenerator::new(seed ^ NONCE_SEED))),
             runtime: DeliveryRuntime::default(),
         }
     }
@@ -65,7 +64,6 @@ impl Outbox {
     pub(crate) fn register(&self, webhook: Webhook) -> String {
         let id = lock(&self.ids).next_id();
         let mut lanes = lock(&self.lanes);
-        let nonce_seed = self.seed ^ NONCE_SEED ^ (lanes.len() as u64 + 1).rotate_left(32);
         let runtime = self.runtime.handle();
         let lane = Arc::new(Lane::new(
             id.clone(),
@@ -73,7 +71,7 @@ impl Outbox {
             self.policy,
             self.log.clone(),
             self.pending.clone(),
-            nonce_seed,
+            self.ids.clone(),
             runtime.as_ref().err().cloned(),
         ));
         if let Ok(handle) = runtime {
