@@ -3,7 +3,7 @@
 //!
 //! | route | does |
 //! |---|---|
-//! | `GET /_emulator/status` | project, app, contact count, tokens issued, faults and counts |
+//! | `GET /_emulator/status` | project, app, contact count, tokens issued, faults and counts, each webhook's [`crate::DeliveryStats`] |
 //! | `POST /_emulator/reset` | [`crate::Emulator::reset`] |
 //! | `POST /_emulator/contacts` | seeds contacts: a JSON array of create requests (or `{"contacts": [...]}`), no callbacks |
 //! | `POST /_emulator/inbound` | [`crate::Emulator::inject_inbound`] with an [`crate::InboundMessage`] |
@@ -12,23 +12,21 @@
 //! | `GET`, `POST /_emulator/webhooks`, `DELETE /_emulator/webhooks/{id}` | webhooks |
 //! | `POST /_emulator/tokens:expire` | [`crate::Emulator::expire_tokens`] |
 
-use std::sync::Arc;
-
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sinch_contacts_model::ContactCreateRequest;
 
-use crate::api::{json_body, missing_field};
-use crate::emulator::Shared;
+use crate::body::{json as json_body, missing_field};
 use crate::failure::{Failure, json_response, ok_json};
 use crate::faults::FaultSpec;
 use crate::inbound::InboundMessage;
+use crate::shared::Shared;
 use crate::webhooks::Webhook;
 
 /// Answers an emulator-only request.
-pub(crate) fn handle(shared: &Arc<Shared>, request: &Request<Bytes>) -> Response<Bytes> {
+pub(crate) fn handle(shared: &Shared, request: &Request<Bytes>) -> Response<Bytes> {
     let path = request
         .uri()
         .path()
@@ -41,7 +39,7 @@ pub(crate) fn handle(shared: &Arc<Shared>, request: &Request<Bytes>) -> Response
 }
 
 fn route(
-    shared: &Arc<Shared>,
+    shared: &Shared,
     request: &Request<Bytes>,
     path: &str,
 ) -> Result<Response<Bytes>, Failure> {
@@ -58,7 +56,7 @@ fn route(
             Ok(ok_json(&shared.inject_inbound(&message)))
         }
         ("deliveries", &Method::GET) => Ok(ok_json(
-            &json!({ "deliveries": shared.dispatcher.deliveries() }),
+            &json!({ "deliveries": shared.outbox.deliveries() }),
         )),
         ("faults", &Method::GET) => Ok(faults(shared)),
         ("faults", &Method::PUT) => {
@@ -68,7 +66,7 @@ fn route(
         ("webhooks", &Method::GET) => Ok(webhooks(shared)),
         ("webhooks", &Method::POST) => {
             let webhook: Webhook = json_body(request)?;
-            let id = shared.dispatcher.register(webhook);
+            let id = shared.outbox.register(webhook);
             Ok(ok_json(&json!({ "id": id })))
         }
         ("tokens:expire", &Method::POST) => {
@@ -77,7 +75,7 @@ fn route(
         }
         (other, &Method::DELETE) if other.starts_with("webhooks/") => {
             let id = &other["webhooks/".len()..];
-            if shared.dispatcher.unregister(id) {
+            if shared.outbox.unregister(id) {
                 Ok(ok_json(&json!({})))
             } else {
                 Err(Failure::not_found(format!("Webhook `{id}` not found")))
@@ -106,6 +104,7 @@ fn status(shared: &Shared) -> Response<Bytes> {
         "tokens_issued": state.tokens.issued(),
         "faults": spec.to_string(),
         "fault_counts": counts,
+        "webhooks": shared.outbox.stats(),
     }))
 }
 
@@ -116,7 +115,7 @@ fn faults(shared: &Shared) -> Response<Bytes> {
 
 fn webhooks(shared: &Shared) -> Response<Bytes> {
     let listed: Vec<Value> = shared
-        .dispatcher
+        .outbox
         .webhooks()
         .into_iter()
         .map(|(id, webhook)| json!({ "id": id, "target": webhook.target, "triggers": webhook.triggers }))

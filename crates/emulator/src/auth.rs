@@ -1,8 +1,7 @@
 //! Credentials: HTTP Basic with the configured key, and bearer tokens issued by the OAuth2
 //! client-credentials endpoint, which expire after the configured lifetime.
 
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -12,68 +11,11 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::failure::{Failure, json_response};
-use crate::rng::SplitMix64;
+use crate::tokens::Tokens;
 
 /// The challenge sent when credentials are missing or wrong.
 const CHALLENGE: &str =
     "Basic realm=\"sinch-contacts-emulator\", Bearer realm=\"sinch-contacts-emulator\"";
-
-/// Issued bearer tokens and when each expires.
-#[derive(Debug)]
-pub(crate) struct Tokens {
-    expiry: HashMap<String, Instant>,
-    rng: SplitMix64,
-    issued: u64,
-}
-
-impl Tokens {
-    pub(crate) fn new(seed: u64) -> Self {
-        Self {
-            expiry: HashMap::new(),
-            rng: SplitMix64::new(seed ^ 0x746F_6B65_6E73),
-            issued: 0,
-        }
-    }
-
-    /// Forgets every token.
-    pub(crate) fn clear(&mut self) {
-        self.expiry.clear();
-    }
-
-    /// Makes every issued token expired from now on.
-    pub(crate) fn expire_all(&mut self) {
-        let now = Instant::now();
-        for expiry in self.expiry.values_mut() {
-            *expiry = now;
-        }
-    }
-
-    /// How many tokens were issued since the emulator was built.
-    pub(crate) fn issued(&self) -> u64 {
-        self.issued
-    }
-
-    fn issue(&mut self, lifetime: Duration) -> String {
-        let token = format!(
-            "emu-{:016x}{:016x}",
-            self.rng.next_u64(),
-            self.rng.next_u64()
-        );
-        // A lifetime too long to represent never expires in practice: a century.
-        let now = Instant::now();
-        let expiry = now
-            .checked_add(lifetime)
-            .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
-            .unwrap_or(now);
-        self.expiry.insert(token.clone(), expiry);
-        self.issued += 1;
-        // Drop tokens that expired long ago so the map does not grow without bound.
-        let now = Instant::now();
-        self.expiry
-            .retain(|_, expiry| now.saturating_duration_since(*expiry) < Duration::from_secs(3600));
-        token
-    }
-}
 
 /// Checks the `authorization` header of an API request.
 ///
@@ -106,8 +48,8 @@ pub(crate) fn authenticate(
         };
     }
     if let Some(token) = strip_scheme(value, "Bearer") {
-        return match tokens.expiry.get(token) {
-            Some(expiry) if Instant::now() < *expiry => Ok(()),
+        return match tokens.expiry_of(token) {
+            Some(expiry) if Instant::now() < expiry => Ok(()),
             Some(_) => Err(Failure::unauthenticated(
                 "The access token expired",
                 "Bearer error=\"expired\", error_description=\"The access token expired\"",

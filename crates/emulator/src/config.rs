@@ -1,22 +1,43 @@
-//! What an emulator is built with: [`EmulatorBuilder`].
+//! The fixed settings of one emulator, their defaults, and how webhook deliveries are retried.
+//! [`EmulatorBuilder`](crate::EmulatorBuilder) sets them.
 
 use std::time::Duration;
 
-use crate::emulator::Emulator;
-use crate::faults::FaultSpec;
-
-/// The project id of [`Emulator::new`].
+/// The project id of [`Emulator::new`](crate::Emulator::new).
 pub const DEFAULT_PROJECT_ID: &str = "emulator-project";
-/// The key id of [`Emulator::new`].
+/// The key id of [`Emulator::new`](crate::Emulator::new).
 pub const DEFAULT_KEY_ID: &str = "emulator-key";
-/// The key secret of [`Emulator::new`].
+/// The key secret of [`Emulator::new`](crate::Emulator::new).
 pub const DEFAULT_KEY_SECRET: &str = "emulator-secret";
-/// The app id of [`Emulator::new`] (the `app_id` of every callback).
+/// The app id of [`Emulator::new`](crate::Emulator::new) (the `app_id` of every callback).
 pub const DEFAULT_APP_ID: &str = "emulator-app";
 /// The lifetime of issued tokens by default: one hour, like Sinch's.
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 
-/// How webhook deliveries are retried.
+/// How many deliveries of one webhook may be in flight at once by default.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 16;
+/// How many callbacks one webhook may hold waiting for a delivery slot by default.
+pub const DEFAULT_QUEUE_CAPACITY: usize = 100_000;
+
+/// How webhook deliveries are retried, and the limits of each webhook's queue.
+///
+/// Each webhook has its own queue, first in first out, and at most `max_in_flight` attempts
+/// under way (over as many keep-alive connections). A callback produced while `queue_capacity`
+/// callbacks wait is dropped: logged with `dropped` and counted in
+/// [`DeliveryStats::dropped`](crate::DeliveryStats::dropped); the API call that produced it is
+/// never slowed down. A delivery waiting for its back-off holds no slot.
+///
+/// ```
+/// use std::time::Duration;
+/// use sinch_contacts_emulator::{DeliveryPolicy, Emulator};
+///
+/// let policy = DeliveryPolicy::new(3, Duration::from_millis(50))
+///     .max_in_flight(4)
+///     .queue_capacity(1_000);
+/// assert_eq!((policy.max_in_flight, policy.queue_capacity), (4, 1_000));
+/// let emulator = Emulator::builder().delivery_policy(policy).build();
+/// # let _ = emulator;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeliveryPolicy {
@@ -28,6 +49,12 @@ pub struct DeliveryPolicy {
     pub max_backoff: Duration,
     /// How long one attempt may take before it counts as unanswered. Default 5 s.
     pub attempt_timeout: Duration,
+    /// Attempts of one webhook under way at once (at least 1), each on a keep-alive connection
+    /// of the webhook's pool. Default [`DEFAULT_MAX_IN_FLIGHT`].
+    pub max_in_flight: usize,
+    /// Callbacks one webhook may hold waiting for a slot (at least 1); more are dropped.
+    /// Default [`DEFAULT_QUEUE_CAPACITY`].
+    pub queue_capacity: usize,
 }
 
 impl Default for DeliveryPolicy {
@@ -37,6 +64,8 @@ impl Default for DeliveryPolicy {
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(2),
             attempt_timeout: Duration::from_secs(5),
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            queue_capacity: DEFAULT_QUEUE_CAPACITY,
         }
     }
 }
@@ -55,6 +84,20 @@ impl DeliveryPolicy {
     #[must_use]
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = timeout;
+        self
+    }
+
+    /// Sets how many attempts of one webhook may be under way at once (0 counts as 1).
+    #[must_use]
+    pub fn max_in_flight(mut self, limit: usize) -> Self {
+        self.max_in_flight = limit.max(1);
+        self
+    }
+
+    /// Sets how many callbacks one webhook may hold waiting for a slot (0 counts as 1).
+    #[must_use]
+    pub fn queue_capacity(mut self, capacity: usize) -> Self {
+        self.queue_capacity = capacity.max(1);
         self
     }
 
@@ -79,105 +122,16 @@ pub(crate) struct Config {
     pub(crate) delivery: DeliveryPolicy,
 }
 
-/// Builds an [`Emulator`]; every setting has a default (see the `DEFAULT_*` constants).
-///
-/// ```
-/// use std::time::Duration;
-/// use sinch_contacts_emulator::{Emulator, FaultSpec};
-///
-/// let emulator = Emulator::builder()
-///     .project_id("my-project")
-///     .key("my-key", "my-secret")
-///     .token_lifetime(Duration::from_secs(60))
-///     .faults("5xx=0.1".parse::<FaultSpec>()?)
-///     .seed(42)
-///     .build();
-/// assert_eq!(emulator.project_id(), "my-project");
-/// # Ok::<(), sinch_contacts_emulator::FaultSpecError>(())
-/// ```
-#[derive(Debug, Clone)]
-pub struct EmulatorBuilder {
-    config: Config,
-    faults: FaultSpec,
-}
-
-impl Default for EmulatorBuilder {
+impl Default for Config {
     fn default() -> Self {
         Self {
-            config: Config {
-                project_id: DEFAULT_PROJECT_ID.to_owned(),
-                key_id: DEFAULT_KEY_ID.to_owned(),
-                key_secret: DEFAULT_KEY_SECRET.to_owned(),
-                app_id: DEFAULT_APP_ID.to_owned(),
-                token_lifetime: DEFAULT_TOKEN_LIFETIME,
-                seed: 0,
-                delivery: DeliveryPolicy::default(),
-            },
-            faults: FaultSpec::none(),
+            project_id: DEFAULT_PROJECT_ID.to_owned(),
+            key_id: DEFAULT_KEY_ID.to_owned(),
+            key_secret: DEFAULT_KEY_SECRET.to_owned(),
+            app_id: DEFAULT_APP_ID.to_owned(),
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
+            seed: 0,
+            delivery: DeliveryPolicy::default(),
         }
-    }
-}
-
-impl EmulatorBuilder {
-    /// The builder with every default.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The only project id the API paths accept (others answer 404).
-    #[must_use]
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.config.project_id = project_id.into();
-        self
-    }
-
-    /// The access key accepted by HTTP Basic and by the token endpoint.
-    #[must_use]
-    pub fn key(mut self, key_id: impl Into<String>, key_secret: impl Into<String>) -> Self {
-        self.config.key_id = key_id.into();
-        self.config.key_secret = key_secret.into();
-        self
-    }
-
-    /// The app id: the `app_id` of callbacks and the only app getChannelProfile and the
-    /// capability query accept.
-    #[must_use]
-    pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
-        self.config.app_id = app_id.into();
-        self
-    }
-
-    /// How long issued bearer tokens stay valid (`expires_in` reports whole seconds).
-    #[must_use]
-    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
-        self.config.token_lifetime = lifetime;
-        self
-    }
-
-    /// The faults to inject from the start.
-    #[must_use]
-    pub fn faults(mut self, faults: FaultSpec) -> Self {
-        self.faults = faults;
-        self
-    }
-
-    /// The seed of fault draws, ids and tokens: the same seed and the same requests give the
-    /// same faults.
-    #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.config.seed = seed;
-        self
-    }
-
-    /// How webhook deliveries are retried.
-    #[must_use]
-    pub fn delivery_policy(mut self, policy: DeliveryPolicy) -> Self {
-        self.config.delivery = policy;
-        self
-    }
-
-    /// The emulator.
-    pub fn build(self) -> Emulator {
-        Emulator::from_parts(self.config, self.faults)
     }
 }

@@ -1,22 +1,18 @@
-//! [`Emulator`]: the shared state and everything callers do with it.
+//! [`Emulator`]: everything callers do with an emulator.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::{Request, Response};
-use sinch_contacts_model::{Contact, ContactCreateRequest, ValidationError, validate_create};
+use sinch_contacts_model::{Contact, ContactCreateRequest, ValidationError};
 
-use crate::api;
-use crate::config::{Config, EmulatorBuilder};
-use crate::failure::Failure;
-use crate::faults::{FaultCounts, FaultInjector, FaultKind, FaultSpec};
-use crate::inbound::{InboundMessage, Injected, inject};
+use crate::config::Config;
+use crate::faults::{FaultCounts, FaultSpec};
+use crate::inbound::{InboundMessage, Injected};
 use crate::server::{self, RunningEmulator};
-use crate::state::State;
+use crate::shared::Shared;
 use crate::transport::EmulatorTransport;
-use crate::webhooks::{Delivery, Dispatcher, Webhook};
+use crate::webhooks::{Delivery, DeliveryStats, Webhook};
 
 /// An in-memory Contacts API. Cheap to clone: clones share the same contacts, tokens, webhooks
 /// and faults.
@@ -48,124 +44,6 @@ pub struct Emulator {
     shared: Arc<Shared>,
 }
 
-/// What every clone of an emulator shares.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) config: Config,
-    state: Mutex<State>,
-    faults: Mutex<FaultInjector>,
-    pub(crate) dispatcher: Arc<Dispatcher>,
-}
-
-/// How the emulator answered a request.
-#[derive(Debug)]
-pub(crate) enum Handled {
-    /// An HTTP answer.
-    Response(Response<Bytes>),
-    /// No answer: the connection is dropped (an injected fault).
-    Dropped(FaultKind),
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // The state holds plain data; a panic elsewhere while holding the lock leaves it usable.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-impl Shared {
-    pub(crate) fn lock_state(&self) -> MutexGuard<'_, State> {
-        lock(&self.state)
-    }
-
-    /// Answers one request: emulator-only routes and the token endpoint as they are, API routes
-    /// through fault injection.
-    pub(crate) async fn handle(self: &Arc<Self>, request: Request<Bytes>) -> Handled {
-        let path = request.uri().path();
-        if path == "/_emulator" || path.starts_with("/_emulator/") {
-            return Handled::Response(crate::admin::handle(self, &request));
-        }
-        if path == "/oauth2/token" {
-            let mut state = self.lock_state();
-            return Handled::Response(crate::auth::token_endpoint(
-                &request,
-                &self.config,
-                &mut state.tokens,
-            ));
-        }
-        let (fault, latency) = lock(&self.faults).draw();
-        if !latency.is_zero() {
-            tokio::time::sleep(latency).await;
-        }
-        match fault {
-            Some(FaultKind::DropBefore) => return Handled::Dropped(FaultKind::DropBefore),
-            Some(FaultKind::ServerError) => {
-                return Handled::Response(Failure::unavailable().into_response());
-            }
-            Some(FaultKind::TooManyRequests { retry_after }) => {
-                return Handled::Response(Failure::too_many_requests(retry_after).into_response());
-            }
-            Some(FaultKind::DropAfter) | None => {}
-        }
-        let response = api::handle(self, &request);
-        match fault {
-            Some(FaultKind::DropAfter) => Handled::Dropped(FaultKind::DropAfter),
-            _ => Handled::Response(response),
-        }
-    }
-
-    pub(crate) fn set_faults(&self, spec: FaultSpec) {
-        lock(&self.faults).set_spec(spec);
-    }
-
-    pub(crate) fn faults(&self) -> (FaultSpec, FaultCounts) {
-        let faults = lock(&self.faults);
-        (faults.spec(), faults.counts())
-    }
-
-    pub(crate) fn reset(&self) {
-        let mut state = self.lock_state();
-        state.store.clear();
-        state.tokens.clear();
-        drop(state);
-        lock(&self.faults).reset();
-        self.dispatcher.reset();
-    }
-
-    pub(crate) fn inject_inbound(self: &Arc<Self>, message: &InboundMessage) -> Injected {
-        let (injected, notifications) = {
-            let mut state = self.lock_state();
-            let (injected, mut notifications) = inject(&mut state, &self.config, message);
-            state.stamp(&mut notifications);
-            (injected, notifications)
-        };
-        self.dispatcher.dispatch(notifications);
-        injected
-    }
-
-    /// Validates every request first, then stores them all (no callbacks): all or nothing.
-    pub(crate) fn seed(
-        &self,
-        requests: Vec<ContactCreateRequest>,
-    ) -> Result<Vec<Contact>, (usize, ValidationError)> {
-        for (index, request) in requests.iter().enumerate() {
-            validate_create(request).map_err(|error| (index, error))?;
-        }
-        let mut state = self.lock_state();
-        Ok(requests
-            .into_iter()
-            .map(|request| {
-                let mut contact = api::contacts::contact_from(request);
-                contact.id = Some(state.ids.next_id());
-                state.store.put(contact.clone());
-                contact
-            })
-            .collect())
-    }
-
-    pub(crate) fn expire_tokens(&self) {
-        self.lock_state().tokens.expire_all();
-    }
-}
-
 impl Default for Emulator {
     fn default() -> Self {
         Self::new()
@@ -176,28 +54,12 @@ impl Emulator {
     /// An emulator with every default: project `emulator-project`, key `emulator-key` /
     /// `emulator-secret`, app `emulator-app`, tokens living one hour, no faults, seed 0.
     pub fn new() -> Self {
-        Self::builder().build()
-    }
-
-    /// A builder to change the defaults.
-    pub fn builder() -> EmulatorBuilder {
-        EmulatorBuilder::new()
+        Self::from_parts(Config::default(), FaultSpec::none())
     }
 
     pub(crate) fn from_parts(config: Config, faults: FaultSpec) -> Self {
-        let dispatcher = Arc::new(Dispatcher::new(
-            config.app_id.clone(),
-            config.project_id.clone(),
-            config.delivery,
-            config.seed,
-        ));
         Self {
-            shared: Arc::new(Shared {
-                state: Mutex::new(State::new(config.seed)),
-                faults: Mutex::new(FaultInjector::new(faults, config.seed)),
-                dispatcher,
-                config,
-            }),
+            shared: Arc::new(Shared::new(config, faults)),
         }
     }
 
@@ -240,28 +102,37 @@ impl Emulator {
 
     /// Registers a webhook; returns its id.
     pub fn register_webhook(&self, webhook: Webhook) -> String {
-        self.shared.dispatcher.register(webhook)
+        self.shared.outbox.register(webhook)
     }
 
-    /// Removes a webhook; whether it existed. Deliveries already started go on.
+    /// Removes a webhook; whether it existed. Deliveries already produced for it (queued, in
+    /// flight or waiting for a retry) go on.
     pub fn unregister_webhook(&self, webhook_id: &str) -> bool {
-        self.shared.dispatcher.unregister(webhook_id)
+        self.shared.outbox.unregister(webhook_id)
     }
 
     /// The registered webhooks with their ids.
     pub fn webhooks(&self) -> Vec<(String, Webhook)> {
-        self.shared.dispatcher.webhooks()
+        self.shared.outbox.webhooks()
     }
 
     /// The delivery log, oldest first.
     pub fn deliveries(&self) -> Vec<Delivery> {
-        self.shared.dispatcher.deliveries()
+        self.shared.outbox.deliveries()
     }
 
-    /// Waits until no delivery is in progress (delivered or out of attempts), at most
-    /// `timeout`; whether that happened. Needs a Tokio runtime with time enabled.
+    /// Where each webhook's deliveries stand: queued, in flight, waiting for a retry, delivered,
+    /// failed and dropped, one entry per webhook registered since the last reset (unregistered
+    /// ones included), in the order they were registered. See [`DeliveryStats`] for an example.
+    pub fn delivery_stats(&self) -> Vec<DeliveryStats> {
+        self.shared.outbox.stats()
+    }
+
+    /// Waits until no delivery is queued, in flight or waiting for a retry (each is delivered,
+    /// out of attempts or dropped), at most `timeout`; whether that happened. Needs a Tokio
+    /// runtime with time enabled.
     pub async fn wait_for_deliveries(&self, timeout: Duration) -> bool {
-        self.shared.dispatcher.wait_idle(timeout).await
+        self.shared.outbox.wait_idle(timeout).await
     }
 
     /// A contact sends `message` to the app: delivered as MESSAGE_INBOUND to the webhooks (after

@@ -10,8 +10,9 @@
 //!
 //! It authenticates like the API (HTTP Basic with the key, or bearer tokens from the OAuth2
 //! client-credentials endpoint at `/oauth2/token`, which expire), signs and delivers callbacks
-//! to registered webhooks on background tasks with retries ([`Emulator::register_webhook`],
-//! [`Emulator::deliveries`]), can inject inbound messages ([`Emulator::inject_inbound`]) and
+//! to registered webhooks on a thread of its own, with a bounded queue, a bounded number of
+//! deliveries in flight per webhook and retries ([`Emulator::register_webhook`],
+//! [`Emulator::deliveries`], [`Emulator::delivery_stats`]), can inject inbound messages ([`Emulator::inject_inbound`]) and
 //! injects faults drawn from a seed ([`FaultSpec`]): 503s, 429s with `Retry-After`, latency, and
 //! connections dropped before or after the request is applied.
 //!
@@ -39,33 +40,46 @@
 //! Where it departs from the real service, and why, is in the project's `docs/emulator.md`.
 #![forbid(unsafe_code)]
 
+// From the top down: the public face, the request dispatch, the handlers, the shared state and
+// below it the plain parts. A module imports only modules below it.
+mod builder;
+mod emulator;
+mod server;
+mod transport;
+
+mod dispatch;
+
 mod admin;
 mod api;
 mod auth;
+
+mod shared;
+
+mod inbound;
+mod state;
+mod webhooks;
+
+mod body;
 mod config;
-mod emulator;
 mod event_clock;
 mod failure;
 mod faults;
 mod ids;
-mod inbound;
 mod page_token;
 mod rng;
 mod router;
-mod server;
-mod state;
 mod store;
 mod time;
-mod transport;
-mod webhooks;
+mod tokens;
 
+pub use builder::EmulatorBuilder;
 pub use config::{
-    DEFAULT_APP_ID, DEFAULT_KEY_ID, DEFAULT_KEY_SECRET, DEFAULT_PROJECT_ID, DEFAULT_TOKEN_LIFETIME,
-    DeliveryPolicy, EmulatorBuilder,
+    DEFAULT_APP_ID, DEFAULT_KEY_ID, DEFAULT_KEY_SECRET, DEFAULT_MAX_IN_FLIGHT, DEFAULT_PROJECT_ID,
+    DEFAULT_QUEUE_CAPACITY, DEFAULT_TOKEN_LIFETIME, DeliveryPolicy,
 };
 pub use emulator::Emulator;
 pub use faults::{FaultCounts, FaultKind, FaultSpec, FaultSpecError};
 pub use inbound::{InboundMessage, Injected};
 pub use server::RunningEmulator;
 pub use transport::EmulatorTransport;
-pub use webhooks::{Delivery, Webhook};
+pub use webhooks::{Delivery, DeliveryStats, Webhook};

@@ -17,8 +17,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::emulator::{Handled, Shared};
+use crate::dispatch::{Handled, handle};
 use crate::failure::Failure;
+use crate::shared::Shared;
 
 /// The largest request body accepted (contacts requests are small).
 const MAX_BODY_BYTES: usize = 1 << 20;
@@ -140,7 +141,7 @@ async fn answer(
             return Ok(response.map(Full::new));
         }
     };
-    match shared.handle(Request::from_parts(parts, body)).await {
+    match handle(&shared, Request::from_parts(parts, body)).await {
         Handled::Response(response) => Ok(response.map(Full::new)),
         Handled::Dropped(_) => Err(Dropped),
     }

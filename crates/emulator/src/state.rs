@@ -2,12 +2,14 @@
 //! emulator-only routes (so both fire the same callbacks).
 
 use serde_json::json;
-use sinch_contacts_model::{Contact, WebhookTrigger, find_duplicated_identities};
+use sinch_contacts_model::{
+    Contact, ContactCreateRequest, WebhookTrigger, find_duplicated_identities,
+};
 
-use crate::auth::Tokens;
 use crate::event_clock::EventClock;
 use crate::ids::IdGenerator;
 use crate::store::ContactStore;
+use crate::tokens::Tokens;
 use crate::webhooks::Notification;
 
 /// Contacts, id generator, issued tokens and the clock of callback times.
@@ -40,15 +42,21 @@ impl State {
     }
 
     /// Stores a new contact under a fresh id; returns it with the callbacks it causes.
-    pub(crate) fn insert_new(&mut self, mut contact: Contact) -> (Contact, Vec<Notification>) {
-        contact.id = Some(self.ids.next_id());
+    pub(crate) fn insert_new(&mut self, contact: Contact) -> (Contact, Vec<Notification>) {
+        let contact = self.insert_quietly(contact);
         let mut notifications = vec![Notification::new(
             WebhookTrigger::ContactCreate,
             json!({ "contact": contact }),
         )];
-        self.store.put(contact.clone());
         notifications.extend(self.new_duplications(None, &contact));
         (contact, notifications)
+    }
+
+    /// Stores a new contact under a fresh id, without callbacks (seeding); returns it.
+    pub(crate) fn insert_quietly(&mut self, mut contact: Contact) -> Contact {
+        contact.id = Some(self.ids.next_id());
+        self.store.put(contact.clone());
+        contact
     }
 
     /// CONTACT_IDENTITIES_DUPLICATION when `after` (just stored) shares a channel identity with
@@ -84,6 +92,19 @@ impl State {
             .filter(|duplicate| duplicate.contact_ids.iter().any(|other| other == id))
             .collect()
     }
+}
+
+/// The contact a create request describes (without an id yet).
+pub(crate) fn contact_from(request: ContactCreateRequest) -> Contact {
+    let mut contact = Contact::default();
+    contact.channel_identities = request.channel_identities;
+    contact.channel_priority = request.channel_priority;
+    contact.display_name = request.display_name;
+    contact.email = request.email;
+    contact.external_id = request.external_id;
+    contact.language = Some(request.language);
+    contact.metadata = request.metadata;
+    contact
 }
 
 /// The official CONTACT_IDENTITIES_DUPLICATION shape: `duplicated_identities[{channel, contact_ids}]`.

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use sinch_contacts_port::{HttpRequest, HttpResponse, Transport, TransportError};
 
-use crate::emulator::{Handled, Shared};
+use crate::dispatch::{Handled, handle};
 use crate::faults::FaultKind;
+use crate::shared::Shared;
 
 /// Answers requests in-process, without a socket. It looks only at the request's path and
 /// query, so the client's base URL and token URL may name any host.
@@ -55,7 +56,7 @@ impl std::error::Error for DroppedConnection {}
 #[async_trait]
 impl Transport for EmulatorTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        match self.shared.handle(request).await {
+        match handle(&self.shared, request).await {
             Handled::Response(response) => Ok(response),
             Handled::Dropped(kind) => Err(TransportError::io(DroppedConnection(kind))),
         }

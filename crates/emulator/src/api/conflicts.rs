@@ -4,9 +4,9 @@ use bytes::Bytes;
 use http::Request;
 use sinch_contacts_model::{Contact, find_identity_conflicts, validate_page_size};
 
-use super::body::{page_size, query_pairs, query_value};
 use super::contacts::DEFAULT_PAGE_SIZE;
-use super::{ApiResult, Outcome};
+use super::outcome::{ApiResult, Outcome};
+use crate::body::{page_size, query_pairs, query_value};
 use crate::failure::{Failure, ok_json};
 use crate::page_token::{self, Listing};
 use crate::state::State;

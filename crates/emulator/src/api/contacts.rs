@@ -4,15 +4,15 @@ use bytes::Bytes;
 use http::Request;
 use serde_json::json;
 use sinch_contacts_model::{
-    Contact, ContactCreateRequest, ContactPatch, ListContactsQuery, UpdateMask, WebhookTrigger,
-    apply_patch, validate_contact, validate_create, validate_patch,
+    ContactCreateRequest, ContactPatch, ListContactsQuery, UpdateMask, WebhookTrigger, apply_patch,
+    validate_contact, validate_create, validate_patch,
 };
 
-use super::body::{json, json_object, page_size, query_pairs, query_value};
-use super::{ApiResult, Outcome};
+use super::outcome::{ApiResult, Outcome};
+use crate::body::{json, json_object, page_size, query_pairs, query_value};
 use crate::failure::{Failure, ok_json};
 use crate::page_token::{self, Listing};
-use crate::state::State;
+use crate::state::{State, contact_from};
 use crate::webhooks::Notification;
 
 /// The page size when none is asked for.
@@ -55,19 +55,6 @@ pub(crate) fn create(state: &mut State, request: &Request<Bytes>) -> ApiResult {
     validate_create(&create).map_err(|error| Failure::validation(&error))?;
     let (contact, notifications) = state.insert_new(contact_from(create));
     Ok(Outcome::new(ok_json(&contact), notifications))
-}
-
-/// The contact a create request describes (without an id yet).
-pub(crate) fn contact_from(request: ContactCreateRequest) -> Contact {
-    let mut contact = Contact::default();
-    contact.channel_identities = request.channel_identities;
-    contact.channel_priority = request.channel_priority;
-    contact.display_name = request.display_name;
-    contact.email = request.email;
-    contact.external_id = request.external_id;
-    contact.language = Some(request.language);
-    contact.metadata = request.metadata;
-    contact
 }
 
 pub(crate) fn not_found(id: &str) -> Failure {

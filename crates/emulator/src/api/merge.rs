@@ -7,9 +7,9 @@ use sinch_contacts_model::{
     ConversationMergeStrategy, MergeContactRequest, WebhookTrigger, merge_contacts, validate_merge,
 };
 
-use super::body::json;
 use super::contacts::not_found;
-use super::{ApiResult, Outcome};
+use super::outcome::{ApiResult, Outcome};
+use crate::body::json;
 use crate::failure::{Failure, ok_json};
 use crate::state::{State, duplication_notification};
 use crate::webhooks::Notification;

@@ -1,69 +1,34 @@
 //! The contacts API under `/v1/projects/{project_id}/`: authentication, the project check and
 //! one handler per operation.
 
-mod body;
-pub(crate) mod conflicts;
-pub(crate) mod contacts;
+mod conflicts;
+mod contacts;
 mod merge;
+mod outcome;
 mod recipients;
-
-pub(crate) use body::{json as json_body, missing_field};
 
 use bytes::Bytes;
 use http::{Method, Request, Response};
 
 use crate::auth::authenticate;
-use crate::emulator::Shared;
+use crate::config::Config;
 use crate::failure::Failure;
 use crate::router::{self, Resource};
-use crate::webhooks::Notification;
+use crate::shared::Shared;
+use crate::state::State;
+use outcome::ApiResult;
 
-/// An answer and the callbacks it causes.
-#[derive(Debug)]
-pub(crate) struct Outcome {
-    pub(crate) response: Response<Bytes>,
-    pub(crate) notifications: Vec<Notification>,
-}
-
-impl Outcome {
-    pub(crate) fn new(response: Response<Bytes>, notifications: Vec<Notification>) -> Self {
-        Self {
-            response,
-            notifications,
-        }
-    }
-
-    /// An answer that causes no callback.
-    pub(crate) fn quiet(response: Response<Bytes>) -> Self {
-        Self::new(response, Vec::new())
-    }
-}
-
-/// What an operation handler returns.
-pub(crate) type ApiResult = Result<Outcome, Failure>;
-
-/// Answers an API request; callbacks it causes are handed to the dispatcher (which returns at
+/// Answers an API request; callbacks it causes are handed to the webhooks (which return at
 /// once) after the state lock is released.
-pub(crate) fn handle(shared: &std::sync::Arc<Shared>, request: &Request<Bytes>) -> Response<Bytes> {
-    let outcome = {
-        let mut state = shared.lock_state();
-        let mut outcome = answer(shared, &mut state, request);
-        if let Ok(outcome) = &mut outcome {
-            state.stamp(&mut outcome.notifications);
-        }
-        outcome
-    };
-    match outcome {
-        Ok(outcome) => {
-            shared.dispatcher.dispatch(outcome.notifications);
-            outcome.response
-        }
-        Err(failure) => failure.into_response(),
-    }
+pub(crate) fn handle(shared: &Shared, request: &Request<Bytes>) -> Response<Bytes> {
+    let answered = shared.change(|state| match answer(&shared.config, state, request) {
+        Ok(outcome) => (Ok(outcome.response), outcome.notifications),
+        Err(failure) => (Err(failure), Vec::new()),
+    });
+    answered.unwrap_or_else(Failure::into_response)
 }
 
-fn answer(shared: &Shared, state: &mut crate::state::State, request: &Request<Bytes>) -> ApiResult {
-    let config = &shared.config;
+fn answer(config: &Config, state: &mut State, request: &Request<Bytes>) -> ApiResult {
     let path = router::parse(request.uri().path())
         .ok_or_else(|| Failure::not_found(format!("No such path: {}", request.uri().path())))?;
     authenticate(request.headers(), config, &state.tokens)?;

@@ -9,8 +9,8 @@ use sinch_contacts_model::{
     validate_channel_profile_request,
 };
 
-use super::body::json;
-use super::{ApiResult, Outcome};
+use super::outcome::{ApiResult, Outcome};
+use crate::body::json;
 use crate::config::Config;
 use crate::failure::{Failure, ok_json};
 use crate::state::State;

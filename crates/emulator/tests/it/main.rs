@@ -4,8 +4,10 @@
 mod accepted_time;
 mod auth;
 mod contacts;
+mod delivery_limits;
 mod errors;
 mod faults;
+mod held_receiver;
 mod http_wire;
 mod listing;
 mod merge;

@@ -1,4 +1,5 @@
-//! Reading request bodies and query strings, with errors that name the field.
+//! Reading request bodies and query strings, with errors that name the field (the API and the
+//! emulator-only routes read them alike).
 
 use bytes::Bytes;
 use http::Request;

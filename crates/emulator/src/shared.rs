@@ -1,0 +1,106 @@
+//! [`Shared`]: what every clone of an emulator shares, and the changes made to it under its
+//! locks. The request handlers and the public [`Emulator`](crate::Emulator) work through it.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use sinch_contacts_model::{Contact, ContactCreateRequest, ValidationError, validate_create};
+
+use crate::config::Config;
+use crate::faults::{FaultCounts, FaultInjector, FaultKind, FaultSpec};
+use crate::inbound::{InboundMessage, Injected, inject};
+use crate::state::{State, contact_from};
+use crate::webhooks::{Notification, Outbox};
+
+/// The configuration, the contacts and tokens, the faults and the webhooks of one emulator.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) config: Config,
+    state: Mutex<State>,
+    faults: Mutex<FaultInjector>,
+    pub(crate) outbox: Outbox,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // The state holds plain data; a panic elsewhere while holding the lock leaves it usable.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shared {
+    pub(crate) fn new(config: Config, faults: FaultSpec) -> Self {
+        Self {
+            state: Mutex::new(State::new(config.seed)),
+            faults: Mutex::new(FaultInjector::new(faults, config.seed)),
+            outbox: Outbox::new(
+                config.app_id.clone(),
+                config.project_id.clone(),
+                config.delivery,
+                config.seed,
+            ),
+            config,
+        }
+    }
+
+    pub(crate) fn lock_state(&self) -> MutexGuard<'_, State> {
+        lock(&self.state)
+    }
+
+    /// Runs `change` under the state lock, gives the callbacks it produces their accepted times
+    /// (in the order of the changes), and hands them to the webhooks once the lock is released.
+    pub(crate) fn change<T>(&self, change: impl FnOnce(&mut State) -> (T, Vec<Notification>)) -> T {
+        let (result, notifications) = {
+            let mut state = self.lock_state();
+            let (result, mut notifications) = change(&mut state);
+            state.stamp(&mut notifications);
+            (result, notifications)
+        };
+        self.outbox.post(notifications);
+        result
+    }
+
+    /// The fault to apply to the next API request, if any, and the latency to add.
+    pub(crate) fn draw_fault(&self) -> (Option<FaultKind>, Duration) {
+        lock(&self.faults).draw()
+    }
+
+    pub(crate) fn set_faults(&self, spec: FaultSpec) {
+        lock(&self.faults).set_spec(spec);
+    }
+
+    pub(crate) fn faults(&self) -> (FaultSpec, FaultCounts) {
+        let faults = lock(&self.faults);
+        (faults.spec(), faults.counts())
+    }
+
+    pub(crate) fn reset(&self) {
+        let mut state = self.lock_state();
+        state.store.clear();
+        state.tokens.clear();
+        drop(state);
+        lock(&self.faults).reset();
+        self.outbox.reset();
+    }
+
+    pub(crate) fn inject_inbound(&self, message: &InboundMessage) -> Injected {
+        self.change(|state| inject(state, &self.config, message))
+    }
+
+    /// Validates every request first, then stores them all (no callbacks): all or nothing.
+    pub(crate) fn seed(
+        &self,
+        requests: Vec<ContactCreateRequest>,
+    ) -> Result<Vec<Contact>, (usize, ValidationError)> {
+        for (index, request) in requests.iter().enumerate() {
+            validate_create(request).map_err(|error| (index, error))?;
+        }
+        let mut state = self.lock_state();
+        Ok(requests
+            .into_iter()
+            .map(|request| state.insert_quietly(contact_from(request)))
+            .collect())
+    }
+
+    pub(crate) fn expire_tokens(&self) {
+        self.lock_state().tokens.expire_all();
+    }
+}
