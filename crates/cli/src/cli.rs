@@ -68,6 +68,12 @@ pub struct EmulatorArgs {
     /// Seed of the fault draws (the same seed gives the same faults).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Deliveries to the webhook under way at once (over as many keep-alive connections).
+    #[arg(long, value_name = "N", default_value_t = sinch_contacts_emulator::DEFAULT_MAX_IN_FLIGHT)]
+    pub max_in_flight: usize,
+    /// Callbacks that may wait for the webhook; beyond that they are dropped and counted.
+    #[arg(long, value_name = "N", default_value_t = sinch_contacts_emulator::DEFAULT_QUEUE_CAPACITY)]
+    pub queue_capacity: usize,
 }
 
 /// Arguments of `completions`.

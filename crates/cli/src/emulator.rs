@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use serde::Serialize;
-use sinch_contacts_emulator::{Emulator, FaultSpec, Webhook};
+use sinch_contacts_emulator::{DeliveryPolicy, Emulator, FaultSpec, Webhook};
 use sinch_contacts_model::WebhookTrigger;
 
 use crate::cli::EmulatorArgs;
@@ -37,6 +37,11 @@ pub fn build(args: &EmulatorArgs) -> CliResult<Emulator> {
     if let Some(seed) = args.seed {
         builder = builder.seed(seed);
     }
+    builder = builder.delivery_policy(
+        DeliveryPolicy::default()
+            .max_in_flight(args.max_in_flight)
+            .queue_capacity(args.queue_capacity),
+    );
     let emulator = builder.build();
     if let (Some(target), Some(secret)) = (&args.webhook, &args.secret) {
         if !target.starts_with("http://") {
