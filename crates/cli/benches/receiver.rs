@@ -11,7 +11,7 @@
 //!
 //! ```sh
 //! cargo bench -p sinch-contacts-cli --bench receiver -- [--deliveries N] [--senders N]
-//!     [--rounds N] [--catch-up ROWS] [--skip-rate]
+//!     [--rounds N] [--catch-up ROWS] [--skip-rate] [--to URL]
 //! ```
 
 use std::net::SocketAddr;
@@ -35,6 +35,7 @@ struct Args {
     rounds: usize,
     catch_up: Option<usize>,
     rate: bool,
+    to: Option<String>,
 }
 
 fn args() -> Args {
@@ -44,6 +45,7 @@ fn args() -> Args {
         rounds: 3,
         catch_up: None,
         rate: true,
+        to: None,
     };
     let mut words = std::env::args().skip(1);
     while let Some(word) = words.next() {
@@ -59,6 +61,7 @@ fn args() -> Args {
             "--rounds" => args.rounds = number(),
             "--catch-up" => args.catch_up = Some(number()),
             "--skip-rate" => args.rate = false,
+            "--to" => args.to = words.next(),
             _ => {}
         }
     }
@@ -268,6 +271,14 @@ fn rates(args: &Args, runtime: &tokio::runtime::Runtime, dir: &Path) {
                 bodies(&format!("r{round}{kind}"), args.deliveries),
                 args.senders,
             ));
+            let text = runtime.block_on(metrics(address_of(&url)));
+            if let Some(transactions) = sample(&text, "sinch_callbacks_transactions_total") {
+                let applied = sample(&text, "sinch_callbacks_applied_total").unwrap_or(0.0);
+                println!(
+                    "listen {kind:<10} round {round}: {rate:.0} deliveries/s, {:.1} deliveries a transaction",
+                    applied / transactions.max(1.0)
+                );
+            }
             rates.push(rate);
             *busy += refused;
         }
@@ -384,6 +395,16 @@ fn main() {
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
+    if let Some(url) = &args.to {
+        // Only send, to a receiver started by hand (for profiling it).
+        let (rate, refused) = runtime.block_on(send_all(
+            address_of(url),
+            bodies("to", args.deliveries),
+            args.senders,
+        ));
+        println!("sent to {url}: {rate:.0} deliveries/s, 503 answers {refused}");
+        return;
+    }
     if args.rate {
         rates(&args, &runtime, dir.path());
     }
