@@ -175,3 +175,35 @@ fn state_on_postgresql_is_shared_with_the_suppressed_command() {
     assert!(summary.contains("PostgreSQL at"), "{summary}");
     assert!(!summary.contains("postgres://"), "{summary}");
 }
+
+#[test]
+fn readiness_fails_while_the_store_is_unreachable() {
+    let Ok(url) = std::env::var("SINCH_TEST_POSTGRES_URL") else {
+        eprintln!("SINCH_TEST_POSTGRES_URL is not set: PostgreSQL test skipped");
+        return;
+    };
+    let database = crate::support::fresh_postgres_database(&url, "readiness");
+    let (mut listener, hook) = listen(&["--state", &database]);
+    assert_eq!(http_get(&hook, "/readyz").0, 200);
+    // The database goes away under the receiver (its connections are ended).
+    let name = database.rsplit('/').next().unwrap().to_owned();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        use sqlx::Connection as _;
+        let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+    });
+    let (status, text) = http_get(&hook, "/readyz");
+    assert_eq!(status, 503, "{text}");
+    assert!(text.contains("the store does not answer"), "{text}");
+    assert!(!text.contains("postgres://"), "{text}");
+    // Still alive: health is about the process, readiness about the store.
+    assert_eq!(http_get(&hook, "/healthz").0, 200);
+    assert_eq!(listener.terminate(Duration::from_secs(20)), Some(0));
+}

@@ -85,6 +85,15 @@ impl SqliteStore {
         options: StoreOptions,
     ) -> Result<Self, StoreError> {
         let path = path.as_ref().to_owned();
+        let text = path.to_string_lossy();
+        if text == ":memory:" || text.starts_with("file::memory:") || text.contains("mode=memory") {
+            return Err(StoreError::new(
+                StoreErrorKind::Database,
+                "opening the SQLite database",
+                "an in-memory SQLite database is not shared between the writer and the \
+                 readers; use MemoryStore, or a file",
+            ));
+        }
         let opened = path.clone();
         let conn = tokio::task::spawn_blocking(move || {
             let mut conn = open(&opened, Role::Writer, true, DEFAULT_BUSY_TIMEOUT)?;

@@ -48,3 +48,12 @@ async fn a_schema_newer_than_the_crate_is_refused() {
     assert_eq!(error.kind(), StoreErrorKind::Schema);
     assert!(error.to_string().contains("version 99"), "{error}");
 }
+
+#[tokio::test]
+async fn an_in_memory_database_is_refused_with_the_reason() {
+    for location in [":memory:", "file::memory:?cache=shared"] {
+        let error = SqliteStore::open(location).await.unwrap_err();
+        assert_eq!(error.kind(), StoreErrorKind::Database);
+        assert!(error.to_string().contains("MemoryStore"), "{error}");
+    }
+}
