@@ -74,6 +74,10 @@ pub struct EmulatorArgs {
     /// Callbacks that may wait for the webhook; beyond that they are dropped and counted.
     #[arg(long, value_name = "N", default_value_t = sinch_contacts_emulator::DEFAULT_QUEUE_CAPACITY)]
     pub queue_capacity: usize,
+    /// Deliver webhooks at the lowest scheduling priority: on a busy machine the API is
+    /// served first and deliveries catch up when a core is free.
+    #[arg(long)]
+    pub background_deliveries: bool,
 }
 
 /// Arguments of `completions`.

@@ -40,7 +40,8 @@ pub fn build(args: &EmulatorArgs) -> CliResult<Emulator> {
     builder = builder.delivery_policy(
         DeliveryPolicy::default()
             .max_in_flight(args.max_in_flight)
-            .queue_capacity(args.queue_capacity),
+            .queue_capacity(args.queue_capacity)
+            .background(args.background_deliveries),
     );
     let emulator = builder.build();
     if let (Some(target), Some(secret)) = (&args.webhook, &args.secret) {

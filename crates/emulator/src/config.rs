@@ -55,6 +55,11 @@ pub struct DeliveryPolicy {
     /// Callbacks one webhook may hold waiting for a slot (at least 1); more are dropped.
     /// Default [`DEFAULT_QUEUE_CAPACITY`].
     pub queue_capacity: usize,
+    /// Whether the delivery thread runs at the lowest scheduling priority (nice 19 on Linux),
+    /// so that on a busy machine the API is served first and deliveries catch up when a core
+    /// is free. Default `false`: on a saturated machine (a parallel test suite) deliveries can
+    /// then wait long for a core.
+    pub background: bool,
 }
 
 impl Default for DeliveryPolicy {
@@ -66,6 +71,7 @@ impl Default for DeliveryPolicy {
             attempt_timeout: Duration::from_secs(5),
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             queue_capacity: DEFAULT_QUEUE_CAPACITY,
+            background: false,
         }
     }
 }
@@ -98,6 +104,13 @@ impl DeliveryPolicy {
     #[must_use]
     pub fn queue_capacity(mut self, capacity: usize) -> Self {
         self.queue_capacity = capacity.max(1);
+        self
+    }
+
+    /// Runs deliveries at the lowest scheduling priority (see [`DeliveryPolicy::background`]).
+    #[must_use]
+    pub fn background(mut self, background: bool) -> Self {
+        self.background = background;
         self
     }
 

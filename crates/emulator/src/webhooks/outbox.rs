@@ -56,7 +56,7 @@ impl Outbox {
             pending: Arc::new(Pending::default()),
             next_sequence: AtomicU64::new(1),
             ids: Arc::new(Mutex::new(IdGenerator::new(seed ^ NONCE_SEED))),
-            runtime: DeliveryRuntime::default(),
+            runtime: DeliveryRuntime::new(policy.background),
         }
     }
 

@@ -11,15 +11,34 @@ use tokio::runtime::{Builder, Handle, Runtime};
 #[derive(Debug, Default)]
 pub(crate) struct DeliveryRuntime {
     runtime: OnceLock<Result<Runtime, String>>,
+    background: bool,
 }
 
 impl DeliveryRuntime {
+    /// A runtime whose thread runs at the lowest scheduling priority when `background`.
+    pub(crate) fn new(background: bool) -> Self {
+        Self {
+            runtime: OnceLock::new(),
+            background,
+        }
+    }
+
     /// A handle to spawn deliveries on; `Err` with the reason when the runtime cannot start.
     pub(crate) fn handle(&self) -> Result<Handle, String> {
         let runtime = self.runtime.get_or_init(|| {
+            let background = self.background;
             Builder::new_multi_thread()
                 .worker_threads(1)
                 .thread_name("emulator-webhooks")
+                .on_thread_start(move || {
+                    if background {
+                        // Best effort: where the system refuses, deliveries run at the
+                        // usual priority.
+                        let _ = thread_priority::set_current_thread_priority(
+                            thread_priority::ThreadPriority::Min,
+                        );
+                    }
+                })
                 .enable_all()
                 .build()
                 .map_err(|error| format!("cannot start the delivery thread: {error}"))

@@ -5,6 +5,7 @@ mod accepted_time;
 mod auth;
 mod contacts;
 mod delivery_limits;
+mod delivery_priority;
 mod errors;
 mod faults;
 mod held_receiver;
