@@ -15,6 +15,7 @@ mod output;
 mod progress;
 mod safe_create;
 mod signals;
+mod target;
 mod transfer;
 
 use std::process::ExitCode;

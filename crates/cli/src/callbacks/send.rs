@@ -9,6 +9,7 @@ use crate::callbacks::SendArgs;
 use crate::callbacks::nonce::new_nonce;
 use crate::error::{CliError, CliResult, read_file};
 use crate::output::Output;
+use crate::target::is_loopback;
 
 #[derive(Debug, Serialize)]
 struct Sent {
@@ -29,7 +30,7 @@ pub async fn run(args: &SendArgs, output: Output) -> CliResult {
     let mut client = sinch_contacts_reqwest::client_builder()
         .map_err(|error| CliError::failure(format!("cannot build an HTTP client: {error}")))?
         .timeout(std::time::Duration::from_secs(30));
-    if crate::contacts::is_loopback(&args.to) {
+    if is_loopback(&args.to) {
         client = client.no_proxy();
     }
     let client = client

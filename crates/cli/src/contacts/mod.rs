@@ -10,7 +10,7 @@ mod write;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-pub use connect::{AuthScheme, ConnectionArgs, Target, connect, connect_to, is_loopback};
+pub use connect::{AuthScheme, ConnectionArgs, connect, connect_to};
 
 use crate::error::CliResult;
 use crate::output::Output;
