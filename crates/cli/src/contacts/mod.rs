@@ -8,7 +8,7 @@ mod query;
 mod read;
 mod write;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
 pub use connect::{AuthScheme, ConnectionArgs, connect, connect_to};
 
@@ -84,15 +84,6 @@ pub struct ListArgs {
     pub identity: Option<String>,
 }
 
-/// File formats of `import` and `export`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FileFormat {
-    /// One contact per line as JSON (the contact's wire shape).
-    Jsonl,
-    /// A header row, then one contact per row.
-    Csv,
-}
-
 /// Runs a contacts command.
 pub async fn run(args: ContactsArgs, output: Output) -> CliResult {
     // Usage errors first: they need no connection and say more than a missing credential.
@@ -122,20 +113,4 @@ pub async fn run(args: ContactsArgs, output: Output) -> CliResult {
         }
         ContactsCommand::Export(export) => transfer::export(&client, &export, output).await,
     }
-}
-
-/// Where a path's format comes from: the flag, else the extension.
-pub fn format_of(path: &std::path::Path, flag: Option<FileFormat>) -> Option<FileFormat> {
-    flag.or_else(|| {
-        match path
-            .extension()
-            .and_then(|extension| extension.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("csv") => Some(FileFormat::Csv),
-            Some("jsonl" | "ndjson" | "json") => Some(FileFormat::Jsonl),
-            _ => None,
-        }
-    })
 }

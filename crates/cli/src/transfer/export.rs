@@ -8,12 +8,12 @@ use sinch_contacts_model::ListContactsQuery;
 use sinch_contacts_port::ContactsClient;
 
 use crate::cli::output_path;
-use crate::contacts::{FileFormat, format_of};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::progress;
 use crate::transfer::ExportArgs;
 use crate::transfer::csv_shape::{COLUMNS, contact_record};
+use crate::transfer::format::{FileFormat, format_of};
 
 pub async fn export(client: &ContactsClient, args: &ExportArgs, output: Output) -> CliResult {
     let path = output_path(&args.out);

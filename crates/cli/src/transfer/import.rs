@@ -8,13 +8,13 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use sinch_contacts_port::{ContactsClient, Error as PortError, SafeCreateOptions};
 
-use crate::contacts::format_of;
 use crate::error::{CliError, CliResult};
 use crate::output::{Output, Table};
 use crate::progress;
 use crate::safe_create::{CreateOutcome, create_safe, find_or_create};
 use crate::target::Target;
 use crate::transfer::ImportArgs;
+use crate::transfer::format::format_of;
 use crate::transfer::journal::{self, Journal, Progress};
 use crate::transfer::rows::{Row, read_rows};
 

@@ -2,6 +2,7 @@
 
 mod csv_shape;
 mod export;
+mod format;
 mod import;
 mod journal;
 mod rows;
@@ -13,7 +14,7 @@ use clap::Args;
 pub use export::export;
 pub use import::import;
 
-use crate::contacts::FileFormat;
+use format::FileFormat;
 
 /// Arguments of `contacts import`.
 #[derive(Debug, Args)]
