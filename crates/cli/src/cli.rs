@@ -1,8 +1,6 @@
 //! The command line, as clap types: the top level and the small commands. The contacts and
 //! callbacks commands keep their arguments beside their code.
 
-use std::path::PathBuf;
-
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::callbacks::CallbacksCommand;
@@ -92,14 +90,4 @@ pub enum Shell {
     Zsh,
     /// Fish.
     Fish,
-}
-
-/// A file argument that may be `-` for standard input or output.
-pub fn is_stdio(path: &std::path::Path) -> bool {
-    path.as_os_str() == "-"
-}
-
-/// Where an output goes: a file, or standard output when absent or `-`.
-pub fn output_path(out: &Option<PathBuf>) -> Option<&PathBuf> {
-    out.as_ref().filter(|path| !is_stdio(path))
 }

@@ -2,12 +2,12 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
 use sinch_contacts_model::ListContactsQuery;
 use sinch_contacts_port::ContactsClient;
 
-use crate::cli::output_path;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::progress;
@@ -92,6 +92,16 @@ pub async fn export(client: &ContactsClient, args: &ExportArgs, output: Output) 
             Ok(())
         }
     }
+}
+
+/// A file argument that may be `-` for standard input or output.
+fn is_stdio(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Where an output goes: a file, or standard output when absent or `-`.
+fn output_path(out: &Option<PathBuf>) -> Option<&PathBuf> {
+    out.as_ref().filter(|path| !is_stdio(path))
 }
 
 /// Writes contacts in one format.
