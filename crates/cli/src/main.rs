@@ -21,7 +21,7 @@ mod transfer;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command};
 use crate::error::CliResult;
@@ -65,6 +65,6 @@ async fn run(cli: Cli) -> CliResult {
         Command::Contacts(args) => contacts::run(*args, output).await,
         Command::Emulator(args) => emulator::run(&args, output).await,
         Command::Callbacks(command) => callbacks::run(command, output).await,
-        Command::Completions(args) => completions::run(&args),
+        Command::Completions(args) => completions::run(&args, Cli::command()),
     }
 }
