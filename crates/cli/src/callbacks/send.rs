@@ -1,15 +1,30 @@
 //! `callbacks send`: sign a body like the API does and POST it.
 
+use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use clap::Args;
 use serde::Serialize;
 use sinch_contacts_callbacks::signature_headers;
 
-use crate::callbacks::SendArgs;
 use crate::callbacks::nonce::new_nonce;
 use crate::error::{CliError, CliResult, read_file};
 use crate::output::Output;
 use crate::target::is_loopback;
+
+/// Arguments of `callbacks send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The webhook URL.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// The secret to sign with.
+    #[arg(long, value_name = "S")]
+    pub secret: String,
+    /// The body to send, as is.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
 
 #[derive(Debug, Serialize)]
 struct Sent {
