@@ -1,12 +1,13 @@
-//! The command line, as clap types: the top level and the small commands. The contacts and
-//! callbacks commands keep their arguments beside their code.
+//! The command line, as clap types: the top level, which names every command. Each command keeps
+//! its arguments beside its code.
 
-use std::path::PathBuf;
-
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::callbacks::CallbacksCommand;
+use crate::completions::CompletionsArgs;
 use crate::contacts::ContactsArgs;
+use crate::demo::DemoArgs;
+use crate::emulator::EmulatorArgs;
 
 /// Work with Sinch Conversation API contacts and callbacks: a tour on an embedded emulator, every
 /// contacts operation against an emulator or the real API, resumable imports, and webhook tools.
@@ -40,70 +41,4 @@ pub enum Command {
     Callbacks(CallbacksCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
-}
-
-/// Arguments of `demo`.
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// How long to wait for each expected callback before failing, in milliseconds.
-    #[arg(long, default_value_t = 5000, value_name = "MS")]
-    pub callback_timeout_ms: u64,
-}
-
-/// Arguments of `emulator`.
-#[derive(Debug, Args)]
-pub struct EmulatorArgs {
-    /// The port on 127.0.0.1 (0 picks a free one; the base URL printed says which).
-    #[arg(long, default_value_t = 0)]
-    pub port: u16,
-    /// Register a webhook delivering every trigger to this URL.
-    #[arg(long, value_name = "URL", requires = "secret")]
-    pub webhook: Option<String>,
-    /// The webhook's signing secret.
-    #[arg(long, value_name = "S", requires = "webhook")]
-    pub secret: Option<String>,
-    /// Faults to inject, e.g. `5xx=0.10,429=0.05,drop-before=0.01,drop-after=0.01,latency=5ms`.
-    #[arg(long, value_name = "SPEC")]
-    pub faults: Option<String>,
-    /// Seed of the fault draws (the same seed gives the same faults).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Deliveries to the webhook under way at once (over as many keep-alive connections).
-    #[arg(long, value_name = "N", default_value_t = sinch_contacts_emulator::DEFAULT_MAX_IN_FLIGHT)]
-    pub max_in_flight: usize,
-    /// Callbacks that may wait for the webhook; beyond that they are dropped and counted.
-    #[arg(long, value_name = "N", default_value_t = sinch_contacts_emulator::DEFAULT_QUEUE_CAPACITY)]
-    pub queue_capacity: usize,
-    /// Deliver webhooks at the lowest scheduling priority: on a busy machine the API is
-    /// served first and deliveries catch up when a core is free.
-    #[arg(long)]
-    pub background_deliveries: bool,
-}
-
-/// Arguments of `completions`.
-#[derive(Debug, Args)]
-pub struct CompletionsArgs {
-    /// The shell.
-    pub shell: Shell,
-}
-
-/// The shells completions are written for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
-    /// Bash.
-    Bash,
-    /// Zsh.
-    Zsh,
-    /// Fish.
-    Fish,
-}
-
-/// A file argument that may be `-` for standard input or output.
-pub fn is_stdio(path: &std::path::Path) -> bool {
-    path.as_os_str() == "-"
-}
-
-/// Where an output goes: a file, or standard output when absent or `-`.
-pub fn output_path(out: &Option<PathBuf>) -> Option<&PathBuf> {
-    out.as_ref().filter(|path| !is_stdio(path))
 }

@@ -1,18 +1,35 @@
 //! `completions bash|zsh|fish`.
 
-use clap::CommandFactory;
-use clap_complete::{Shell as Target, generate};
+use clap::{Args, ValueEnum};
+use clap_complete::generate;
 
-use crate::cli::{Cli, CompletionsArgs, Shell};
 use crate::error::CliResult;
 
-pub fn run(args: &CompletionsArgs) -> CliResult {
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: Shell,
+}
+
+/// The shells completions are written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// Bash.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+}
+
+/// Prints the completion script of `command`, the whole command line.
+pub fn run(args: &CompletionsArgs, mut command: clap::Command) -> CliResult {
     let shell = match args.shell {
-        Shell::Bash => Target::Bash,
-        Shell::Zsh => Target::Zsh,
-        Shell::Fish => Target::Fish,
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
     };
-    let mut command = Cli::command();
     generate(
         shell,
         &mut command,

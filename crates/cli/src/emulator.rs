@@ -3,13 +3,43 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use clap::Args;
 use serde::Serialize;
 use sinch_contacts_emulator::{DeliveryPolicy, Emulator, FaultSpec, Webhook};
 use sinch_contacts_model::WebhookTrigger;
 
-use crate::cli::EmulatorArgs;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
+
+/// Arguments of `emulator`.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// The port on 127.0.0.1 (0 picks a free one; the base URL printed says which).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Register a webhook delivering every trigger to this URL.
+    #[arg(long, value_name = "URL", requires = "secret")]
+    pub webhook: Option<String>,
+    /// The webhook's signing secret.
+    #[arg(long, value_name = "S", requires = "webhook")]
+    pub secret: Option<String>,
+    /// Faults to inject, e.g. `5xx=0.10,429=0.05,drop-before=0.01,drop-after=0.01,latency=5ms`.
+    #[arg(long, value_name = "SPEC")]
+    pub faults: Option<String>,
+    /// Seed of the fault draws (the same seed gives the same faults).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Deliveries to the webhook under way at once (over as many keep-alive connections).
+    #[arg(long, value_name = "N", default_value_t = sinch_contacts_emulator::DEFAULT_MAX_IN_FLIGHT)]
+    pub max_in_flight: usize,
+    /// Callbacks that may wait for the webhook; beyond that they are dropped and counted.
+    #[arg(long, value_name = "N", default_value_t = sinch_contacts_emulator::DEFAULT_QUEUE_CAPACITY)]
+    pub queue_capacity: usize,
+    /// Deliver webhooks at the lowest scheduling priority: on a busy machine the API is
+    /// served first and deliveries catch up when a core is free.
+    #[arg(long)]
+    pub background_deliveries: bool,
+}
 
 /// What the emulator prints first, so scripts can read where it is.
 #[derive(Debug, Serialize)]

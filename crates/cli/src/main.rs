@@ -15,12 +15,13 @@ mod output;
 mod progress;
 mod safe_create;
 mod signals;
+mod target;
 mod transfer;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command};
 use crate::error::CliResult;
@@ -64,6 +65,6 @@ async fn run(cli: Cli) -> CliResult {
         Command::Contacts(args) => contacts::run(*args, output).await,
         Command::Emulator(args) => emulator::run(&args, output).await,
         Command::Callbacks(command) => callbacks::run(command, output).await,
-        Command::Completions(args) => completions::run(&args),
+        Command::Completions(args) => completions::run(&args, Cli::command()),
     }
 }

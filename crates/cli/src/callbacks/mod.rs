@@ -10,8 +10,6 @@ mod verify;
 
 pub use report::{describe_callback, mirror_change_text};
 
-use std::path::PathBuf;
-
 use clap::{Args, Subcommand};
 
 use crate::error::CliResult;
@@ -22,9 +20,9 @@ use crate::output::Output;
 pub enum CallbacksCommand {
     /// Parse callback bodies; prints one JSON line per file `{"file","ok","trigger","error"}` and
     /// exits 1 if any failed.
-    Parse(ParseArgs),
+    Parse(parse_files::ParseArgs),
     /// Verify a body's signature against the headers it came with, then parse it.
-    Verify(VerifyArgs),
+    Verify(verify::VerifyArgs),
     /// Receive callbacks: verify, parse and print each, keeping a contact mirror and a
     /// suppression list (in memory, or with --state in a SQLite file or a PostgreSQL database
     /// shared by several receivers), until Ctrl-C or SIGTERM. Also answers /healthz, /readyz and
@@ -32,35 +30,9 @@ pub enum CallbacksCommand {
     Listen(ListenArgs),
     /// Print the identities opted out in a `listen --state` file, or check one with --check
     /// (exit 0: may be messaged, 1: suppressed).
-    Suppressed(SuppressedArgs),
+    Suppressed(suppressed::SuppressedArgs),
     /// Sign a body like the API does (fresh nonce, current time) and POST it to a webhook.
-    Send(SendArgs),
-}
-
-/// Arguments of `callbacks parse`.
-#[derive(Debug, Args)]
-pub struct ParseArgs {
-    /// Callback bodies (raw JSON files).
-    #[arg(required = true, value_name = "FILE")]
-    pub files: Vec<PathBuf>,
-}
-
-/// Arguments of `callbacks verify`.
-#[derive(Debug, Args)]
-pub struct VerifyArgs {
-    /// The webhook secret; repeat during a rotation (either one is accepted).
-    #[arg(long, required = true, value_name = "S")]
-    pub secret: Vec<String>,
-    /// A received header as `name: value` (the four `x-sinch-webhook-signature*` headers); repeat.
-    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
-    pub headers: Vec<String>,
-    /// Skip the timestamp check (the official SDKs' behaviour); otherwise a timestamp more than 5
-    /// minutes away from now is refused.
-    #[arg(long)]
-    pub no_tolerance: bool,
-    /// The body exactly as received.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    Send(send::SendArgs),
 }
 
 /// Arguments of `callbacks listen`.
@@ -86,34 +58,6 @@ pub struct ListenArgs {
     /// reported as already applied, and a restart keeps every opt-out.
     #[arg(long, value_name = "FILE|URL")]
     pub state: Option<String>,
-}
-
-/// Arguments of `callbacks suppressed`.
-#[derive(Debug, Args)]
-pub struct SuppressedArgs {
-    /// The state `callbacks listen --state` writes: a SQLite file or a PostgreSQL URL.
-    #[arg(long, value_name = "FILE|URL")]
-    pub state: String,
-    /// List only this channel (default: every channel).
-    #[arg(long, value_name = "C", conflicts_with = "check")]
-    pub channel: Option<String>,
-    /// Check one identity instead of listing: exit 0 if it may be messaged, 1 if suppressed.
-    #[arg(long, num_args = 2, value_names = ["CHANNEL", "IDENTITY"])]
-    pub check: Option<Vec<String>>,
-}
-
-/// Arguments of `callbacks send`.
-#[derive(Debug, Args)]
-pub struct SendArgs {
-    /// The webhook URL.
-    #[arg(long, value_name = "URL")]
-    pub to: String,
-    /// The secret to sign with.
-    #[arg(long, value_name = "S")]
-    pub secret: String,
-    /// The body to send, as is.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
 }
 
 /// Runs a callbacks command.

@@ -1,11 +1,21 @@
 //! `callbacks parse FILE...`: one JSON line per file.
 
+use std::path::PathBuf;
+
+use clap::Args;
 use serde::Serialize;
 use sinch_contacts_callbacks::parse_unverified;
 
-use crate::callbacks::ParseArgs;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
+
+/// Arguments of `callbacks parse`.
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// Callback bodies (raw JSON files).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
 
 /// The line printed for one file.
 #[derive(Debug, Serialize)]

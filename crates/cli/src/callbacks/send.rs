@@ -1,14 +1,30 @@
 //! `callbacks send`: sign a body like the API does and POST it.
 
+use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use clap::Args;
 use serde::Serialize;
 use sinch_contacts_callbacks::signature_headers;
 
-use crate::callbacks::SendArgs;
 use crate::callbacks::nonce::new_nonce;
 use crate::error::{CliError, CliResult, read_file};
 use crate::output::Output;
+use crate::target::is_loopback;
+
+/// Arguments of `callbacks send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The webhook URL.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// The secret to sign with.
+    #[arg(long, value_name = "S")]
+    pub secret: String,
+    /// The body to send, as is.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
 
 #[derive(Debug, Serialize)]
 struct Sent {
@@ -29,7 +45,7 @@ pub async fn run(args: &SendArgs, output: Output) -> CliResult {
     let mut client = sinch_contacts_reqwest::client_builder()
         .map_err(|error| CliError::failure(format!("cannot build an HTTP client: {error}")))?
         .timeout(std::time::Duration::from_secs(30));
-    if crate::contacts::is_loopback(&args.to) {
+    if is_loopback(&args.to) {
         client = client.no_proxy();
     }
     let client = client

@@ -2,16 +2,30 @@
 //! streamed, or `--check CHANNEL IDENTITY` for one identity (exit 0 may be messaged, 1
 //! suppressed).
 
+use clap::Args;
 use futures_util::StreamExt;
 use serde::Serialize;
 use sinch_contacts_model::ConversationChannel;
 use sinch_contacts_store::CallbackStore;
 
-use crate::callbacks::SuppressedArgs;
 use crate::callbacks::listen::open_state;
 use crate::error::{CliError, CliResult};
 use crate::identity::parse_channel;
 use crate::output::Output;
+
+/// Arguments of `callbacks suppressed`.
+#[derive(Debug, Args)]
+pub struct SuppressedArgs {
+    /// The state `callbacks listen --state` writes: a SQLite file or a PostgreSQL URL.
+    #[arg(long, value_name = "FILE|URL")]
+    pub state: String,
+    /// List only this channel (default: every channel).
+    #[arg(long, value_name = "C", conflicts_with = "check")]
+    pub channel: Option<String>,
+    /// Check one identity instead of listing: exit 0 if it may be messaged, 1 if suppressed.
+    #[arg(long, num_args = 2, value_names = ["CHANNEL", "IDENTITY"])]
+    pub check: Option<Vec<String>>,
+}
 
 /// One suppressed identity, as a JSON line.
 #[derive(Debug, Serialize)]

@@ -1,12 +1,32 @@
 //! `callbacks verify`: check a body's signature against the headers it came with.
 
+use std::path::PathBuf;
+
+use clap::Args;
 use serde::Serialize;
 use sinch_contacts_callbacks::{Verifier, parse};
 
-use crate::callbacks::VerifyArgs;
 use crate::callbacks::report::describe_callback;
 use crate::error::{CliError, CliResult, read_file};
 use crate::output::Output;
+
+/// Arguments of `callbacks verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The webhook secret; repeat during a rotation (either one is accepted).
+    #[arg(long, required = true, value_name = "S")]
+    pub secret: Vec<String>,
+    /// A received header as `name: value` (the four `x-sinch-webhook-signature*` headers); repeat.
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Skip the timestamp check (the official SDKs' behaviour); otherwise a timestamp more than 5
+    /// minutes away from now is refused.
+    #[arg(long)]
+    pub no_tolerance: bool,
+    /// The body exactly as received.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
 
 #[derive(Debug, Serialize)]
 struct Verified<'a> {

@@ -8,9 +8,9 @@ mod query;
 mod read;
 mod write;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
-pub use connect::{AuthScheme, ConnectionArgs, Target, connect, connect_to, is_loopback};
+pub use connect::{AuthScheme, ConnectionArgs, connect, connect_to};
 
 use crate::error::CliResult;
 use crate::output::Output;
@@ -31,7 +31,7 @@ pub struct ContactsArgs {
 #[derive(Debug, Subcommand)]
 pub enum ContactsCommand {
     /// One page of contacts, or every page with --all.
-    List(ListArgs),
+    List(read::ListArgs),
     /// One contact.
     Get(IdArg),
     /// Create a contact (safe to retry when it has an external id).
@@ -59,38 +59,6 @@ pub enum ContactsCommand {
 pub struct IdArg {
     /// The contact id.
     pub id: String,
-}
-
-/// Arguments of `contacts list`.
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Contacts per page (1 to 20).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=20))]
-    pub page_size: Option<u32>,
-    /// The page to read (a `next_page_token` printed by an earlier call).
-    #[arg(long, conflicts_with = "all")]
-    pub page_token: Option<String>,
-    /// Follow every page (JSON lines with --json, one contact per line).
-    #[arg(long)]
-    pub all: bool,
-    /// Only the contacts with this external id.
-    #[arg(long, conflicts_with_all = ["channel", "identity"])]
-    pub external_id: Option<String>,
-    /// Only the contact with this identity on --channel.
-    #[arg(long, requires = "identity", value_parser = crate::identity::parse_channel)]
-    pub channel: Option<sinch_contacts_model::ConversationChannel>,
-    /// The identity for --channel.
-    #[arg(long, requires = "channel")]
-    pub identity: Option<String>,
-}
-
-/// File formats of `import` and `export`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FileFormat {
-    /// One contact per line as JSON (the contact's wire shape).
-    Jsonl,
-    /// A header row, then one contact per row.
-    Csv,
 }
 
 /// Runs a contacts command.
@@ -122,20 +90,4 @@ pub async fn run(args: ContactsArgs, output: Output) -> CliResult {
         }
         ContactsCommand::Export(export) => transfer::export(&client, &export, output).await,
     }
-}
-
-/// Where a path's format comes from: the flag, else the extension.
-pub fn format_of(path: &std::path::Path, flag: Option<FileFormat>) -> Option<FileFormat> {
-    flag.or_else(|| {
-        match path
-            .extension()
-            .and_then(|extension| extension.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("csv") => Some(FileFormat::Csv),
-            Some("jsonl" | "ndjson" | "json") => Some(FileFormat::Jsonl),
-            _ => None,
-        }
-    })
 }

@@ -1,13 +1,36 @@
 //! `contacts list` and `contacts get`.
 
+use clap::Args;
 use futures_util::StreamExt;
 use sinch_contacts_model::{ContactFilter, ListContactsQuery};
 use sinch_contacts_port::ContactsClient;
 
-use crate::contacts::ListArgs;
 use crate::error::{CliError, CliResult};
 use crate::output::{Output, Table, contact_table, identities_text, priority_text};
 use crate::progress;
+
+/// Arguments of `contacts list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Contacts per page (1 to 20).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub page_size: Option<u32>,
+    /// The page to read (a `next_page_token` printed by an earlier call).
+    #[arg(long, conflicts_with = "all")]
+    pub page_token: Option<String>,
+    /// Follow every page (JSON lines with --json, one contact per line).
+    #[arg(long)]
+    pub all: bool,
+    /// Only the contacts with this external id.
+    #[arg(long, conflicts_with_all = ["channel", "identity"])]
+    pub external_id: Option<String>,
+    /// Only the contact with this identity on --channel.
+    #[arg(long, requires = "identity", value_parser = crate::identity::parse_channel)]
+    pub channel: Option<sinch_contacts_model::ConversationChannel>,
+    /// The identity for --channel.
+    #[arg(long, requires = "channel")]
+    pub identity: Option<String>,
+}
 
 pub async fn list(client: &ContactsClient, args: &ListArgs, output: Output) -> CliResult {
     let mut query = ListContactsQuery::new();

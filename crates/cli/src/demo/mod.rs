@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use clap::Args;
 use futures_util::TryStreamExt;
 use sinch_contacts_callbacks::mirror::ContactMirror;
 use sinch_contacts_callbacks::optout::{SuppressionList, SuppressionOutcome};
@@ -19,7 +20,6 @@ use sinch_contacts_model::{
 use sinch_contacts_port::RetryPolicy;
 
 use crate::callbacks::{describe_callback, mirror_change_text};
-use crate::cli::DemoArgs;
 use crate::contacts::{AuthScheme, MergeReport, connect_to};
 use crate::error::{CliError, CliResult};
 use crate::output::{Output, contact_table, identities_text};
@@ -28,6 +28,14 @@ use tour::Tour;
 
 const WEBHOOK_SECRET: &str = "tour-webhook-secret";
 const SHARED_PHONE: &str = "+46700000001";
+
+/// Arguments of `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How long to wait for each expected callback before failing, in milliseconds.
+    #[arg(long, default_value_t = 5000, value_name = "MS")]
+    pub callback_timeout_ms: u64,
+}
 
 pub async fn run(args: &DemoArgs, output: Output) -> CliResult {
     let started = Instant::now();

@@ -2,18 +2,33 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
 
+use clap::Args;
 use futures_util::StreamExt;
 use sinch_contacts_model::ListContactsQuery;
 use sinch_contacts_port::ContactsClient;
 
-use crate::cli::output_path;
-use crate::contacts::{FileFormat, format_of};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::progress;
-use crate::transfer::ExportArgs;
 use crate::transfer::csv_shape::{COLUMNS, contact_record};
+use crate::transfer::format::{FileFormat, format_of};
+
+/// Arguments of `contacts export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The format (default: from --out's extension, else jsonl).
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
+    /// The file to write (default: standard output).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Give contacts without an external id their contact id as external id, so every exported
+    /// row can be imported (import needs an external id on every row).
+    #[arg(long)]
+    pub fill_external_id: bool,
+}
 
 pub async fn export(client: &ContactsClient, args: &ExportArgs, output: Output) -> CliResult {
     let path = output_path(&args.out);
@@ -92,6 +107,16 @@ pub async fn export(client: &ContactsClient, args: &ExportArgs, output: Output) 
             Ok(())
         }
     }
+}
+
+/// A file argument that may be `-` for standard input or output.
+fn is_stdio(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Where an output goes: a file, or standard output when absent or `-`.
+fn output_path(out: &Option<PathBuf>) -> Option<&PathBuf> {
+    out.as_ref().filter(|path| !is_stdio(path))
 }
 
 /// Writes contacts in one format.

@@ -1,21 +1,45 @@
 //! `contacts import`: validated rows, bounded concurrency, creates safe to retry, resumable.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use clap::Args;
 use futures_util::StreamExt;
 use serde::Serialize;
 use sinch_contacts_port::{ContactsClient, Error as PortError, SafeCreateOptions};
 
-use crate::contacts::{Target, format_of};
 use crate::error::{CliError, CliResult};
 use crate::output::{Output, Table};
 use crate::progress;
 use crate::safe_create::{CreateOutcome, create_safe, find_or_create};
-use crate::transfer::ImportArgs;
+use crate::target::Target;
+use crate::transfer::format::{FileFormat, format_of};
 use crate::transfer::journal::{self, Journal, Progress};
 use crate::transfer::rows::{Row, read_rows};
+
+/// Arguments of `contacts import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// CSV (header `external_id,display_name,email,language,channel_identities,channel_priority,metadata`;
+    /// identities as `SMS:+46700000001;WHATSAPP:+46700000001`) or JSON lines (one contact per line).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The file's format (default: from the extension, .csv or .jsonl).
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
+    /// Creates in flight at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// The journal that makes a rerun resume (default: FILE.import-state).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_journal")]
+    pub journal: Option<PathBuf>,
+    /// Keep no journal: every row is looked up by external id before it is created (two requests
+    /// per row, but nothing on disk).
+    #[arg(long)]
+    pub no_journal: bool,
+}
 
 /// What happened to one row.
 #[derive(Debug)]

@@ -22,8 +22,8 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::contacts::Target;
 use crate::error::{CliError, CliResult};
+use crate::target::Target;
 
 const MAGIC: &str = "sinch-contacts import";
 const VERSION: u32 = 1;

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use sinch_contacts_model::{Contact, ContactCreateRequest, validate_create};
 
-use crate::contacts::FileFormat;
 use crate::error::{CliError, CliResult};
 use crate::identity::{parse_channel_list, parse_identity_list, parse_language};
 use crate::transfer::csv_shape::COLUMNS;
+use crate::transfer::format::FileFormat;
 
 /// A row ready to send; its request has a non-empty external id.
 #[derive(Debug, Clone, PartialEq)]
