@@ -114,6 +114,29 @@ impl Writer {
         })
     }
 
+    /// Applies one delivery (a job of one).
+    pub(crate) async fn apply(
+        &self,
+        delivery: &DeliveryId,
+        callback: &Callback,
+    ) -> Result<Applied, StoreError> {
+        let mut applied = self
+            .submit(vec![(delivery.clone(), callback.clone())])
+            .await?;
+        Ok(applied.pop().unwrap_or(Applied::AlreadyApplied))
+    }
+
+    /// Applies several deliveries as one job (one transaction); nothing for none.
+    pub(crate) async fn apply_batch(
+        &self,
+        deliveries: &[(DeliveryId, Callback)],
+    ) -> Result<Vec<Applied>, StoreError> {
+        if deliveries.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.submit(deliveries.to_vec()).await
+    }
+
     /// Queues `deliveries` as one unit and waits until it is committed (or failed).
     pub(crate) async fn submit(
         &self,

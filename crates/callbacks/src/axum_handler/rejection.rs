@@ -24,6 +24,16 @@ pub enum RejectReason {
 }
 
 impl RejectReason {
+    /// Every reason, in this order (for metrics that give each its line from the start).
+    pub const ALL: [RejectReason; 6] = [
+        Self::TooLarge,
+        Self::UnreadableBody,
+        Self::Unauthorized,
+        Self::Unparsable,
+        Self::Overloaded,
+        Self::HandlerFailed,
+    ];
+
     /// A short name, for logs and metric labels (`too_large`, `unauthorized`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -117,17 +127,10 @@ mod tests {
 
     #[test]
     fn reasons_have_stable_names() {
-        let names: Vec<&str> = [
-            RejectReason::TooLarge,
-            RejectReason::UnreadableBody,
-            RejectReason::Unauthorized,
-            RejectReason::Unparsable,
-            RejectReason::Overloaded,
-            RejectReason::HandlerFailed,
-        ]
-        .into_iter()
-        .map(RejectReason::as_str)
-        .collect();
+        let names: Vec<&str> = RejectReason::ALL
+            .into_iter()
+            .map(RejectReason::as_str)
+            .collect();
         assert_eq!(
             names,
             [

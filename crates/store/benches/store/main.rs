@@ -211,6 +211,73 @@ async fn lookups<S: CallbackStore>(name: &str, store: &S) {
     );
 }
 
+/// The database itself doing the same work: the same SQL, the rows known in advance.
+trait Anchor {
+    /// Applies `items` in transactions of `per_transaction`.
+    async fn apply(&mut self, items: &[Item], per_transaction: usize);
+}
+
+impl Anchor for rusqlite::Connection {
+    async fn apply(&mut self, items: &[Item], per_transaction: usize) {
+        sqlite_anchor::apply(self, items, per_transaction);
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl Anchor for sqlx::PgConnection {
+    async fn apply(&mut self, items: &[Item], per_transaction: usize) {
+        postgres_anchor::apply(self, items, per_transaction).await;
+    }
+}
+
+/// `args.rounds` rounds, each: one at a time, batches, and concurrent senders, the anchor then
+/// the store on workloads of their own; prints the rates, ratios and latencies.
+async fn compare<S: CallbackStore>(
+    backend: &str,
+    store: &Arc<S>,
+    anchor: &mut impl Anchor,
+    args: &Args,
+) {
+    let mut single = Pairs::default();
+    let mut batches = Pairs::default();
+    let mut groups = Pairs::default();
+    let mut latencies = Vec::new();
+    let timed = |count: usize, started: Instant| rate(count, started.elapsed());
+    for round in 0..args.rounds {
+        let items = workload(&format!("sa{round}-"), args.single);
+        let started = Instant::now();
+        anchor.apply(&items, 1).await;
+        single.anchor.push(timed(items.len(), started));
+        let items = workload(&format!("ss{round}-"), args.single);
+        single
+            .store
+            .push(store_one_at_a_time(&**store, &items).await);
+
+        let items = workload(&format!("ba{round}-"), args.deliveries);
+        let started = Instant::now();
+        anchor.apply(&items, BATCH).await;
+        batches.anchor.push(timed(items.len(), started));
+        let items = workload(&format!("bs{round}-"), args.deliveries);
+        batches.store.push(store_batches(&**store, &items).await);
+
+        let items = workload(&format!("ga{round}-"), args.deliveries);
+        let started = Instant::now();
+        anchor.apply(&items, args.senders).await;
+        groups.anchor.push(timed(items.len(), started));
+        let items = workload(&format!("gs{round}-"), args.deliveries);
+        let (rate, mut round_latencies) = store_concurrent(store, items, args.senders).await;
+        groups.store.push(rate);
+        latencies.append(&mut round_latencies);
+    }
+    single.report(backend, "one at a time");
+    batches.report(backend, &format!("batches of {BATCH}"));
+    groups.report(
+        backend,
+        &format!("{} senders ÷ txns of {}", args.senders, args.senders),
+    );
+    report_latency(backend, args.senders, &mut latencies);
+}
+
 const FILL_SQLITE: &str = "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1) \
     INSERT INTO consents (channel, identity, consent, changed_at, source) \
     SELECT 'SMS', CAST(46700000000 + i AS TEXT), 'opted_out', NULL, 'manual' FROM n";
@@ -238,43 +305,7 @@ async fn sqlite(args: &Args) {
         }
     }
 
-    let mut single = Pairs::default();
-    let mut batches = Pairs::default();
-    let mut groups = Pairs::default();
-    let mut latencies = Vec::new();
-    for round in 0..args.rounds {
-        let items = workload(&format!("sa{round}-"), args.single);
-        let started = Instant::now();
-        sqlite_anchor::apply(&mut anchor, &items, 1);
-        single.anchor.push(rate(items.len(), started.elapsed()));
-        let items = workload(&format!("ss{round}-"), args.single);
-        single
-            .store
-            .push(store_one_at_a_time(&*store, &items).await);
-
-        let items = workload(&format!("ba{round}-"), args.deliveries);
-        let started = Instant::now();
-        sqlite_anchor::apply(&mut anchor, &items, BATCH);
-        batches.anchor.push(rate(items.len(), started.elapsed()));
-        let items = workload(&format!("bs{round}-"), args.deliveries);
-        batches.store.push(store_batches(&*store, &items).await);
-
-        let items = workload(&format!("ga{round}-"), args.deliveries);
-        let started = Instant::now();
-        sqlite_anchor::apply(&mut anchor, &items, args.senders);
-        groups.anchor.push(rate(items.len(), started.elapsed()));
-        let items = workload(&format!("gs{round}-"), args.deliveries);
-        let (rate, mut round_latencies) = store_concurrent(&store, items, args.senders).await;
-        groups.store.push(rate);
-        latencies.append(&mut round_latencies);
-    }
-    single.report("sqlite", "one at a time");
-    batches.report("sqlite", &format!("batches of {BATCH}"));
-    groups.report(
-        "sqlite",
-        &format!("{} senders ÷ txns of {}", args.senders, args.senders),
-    );
-    report_latency("sqlite", args.senders, &mut latencies);
+    compare("sqlite", &store, &mut anchor, args).await;
     println!("sqlite    writer: {:?}", summary(&store.stats()));
     store.close().await;
 
@@ -355,43 +386,7 @@ async fn postgres(args: &Args) {
         }
     }
 
-    let mut single = Pairs::default();
-    let mut batches = Pairs::default();
-    let mut groups = Pairs::default();
-    let mut latencies = Vec::new();
-    for round in 0..args.rounds {
-        let items = workload(&format!("sa{round}-"), args.single);
-        let started = Instant::now();
-        postgres_anchor::apply(&mut anchor, &items, 1).await;
-        single.anchor.push(rate(items.len(), started.elapsed()));
-        let items = workload(&format!("ss{round}-"), args.single);
-        single
-            .store
-            .push(store_one_at_a_time(&*store, &items).await);
-
-        let items = workload(&format!("ba{round}-"), args.deliveries);
-        let started = Instant::now();
-        postgres_anchor::apply(&mut anchor, &items, BATCH).await;
-        batches.anchor.push(rate(items.len(), started.elapsed()));
-        let items = workload(&format!("bs{round}-"), args.deliveries);
-        batches.store.push(store_batches(&*store, &items).await);
-
-        let items = workload(&format!("ga{round}-"), args.deliveries);
-        let started = Instant::now();
-        postgres_anchor::apply(&mut anchor, &items, args.senders).await;
-        groups.anchor.push(rate(items.len(), started.elapsed()));
-        let items = workload(&format!("gs{round}-"), args.deliveries);
-        let (rate, mut round_latencies) = store_concurrent(&store, items, args.senders).await;
-        groups.store.push(rate);
-        latencies.append(&mut round_latencies);
-    }
-    single.report("postgres", "one at a time");
-    batches.report("postgres", &format!("batches of {BATCH}"));
-    groups.report(
-        "postgres",
-        &format!("{} senders ÷ txns of {}", args.senders, args.senders),
-    );
-    report_latency("postgres", args.senders, &mut latencies);
+    compare("postgres", &store, &mut anchor, args).await;
     println!("postgres  writer: {:?}", summary(&store.stats()));
 
     if args.lookups {

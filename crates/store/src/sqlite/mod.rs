@@ -169,22 +169,14 @@ impl CallbackStore for SqliteStore {
         delivery: &DeliveryId,
         callback: &Callback,
     ) -> Result<Applied, StoreError> {
-        let mut applied = self
-            .inner
-            .writer
-            .submit(vec![(delivery.clone(), callback.clone())])
-            .await?;
-        Ok(applied.pop().unwrap_or(Applied::AlreadyApplied))
+        self.inner.writer.apply(delivery, callback).await
     }
 
     async fn apply_batch(
         &self,
         deliveries: &[(DeliveryId, Callback)],
     ) -> Result<Vec<Applied>, StoreError> {
-        if deliveries.is_empty() {
-            return Ok(Vec::new());
-        }
-        self.inner.writer.submit(deliveries.to_vec()).await
+        self.inner.writer.apply_batch(deliveries).await
     }
 
     async fn consent(&self, key: &IdentityKey) -> Result<Option<ConsentRecord>, StoreError> {

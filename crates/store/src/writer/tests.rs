@@ -85,6 +85,44 @@ impl GroupBackend for Recorder {
     }
 }
 
+type Groups = Arc<Mutex<Vec<Vec<usize>>>>;
+type Answer = tokio::task::JoinHandle<Result<Vec<Applied>, StoreError>>;
+
+/// A writer over a recorder whose first group is held at `gate`; the groups it records.
+fn gated(options: &StoreOptions, poison: Option<DeliveryId>) -> (Arc<Writer>, Gate, Groups) {
+    let gate = Gate::new();
+    let recorder = Recorder {
+        gate: Some(gate.clone()),
+        poison,
+        ..Recorder::default()
+    };
+    let groups = recorder.groups.clone();
+    let writer = Arc::new(Writer::start("test", vec![recorder], options).unwrap());
+    (writer, gate, groups)
+}
+
+/// Submits `deliveries` on a task of its own.
+fn submit(writer: &Arc<Writer>, deliveries: Vec<(DeliveryId, Callback)>) -> Answer {
+    let writer = writer.clone();
+    tokio::spawn(async move { writer.submit(deliveries).await })
+}
+
+/// Submits each job in turn, waiting until each is queued before the next.
+async fn queue_in_order(
+    writer: &Arc<Writer>,
+    jobs: Vec<Vec<(DeliveryId, Callback)>>,
+) -> Vec<Answer> {
+    let mut answers = Vec::new();
+    for job in jobs {
+        let before = writer.stats().queued;
+        answers.push(submit(writer, job));
+        while writer.stats().queued <= before {
+            tokio::task::yield_now().await;
+        }
+    }
+    answers
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -95,30 +133,14 @@ fn runtime() -> tokio::runtime::Runtime {
 
 #[test]
 fn jobs_queued_behind_a_running_group_are_committed_as_one_group() {
-    let gate = Gate::new();
-    let recorder = Recorder {
-        gate: Some(gate.clone()),
-        ..Recorder::default()
-    };
-    let groups = recorder.groups.clone();
-    let writer = Writer::start("test", vec![recorder], &StoreOptions::default()).unwrap();
-    let writer = Arc::new(writer);
+    let (writer, gate, groups) = gated(&StoreOptions::default(), None);
     runtime().block_on(async {
-        let first = tokio::spawn({
-            let writer = writer.clone();
-            async move { writer.submit(vec![delivery(0)]).await }
-        });
+        let first = submit(&writer, vec![delivery(0)]);
         gate.until_entered().await;
-        let mut rest = Vec::new();
-        for n in 1..=3 {
-            let job_writer = writer.clone();
-            rest.push(tokio::spawn(async move {
-                job_writer.submit(vec![delivery(n), delivery(n + 10)]).await
-            }));
-            while writer_queued(&writer) < n as usize {
-                tokio::task::yield_now().await;
-            }
-        }
+        let jobs = (1..=3)
+            .map(|n| vec![delivery(n), delivery(n + 10)])
+            .collect();
+        let rest = queue_in_order(&writer, jobs).await;
         gate.release().await;
         first.await.unwrap().unwrap();
         for job in rest {
@@ -130,36 +152,13 @@ fn jobs_queued_behind_a_running_group_are_committed_as_one_group() {
     assert_eq!(*groups.lock().unwrap(), vec![vec![1], vec![2, 2, 2]]);
 }
 
-fn writer_queued(writer: &Writer) -> usize {
-    writer.stats().queued
-}
-
 #[test]
 fn a_refused_group_is_retried_one_job_at_a_time_and_only_the_bad_job_fails() {
-    let gate = Gate::new();
-    let recorder = Recorder {
-        gate: Some(gate.clone()),
-        poison: Some(delivery(2).0),
-        ..Recorder::default()
-    };
-    let groups = recorder.groups.clone();
-    let writer = Arc::new(Writer::start("test", vec![recorder], &StoreOptions::default()).unwrap());
+    let (writer, gate, groups) = gated(&StoreOptions::default(), Some(delivery(2).0));
     let outcomes = runtime().block_on(async {
-        let first = tokio::spawn({
-            let writer = writer.clone();
-            async move { writer.submit(vec![delivery(0)]).await }
-        });
+        let first = submit(&writer, vec![delivery(0)]);
         gate.until_entered().await;
-        let mut jobs = Vec::new();
-        for n in 1..=3 {
-            let job_writer = writer.clone();
-            jobs.push(tokio::spawn(async move {
-                job_writer.submit(vec![delivery(n)]).await
-            }));
-            while writer_queued(&writer) < n as usize {
-                tokio::task::yield_now().await;
-            }
-        }
+        let jobs = queue_in_order(&writer, (1..=3).map(|n| vec![delivery(n)]).collect()).await;
         gate.release().await;
         first.await.unwrap().unwrap();
         let mut outcomes = Vec::new();
@@ -188,29 +187,11 @@ fn a_refused_group_is_retried_one_job_at_a_time_and_only_the_bad_job_fails() {
 
 #[test]
 fn a_full_queue_refuses_at_once_and_a_closed_store_refuses_every_call() {
-    let gate = Gate::new();
-    let recorder = Recorder {
-        gate: Some(gate.clone()),
-        ..Recorder::default()
-    };
-    let options = StoreOptions::default().queue_capacity(2);
-    let writer = Arc::new(Writer::start("test", vec![recorder], &options).unwrap());
+    let (writer, gate, _) = gated(&StoreOptions::default().queue_capacity(2), None);
     runtime().block_on(async {
-        let first = tokio::spawn({
-            let writer = writer.clone();
-            async move { writer.submit(vec![delivery(0)]).await }
-        });
+        let first = submit(&writer, vec![delivery(0)]);
         gate.until_entered().await;
-        let mut queued = Vec::new();
-        for n in 1..=2 {
-            let job_writer = writer.clone();
-            queued.push(tokio::spawn(async move {
-                job_writer.submit(vec![delivery(n)]).await
-            }));
-            while writer_queued(&writer) < n as usize {
-                tokio::task::yield_now().await;
-            }
-        }
+        let queued = queue_in_order(&writer, (1..=2).map(|n| vec![delivery(n)]).collect()).await;
         let refused = writer.submit(vec![delivery(3)]).await.unwrap_err();
         assert_eq!(refused.kind(), StoreErrorKind::Overloaded);
         assert_eq!(writer.stats().rejected, 1);
@@ -229,26 +210,12 @@ fn a_full_queue_refuses_at_once_and_a_closed_store_refuses_every_call() {
 
 #[test]
 fn a_caller_that_goes_away_does_not_stop_its_job() {
-    let gate = Gate::new();
-    let recorder = Recorder {
-        gate: Some(gate.clone()),
-        ..Recorder::default()
-    };
-    let groups = recorder.groups.clone();
-    let writer = Arc::new(Writer::start("test", vec![recorder], &StoreOptions::default()).unwrap());
+    let (writer, gate, groups) = gated(&StoreOptions::default(), None);
     runtime().block_on(async {
-        let first = tokio::spawn({
-            let writer = writer.clone();
-            async move { writer.submit(vec![delivery(0)]).await }
-        });
+        let first = submit(&writer, vec![delivery(0)]);
         gate.until_entered().await;
-        let abandoned = tokio::spawn({
-            let writer = writer.clone();
-            async move { writer.submit(vec![delivery(1), delivery(2)]).await }
-        });
-        while writer_queued(&writer) < 1 {
-            tokio::task::yield_now().await;
-        }
+        let mut abandoned = queue_in_order(&writer, vec![vec![delivery(1), delivery(2)]]).await;
+        let abandoned = abandoned.remove(0);
         abandoned.abort();
         let _ = abandoned.await;
         gate.release().await;
@@ -261,53 +228,27 @@ fn a_caller_that_goes_away_does_not_stop_its_job() {
 
 #[test]
 fn after_a_group_of_several_the_writer_gathers_as_many_before_committing() {
-    let gate = Gate::new();
-    let recorder = Recorder {
-        gate: Some(gate.clone()),
-        ..Recorder::default()
-    };
-    let groups = recorder.groups.clone();
     // An hour: the gathering ends when enough are queued, never by the clock in this test.
     let options = StoreOptions::default().gather(std::time::Duration::from_secs(3600));
-    let writer = Arc::new(Writer::start("test", vec![recorder], &options).unwrap());
+    let (writer, gate, groups) = gated(&options, None);
     runtime().block_on(async {
-        let first = tokio::spawn({
-            let writer = writer.clone();
-            async move { writer.submit(vec![delivery(0)]).await }
-        });
+        let first = submit(&writer, vec![delivery(0)]);
         gate.until_entered().await;
-        let mut jobs = Vec::new();
-        for n in 1..=3 {
-            let job_writer = writer.clone();
-            jobs.push(tokio::spawn(async move {
-                job_writer.submit(vec![delivery(n)]).await
-            }));
-            while writer_queued(&writer) < n as usize {
-                tokio::task::yield_now().await;
-            }
-        }
+        let jobs = queue_in_order(&writer, (1..=3).map(|n| vec![delivery(n)]).collect()).await;
         gate.release().await;
         first.await.unwrap().unwrap();
-        for job in jobs.drain(..) {
+        for job in jobs {
             job.await.unwrap().unwrap();
         }
         // The last group held 3: a job now is held until two more are queued.
-        let lone = tokio::spawn({
-            let writer = writer.clone();
-            async move { writer.submit(vec![delivery(4)]).await }
-        });
+        let lone = submit(&writer, vec![delivery(4)]);
         // Taken by the writer (the fifth job), which is now gathering.
         while writer.taken() < 5 {
             tokio::task::yield_now().await;
         }
-        for n in 5..=6 {
-            let job_writer = writer.clone();
-            jobs.push(tokio::spawn(async move {
-                job_writer.submit(vec![delivery(n)]).await
-            }));
-        }
+        let more = [5, 6].map(|n| submit(&writer, vec![delivery(n)]));
         lone.await.unwrap().unwrap();
-        for job in jobs {
+        for job in more {
             job.await.unwrap().unwrap();
         }
         writer.close().await;

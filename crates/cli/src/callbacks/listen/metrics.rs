@@ -8,16 +8,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sinch_contacts_callbacks::axum_handler::RejectReason;
 use sinch_contacts_store::WriterStats;
 
-/// Every reason a delivery is refused, so that each has a line from the start.
-const REASONS: [RejectReason; 6] = [
-    RejectReason::TooLarge,
-    RejectReason::UnreadableBody,
-    RejectReason::Unauthorized,
-    RejectReason::Unparsable,
-    RejectReason::Overloaded,
-    RejectReason::HandlerFailed,
-];
-
 /// The receiver's counters.
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -72,8 +62,10 @@ impl Metrics {
 
     /// The counters now.
     pub fn counts(&self) -> Counts {
-        let mut rejected: BTreeMap<&'static str, u64> =
-            REASONS.iter().map(|reason| (reason.as_str(), 0)).collect();
+        let mut rejected: BTreeMap<&'static str, u64> = RejectReason::ALL
+            .iter()
+            .map(|reason| (reason.as_str(), 0))
+            .collect();
         for (reason, count) in self
             .rejected
             .lock()
