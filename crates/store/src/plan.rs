@@ -120,6 +120,9 @@ pub(crate) fn plan(
         mut duplications,
     } = loaded;
     let mut writes = Writes::default();
+    // The rows changed; their final values are moved out of the overlay at the end.
+    let mut changed_consents = BTreeSet::new();
+    let mut changed_contacts = BTreeSet::new();
     let mut per_delivery = keys.per_delivery.iter();
     let mut results = Vec::with_capacity(group.len());
     for unit in group {
@@ -137,10 +140,11 @@ pub(crate) fn plan(
                 .identity
                 .as_ref()
                 .and_then(|key| consents.get(key).cloned());
+            // Lent to the slice, and given back below: no copy of the contacts.
             slice.contacts = keys
                 .contact_ids
                 .iter()
-                .filter_map(|id| Some((id.clone(), contacts.get(id)?.clone())))
+                .filter_map(|id| contacts.remove_entry(id))
                 .collect();
             slice.recorded_duplications = keys
                 .duplications
@@ -150,14 +154,15 @@ pub(crate) fn plan(
                 .map(|(duplicate, _)| duplicate.clone())
                 .collect();
             let effect = compute_effect(rules, keys, &slice, callback);
+            contacts.extend(slice.contacts);
             if !effect.writes_nothing() {
                 if let Some((key, record)) = effect.consent {
-                    consents.insert(key.clone(), record.clone());
-                    writes.consents.insert(key, record);
+                    changed_consents.insert(key.clone());
+                    consents.insert(key, record);
                 }
                 for (id, state) in effect.contacts {
-                    contacts.insert(id.clone(), state.clone());
-                    writes.contacts.insert(id, state);
+                    changed_contacts.insert(id.clone());
+                    contacts.insert(id, state);
                 }
                 for record in effect.new_duplications {
                     // The effect only reports duplications of this callback's keys.
@@ -182,6 +187,16 @@ pub(crate) fn plan(
             });
         }
         results.push(unit_results);
+    }
+    for key in changed_consents {
+        if let Some(record) = consents.remove(&key) {
+            writes.consents.insert(key, record);
+        }
+    }
+    for id in changed_contacts {
+        if let Some(state) = contacts.remove(&id) {
+            writes.contacts.insert(id, state);
+        }
     }
     Planned { results, writes }
 }

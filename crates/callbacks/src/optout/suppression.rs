@@ -1,6 +1,7 @@
 //! [`SuppressionList`]: per channel identity, whether the contact opted out.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::contact_types::ConversationChannel;
 use crate::events::{Callback, Event};
@@ -134,9 +135,16 @@ pub enum IgnoredReason {
 /// ```
 #[derive(Debug, Clone)]
 pub struct SuppressionList {
+    /// Shared between lists with the same rules (a store makes one list per delivery).
+    rules: Arc<Rules>,
+    records: HashMap<IdentityKey, ConsentRecord>,
+}
+
+/// The rules of a list: how texts are classified, and on which channels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Rules {
     classifier: KeywordClassifier,
     text_channels: Vec<ConversationChannel>,
-    records: HashMap<IdentityKey, ConsentRecord>,
 }
 
 impl Default for SuppressionList {
@@ -149,13 +157,15 @@ impl SuppressionList {
     /// An empty list using `classifier` for inbound texts on SMS, MMS, RCS and WhatsApp.
     pub fn new(classifier: KeywordClassifier) -> Self {
         Self {
-            classifier,
-            text_channels: vec![
-                ConversationChannel::Sms,
-                ConversationChannel::Mms,
-                ConversationChannel::Rcs,
-                ConversationChannel::Whatsapp,
-            ],
+            rules: Arc::new(Rules {
+                classifier,
+                text_channels: vec![
+                    ConversationChannel::Sms,
+                    ConversationChannel::Mms,
+                    ConversationChannel::Rcs,
+                    ConversationChannel::Whatsapp,
+                ],
+            }),
             records: HashMap::new(),
         }
     }
@@ -165,7 +175,7 @@ impl SuppressionList {
         mut self,
         channels: impl IntoIterator<Item = ConversationChannel>,
     ) -> Self {
-        self.text_channels = channels.into_iter().collect();
+        Arc::make_mut(&mut self.rules).text_channels = channels.into_iter().collect();
         self
     }
 
@@ -198,8 +208,7 @@ impl SuppressionList {
     /// The same rules (classifier and text channels) with no record.
     pub(crate) fn rules_only(&self) -> Self {
         Self {
-            classifier: self.classifier.clone(),
-            text_channels: self.text_channels.clone(),
+            rules: self.rules.clone(),
             records: HashMap::new(),
         }
     }
@@ -227,14 +236,14 @@ impl SuppressionList {
                 let Some(identity) = &message.channel_identity else {
                     return SuppressionOutcome::Ignored(IgnoredReason::MissingIdentity);
                 };
-                if !self.text_channels.contains(&identity.channel) {
+                if !self.rules.text_channels.contains(&identity.channel) {
                     return SuppressionOutcome::Ignored(IgnoredReason::NotATextChannel);
                 }
                 let Some(text) = message.text() else {
                     return SuppressionOutcome::Ignored(IgnoredReason::NotAText);
                 };
                 let key = IdentityKey::new(identity.channel.clone(), identity.identity.clone());
-                match self.classifier.classify(text) {
+                match self.rules.classifier.classify(text) {
                     Keyword::OptOut => {
                         self.change(key, Consent::OptedOut, at, ConsentSource::Keyword)
                     }
