@@ -14,6 +14,9 @@
 # EMULATOR_BIN runs the emulator from another build of the CLI (the importer and `callbacks
 # listen` stay those of BIN). DELIVERY_THREAD_CHRT (e.g. "-i 0", SCHED_IDLE) is applied with
 # chrt to the emulator's delivery thread, to try another scheduling policy without a rebuild.
+# EMULATOR_FLAGS are added to the emulator's command line (e.g. "--background-deliveries").
+# RECEIVERS chooses the receivers compared with no webhook (default "listen sink"; "durable"
+# is `callbacks listen --state FILE`, a SQLite file per run).
 set -euo pipefail
 
 ROUNDS=${1:-6}
@@ -73,6 +76,9 @@ run() {
     local flags=()
     case $receiver in
         listen) "$BIN" callbacks listen --port "$RECEIVER_PORT" --secret "$SECRET" >"$WORK/receiver.out" 2>&1 & ;;
+        durable) rm -f "$WORK"/state.db*
+            "$BIN" callbacks listen --port "$RECEIVER_PORT" --secret "$SECRET" --state "$WORK/state.db" \
+                >"$WORK/receiver.out" 2>&1 & ;;
         sink) "$SINK" "$RECEIVER_PORT" >"$WORK/receiver.out" 2>&1 & ;;
     esac
     if [[ $receiver != none ]]; then
@@ -81,7 +87,8 @@ run() {
         wait_for_port "$RECEIVER_PORT"
         flags=(--webhook "http://127.0.0.1:$RECEIVER_PORT/" --secret "$SECRET")
     fi
-    "$EMULATOR_BIN" emulator --port "$EMULATOR_PORT" "${flags[@]}" >"$WORK/emulator.out" 2>&1 &
+    # shellcheck disable=SC2086
+    "$EMULATOR_BIN" emulator --port "$EMULATOR_PORT" "${flags[@]}" ${EMULATOR_FLAGS:-} >"$WORK/emulator.out" 2>&1 &
     emulator_pid=$!
     PIDS+=("$emulator_pid")
     wait_for_port "$EMULATOR_PORT"
@@ -127,15 +134,24 @@ run() {
     echo "$rate $done_after $most"
 }
 
-printf '%-5s %8s %9s %7s %8s %9s %7s %8s %7s\n' round none/s listen/s ÷none done-s \
-    sink/s ÷none done-s conns
+read -r -a KINDS <<<"${RECEIVERS:-listen sink}"
+printf '%-5s %8s' round none/s
+for kind in "${KINDS[@]}"; do printf ' %9s %6s %7s %6s' "$kind/s" ÷none done-s conns; done
+printf '\n'
 for ((round = 1; round <= ROUNDS; round++)); do
     read -r before _ _ < <(run none)
-    read -r listen listen_done listen_most < <(run listen)
-    read -r sink sink_done sink_most < <(run sink)
+    results=()
+    for kind in "${KINDS[@]}"; do
+        read -r rate done_after most < <(run "$kind")
+        results+=("$rate" "$done_after" "$most")
+    done
     read -r after _ _ < <(run none)
     none=$(echo "($before + $after) / 2" | bc -l)
-    printf '%-5s %8.0f %9.0f %7.2f %8.2f %9.0f %7.2f %8.2f %7s\n' "$round" "$none" \
-        "$listen" "$(echo "$listen / $none" | bc -l)" "$listen_done" \
-        "$sink" "$(echo "$sink / $none" | bc -l)" "$sink_done" "$listen_most/$sink_most"
+    printf '%-5s %8.0f' "$round" "$none"
+    for ((k = 0; k < ${#KINDS[@]}; k++)); do
+        rate=${results[$((3 * k))]}
+        printf ' %9.0f %6.2f %7.2f %6s' "$rate" "$(echo "$rate / $none" | bc -l)" \
+            "${results[$((3 * k + 1))]}" "${results[$((3 * k + 2))]}"
+    done
+    printf '\n'
 done

@@ -1,9 +1,10 @@
 //! The store's throughput and latency against the database underneath, measured in one run.
 //!
-//! For each backend, the store and an anchor (the same SQL and durability without this crate:
-//! rusqlite for SQLite, a set-based sqlx batch for PostgreSQL) apply the same kind of
-//! deliveries (every body distinct, every one writing a row), in alternating rounds, and the
-//! ratio store ÷ anchor is taken round by round:
+//! For each backend, the store and its anchors (the database doing the same work without this
+//! crate: rusqlite running the store's SQL for SQLite; sqlx running the store's statements,
+//! and a set-based batch of the writes alone, for PostgreSQL) apply the same kind of deliveries
+//! (every body distinct, every one writing a row), in alternating rounds, and the ratio
+//! store ÷ anchor is taken round by round:
 //!
 //! - one at a time: `apply`, one call after the other ÷ one transaction per delivery;
 //! - batches of 100: `apply_batch` ÷ transactions of 100;
@@ -82,35 +83,44 @@ fn args() -> Args {
     args
 }
 
-/// Per round, the store's rate and the anchor's.
-#[derive(Debug, Default)]
+/// Per round, the store's rate and each anchor's.
+#[derive(Debug)]
 struct Pairs {
     store: Vec<f64>,
-    anchor: Vec<f64>,
+    anchors: Vec<Vec<f64>>,
 }
 
 impl Pairs {
-    fn report(&self, backend: &str, what: &str) {
-        let mut ratios: Vec<f64> = self
-            .store
-            .iter()
-            .zip(&self.anchor)
-            .map(|(store, anchor)| store / anchor)
-            .collect();
-        ratios.sort_by(f64::total_cmp);
+    fn new(anchors: usize) -> Self {
+        Self {
+            store: Vec::new(),
+            anchors: vec![Vec::new(); anchors],
+        }
+    }
+
+    fn report(&self, backend: &str, what: &str, names: &[&str]) {
         let range = |values: &[f64]| {
             let mut sorted = values.to_vec();
             sorted.sort_by(f64::total_cmp);
             format!("{:.0}–{:.0}/s", sorted[0], sorted[sorted.len() - 1])
         };
-        println!(
-            "{backend:<9} {what:<26} store {:>17}  anchor {:>17}  store ÷ anchor median {:.2} ({:.2}–{:.2})",
-            range(&self.store),
-            range(&self.anchor),
-            ratios[ratios.len() / 2],
-            ratios[0],
-            ratios[ratios.len() - 1]
-        );
+        for (anchor, name) in self.anchors.iter().zip(names) {
+            let mut ratios: Vec<f64> = self
+                .store
+                .iter()
+                .zip(anchor)
+                .map(|(store, anchor)| store / anchor)
+                .collect();
+            ratios.sort_by(f64::total_cmp);
+            println!(
+                "{backend:<9} {what:<26} store {:>17}  {name} {:>17}  store ÷ anchor median {:.2} ({:.2}–{:.2})",
+                range(&self.store),
+                range(anchor),
+                ratios[ratios.len() / 2],
+                ratios[0],
+                ratios[ratios.len() - 1]
+            );
+        }
     }
 }
 
@@ -213,67 +223,88 @@ async fn lookups<S: CallbackStore>(name: &str, store: &S) {
 
 /// The database itself doing the same work: the same SQL, the rows known in advance.
 trait Anchor {
+    /// How the report names it.
+    fn name(&self) -> &'static str;
     /// Applies `items` in transactions of `per_transaction`.
     async fn apply(&mut self, items: &[Item], per_transaction: usize);
 }
 
 impl Anchor for rusqlite::Connection {
+    fn name(&self) -> &'static str {
+        "same SQL"
+    }
+
     async fn apply(&mut self, items: &[Item], per_transaction: usize) {
         sqlite_anchor::apply(self, items, per_transaction);
     }
 }
 
 #[cfg(feature = "postgres")]
-impl Anchor for sqlx::PgConnection {
+impl Anchor for (sqlx::PgConnection, postgres_anchor::Statements) {
+    fn name(&self) -> &'static str {
+        match self.1 {
+            postgres_anchor::Statements::SameSql => "same SQL",
+            postgres_anchor::Statements::WritesOnly => "writes only",
+        }
+    }
+
     async fn apply(&mut self, items: &[Item], per_transaction: usize) {
-        postgres_anchor::apply(self, items, per_transaction).await;
+        postgres_anchor::apply(&mut self.0, items, per_transaction, self.1).await;
     }
 }
 
-/// `args.rounds` rounds, each: one at a time, batches, and concurrent senders, the anchor then
+/// `args.rounds` rounds, each: one at a time, batches, and concurrent senders, the anchors then
 /// the store on workloads of their own; prints the rates, ratios and latencies.
 async fn compare<S: CallbackStore>(
     backend: &str,
     store: &Arc<S>,
-    anchor: &mut impl Anchor,
+    anchors: &mut [impl Anchor],
     args: &Args,
 ) {
-    let mut single = Pairs::default();
-    let mut batches = Pairs::default();
-    let mut groups = Pairs::default();
+    let mut single = Pairs::new(anchors.len());
+    let mut batches = Pairs::new(anchors.len());
+    let mut groups = Pairs::new(anchors.len());
     let mut latencies = Vec::new();
     let timed = |count: usize, started: Instant| rate(count, started.elapsed());
     for round in 0..args.rounds {
-        let items = workload(&format!("sa{round}-"), args.single);
-        let started = Instant::now();
-        anchor.apply(&items, 1).await;
-        single.anchor.push(timed(items.len(), started));
+        for (index, anchor) in anchors.iter_mut().enumerate() {
+            let items = workload(&format!("sa{index}r{round}-"), args.single);
+            let started = Instant::now();
+            anchor.apply(&items, 1).await;
+            single.anchors[index].push(timed(items.len(), started));
+        }
         let items = workload(&format!("ss{round}-"), args.single);
         single
             .store
             .push(store_one_at_a_time(&**store, &items).await);
 
-        let items = workload(&format!("ba{round}-"), args.deliveries);
-        let started = Instant::now();
-        anchor.apply(&items, BATCH).await;
-        batches.anchor.push(timed(items.len(), started));
+        for (index, anchor) in anchors.iter_mut().enumerate() {
+            let items = workload(&format!("ba{index}r{round}-"), args.deliveries);
+            let started = Instant::now();
+            anchor.apply(&items, BATCH).await;
+            batches.anchors[index].push(timed(items.len(), started));
+        }
         let items = workload(&format!("bs{round}-"), args.deliveries);
         batches.store.push(store_batches(&**store, &items).await);
 
-        let items = workload(&format!("ga{round}-"), args.deliveries);
-        let started = Instant::now();
-        anchor.apply(&items, args.senders).await;
-        groups.anchor.push(timed(items.len(), started));
+        for (index, anchor) in anchors.iter_mut().enumerate() {
+            let items = workload(&format!("ga{index}r{round}-"), args.deliveries);
+            let started = Instant::now();
+            anchor.apply(&items, args.senders).await;
+            groups.anchors[index].push(timed(items.len(), started));
+        }
         let items = workload(&format!("gs{round}-"), args.deliveries);
         let (rate, mut round_latencies) = store_concurrent(store, items, args.senders).await;
         groups.store.push(rate);
         latencies.append(&mut round_latencies);
     }
-    single.report(backend, "one at a time");
-    batches.report(backend, &format!("batches of {BATCH}"));
+    let names: Vec<&str> = anchors.iter().map(Anchor::name).collect();
+    single.report(backend, "one at a time", &names);
+    batches.report(backend, &format!("batches of {BATCH}"), &names);
     groups.report(
         backend,
         &format!("{} senders ÷ txns of {}", args.senders, args.senders),
+        &names,
     );
     report_latency(backend, args.senders, &mut latencies);
 }
@@ -297,7 +328,7 @@ async fn sqlite(args: &Args) {
     // The anchor's file gets its schema from the store, then is written by rusqlite alone.
     let anchor_path = dir.path().join("anchor.db");
     SqliteStore::open(&anchor_path).await.unwrap().close().await;
-    let mut anchor = sqlite_anchor::open(&anchor_path);
+    let anchor = sqlite_anchor::open(&anchor_path);
     if args.prefill > 0 {
         for path in [store.path(), anchor_path.as_path()] {
             let conn = sqlite_anchor::open(path);
@@ -305,7 +336,7 @@ async fn sqlite(args: &Args) {
         }
     }
 
-    compare("sqlite", &store, &mut anchor, args).await;
+    compare("sqlite", &store, &mut [anchor], args).await;
     println!("sqlite    writer: {:?}", summary(&store.stats()));
     store.close().await;
 
@@ -369,7 +400,7 @@ async fn postgres(args: &Args) {
         ));
     }
     let store = Arc::new(stores[0].1.clone());
-    let mut anchor = sqlx::PgConnection::connect_with(&stores[1].0)
+    let anchor = sqlx::PgConnection::connect_with(&stores[1].0)
         .await
         .unwrap();
     if args.prefill > 0 {
@@ -386,7 +417,16 @@ async fn postgres(args: &Args) {
         }
     }
 
-    compare("postgres", &store, &mut anchor, args).await;
+    let mut anchors = [
+        (anchor, postgres_anchor::Statements::SameSql),
+        (
+            sqlx::PgConnection::connect_with(&stores[1].0)
+                .await
+                .unwrap(),
+            postgres_anchor::Statements::WritesOnly,
+        ),
+    ];
+    compare("postgres", &store, &mut anchors, args).await;
     println!("postgres  writer: {:?}", summary(&store.stats()));
 
     if args.lookups {

@@ -1,33 +1,41 @@
-//! The PostgreSQL anchor: a set-based batch of the same writes with sqlx, rows known in
-//! advance: `BEGIN`, one data-modifying statement (the store's multi-row upserts and ledger
-//! insert), `COMMIT`. No locks, no reads, no effect to compute: what the server itself allows.
+//! The PostgreSQL anchors, with sqlx on one connection, the rows known in advance, no queue and
+//! no effect to compute:
+//!
+//! - **same SQL**: the statements the store's writer sends for a group
+//!   (`sinch_contacts_store::postgres::sql`): `BEGIN` and one advisory lock per row, the read of
+//!   every row, the write of every row and of the ledger entries, `COMMIT`;
+//! - **writes only**: a set-based batch of the same writes: `BEGIN`, the write, `COMMIT`.
 
 use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
-use sqlx::{Connection as _, PgConnection};
+use sinch_contacts_store::postgres::sql::{READ, WRITE, begin_and_lock};
+use sqlx::PgConnection;
 
 use crate::workload::{Item, Row};
 
-/// The store's write statement, without the duplication reports (the workload has none).
-const WRITE: &str = "\
-    WITH consent_rows AS ( \
-      INSERT INTO consents (channel, identity, consent, changed_at, source) \
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) \
-      ON CONFLICT (channel, identity) DO UPDATE SET consent = excluded.consent, \
-        changed_at = excluded.changed_at, source = excluded.source \
-    ), contact_rows AS ( \
-      INSERT INTO contacts (id, state, contact_json, as_of, removed_at, merged_into) \
-      SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
-                           $11::text[]) \
-      ON CONFLICT (id) DO UPDATE SET state = excluded.state, \
-        contact_json = excluded.contact_json, as_of = excluded.as_of, \
-        removed_at = excluded.removed_at, merged_into = excluded.merged_into \
-    ) \
-    INSERT INTO deliveries (id, trigger_name, applied_at) \
-    SELECT id, trigger_name, $14 FROM unnest($12::text[], $13::text[]) AS l(id, trigger_name)";
+/// Which statements an anchor sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statements {
+    /// The store's locks, read, write and commit.
+    SameSql,
+    /// The write alone.
+    WritesOnly,
+}
+
+fn lock_of(name: &str) -> i64 {
+    let mut hasher = DefaultHasher::new();
+    name.hash(&mut hasher);
+    i64::from_ne_bytes(hasher.finish().to_ne_bytes())
+}
 
 /// Applies `items` in transactions of `per_transaction`.
-pub async fn apply(conn: &mut PgConnection, items: &[Item], per_transaction: usize) {
+pub async fn apply(
+    conn: &mut PgConnection,
+    items: &[Item],
+    per_transaction: usize,
+    statements: Statements,
+) {
     for chunk in items.chunks(per_transaction) {
         // Once per row, the last write winning, as a multi-row upsert requires.
         let mut consents = BTreeMap::new();
@@ -43,24 +51,50 @@ pub async fn apply(conn: &mut PgConnection, items: &[Item], per_transaction: usi
             }
         }
         let consent_identities: Vec<&str> = consents.keys().copied().collect();
-        let consent_times: Vec<&str> = consents.values().copied().collect();
         let contact_ids: Vec<&str> = contacts.keys().copied().collect();
-        let contact_json: Vec<&str> = contacts.values().map(|(json, _)| *json).collect();
-        let contact_times: Vec<&str> = contacts.values().map(|(_, at)| *at).collect();
+        if statements == Statements::SameSql {
+            let mut locks: Vec<i64> = consent_identities
+                .iter()
+                .map(|identity| lock_of(&format!("consent\u{0}SMS\u{0}{identity}")))
+                .chain(
+                    contact_ids
+                        .iter()
+                        .map(|id| lock_of(&format!("contact\u{0}{id}"))),
+                )
+                .collect();
+            locks.sort_unstable();
+            locks.dedup();
+            sqlx::raw_sql(&begin_and_lock(&locks))
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            sqlx::query(READ)
+                .bind(Vec::<&str>::new())
+                .bind(vec!["SMS"; consents.len()])
+                .bind(&consent_identities)
+                .bind(&contact_ids)
+                .bind(Vec::<&str>::new())
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
+        } else {
+            sqlx::raw_sql("BEGIN").execute(&mut *conn).await.unwrap();
+        }
         let nulls: Vec<Option<String>> = vec![None; contacts.len()];
-        let mut tx = conn.begin().await.unwrap();
         sqlx::query(WRITE)
             .bind(vec!["SMS"; consents.len()])
-            .bind(consent_identities)
+            .bind(&consent_identities)
             .bind(vec!["opted_out"; consents.len()])
-            .bind(consent_times)
+            .bind(consents.values().copied().collect::<Vec<_>>())
             .bind(vec!["keyword"; consents.len()])
-            .bind(contact_ids)
+            .bind(&contact_ids)
             .bind(vec!["live"; contacts.len()])
-            .bind(contact_json)
-            .bind(contact_times)
+            .bind(contacts.values().map(|(json, _)| *json).collect::<Vec<_>>())
+            .bind(contacts.values().map(|(_, at)| *at).collect::<Vec<_>>())
             .bind(nulls.clone())
             .bind(nulls)
+            .bind(Vec::<&str>::new())
+            .bind(Vec::<Option<String>>::new())
             .bind(
                 chunk
                     .iter()
@@ -69,9 +103,9 @@ pub async fn apply(conn: &mut PgConnection, items: &[Item], per_transaction: usi
             )
             .bind(chunk.iter().map(|item| item.trigger).collect::<Vec<_>>())
             .bind(1_700_000_000_i64)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await
             .unwrap();
-        tx.commit().await.unwrap();
+        sqlx::raw_sql("COMMIT").execute(&mut *conn).await.unwrap();
     }
 }

@@ -28,6 +28,8 @@ use crate::plan::{GroupKeys, Loaded, Unit, Writes, plan};
 use crate::rows;
 use crate::writer::GroupBackend;
 
+use super::sql::{READ, WRITE, begin_and_lock};
+
 /// One writer: its runtime (the connection's I/O is driven by it), its connection, opened on
 /// first use and again after a failure that left it unusable.
 pub(crate) struct PgWriter {
@@ -222,41 +224,6 @@ fn lock_key(name: &str) -> i64 {
     i64::from_be_bytes(first)
 }
 
-/// `BEGIN` and the advisory locks, in the order given, as one simple query (the keys are
-/// integers written by this code, never text from a body).
-fn begin_and_lock(locks: &[i64]) -> String {
-    let mut sql = String::from("BEGIN; SELECT pg_advisory_xact_lock(k) FROM unnest('{");
-    for (index, lock) in locks.iter().enumerate() {
-        if index > 0 {
-            sql.push(',');
-        }
-        sql.push_str(&lock.to_string());
-    }
-    sql.push_str("}'::int8[]) AS k");
-    sql
-}
-
-const READ: &str = "\
-    SELECT 0 AS kind, d.id AS a, NULL::text AS b, NULL::text AS c, NULL::text AS d, \
-           NULL::text AS e, NULL::text AS f \
-      FROM unnest($1::text[]) AS k(id) \
-      CROSS JOIN LATERAL (SELECT id FROM deliveries WHERE deliveries.id = k.id LIMIT 1) AS d \
-    UNION ALL \
-    SELECT 1, c.channel, c.identity, c.consent, c.changed_at, c.source, NULL \
-      FROM unnest($2::text[], $3::text[]) AS k(channel, identity) \
-      CROSS JOIN LATERAL (SELECT * FROM consents \
-                           WHERE consents.channel = k.channel AND consents.identity = k.identity \
-                           LIMIT 1) AS c \
-    UNION ALL \
-    SELECT 2, c.id, c.state, c.contact_json, c.as_of, c.removed_at, c.merged_into \
-      FROM unnest($4::text[]) AS k(id) \
-      CROSS JOIN LATERAL (SELECT * FROM contacts WHERE contacts.id = k.id LIMIT 1) AS c \
-    UNION ALL \
-    SELECT 3, u.key_json, NULL, NULL, NULL, NULL, NULL \
-      FROM unnest($5::text[]) AS k(key_json) \
-      CROSS JOIN LATERAL (SELECT key_json FROM duplications \
-                           WHERE duplications.key_json = k.key_json LIMIT 1) AS u";
-
 /// Reads every row of `keys`, and with [`Ledger::Read`] the group's ledger entries, in one
 /// statement (after the locks: the read takes its snapshot then).
 ///
@@ -336,30 +303,6 @@ async fn load(
     Ok(loaded)
 }
 
-const WRITE: &str = "\
-    WITH consent_rows AS ( \
-      INSERT INTO consents (channel, identity, consent, changed_at, source) \
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) \
-      ON CONFLICT (channel, identity) DO UPDATE SET consent = excluded.consent, \
-        changed_at = excluded.changed_at, source = excluded.source \
-    ), contact_rows AS ( \
-      INSERT INTO contacts (id, state, contact_json, as_of, removed_at, merged_into) \
-      SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
-                           $11::text[]) \
-      ON CONFLICT (id) DO UPDATE SET state = excluded.state, \
-        contact_json = excluded.contact_json, as_of = excluded.as_of, \
-        removed_at = excluded.removed_at, merged_into = excluded.merged_into \
-    ), duplication_rows AS ( \
-      INSERT INTO duplications (key_json, reported_at) \
-      SELECT key_json, reported_at \
-        FROM unnest($12::text[], $13::text[]) WITH ORDINALITY AS t(key_json, reported_at, n) \
-       ORDER BY n \
-      ON CONFLICT (key_json) DO NOTHING \
-    ) \
-    INSERT INTO deliveries (id, trigger_name, applied_at) \
-    SELECT id, trigger_name, $16 FROM unnest($14::text[], $15::text[]) AS l(id, trigger_name) \
-     ORDER BY id";
-
 /// Writes every row of `writes` and the ledger entries in one statement; a ledger entry that
 /// is there already is [`Failed::Redelivered`].
 async fn write(conn: &mut PgConnection, writes: &Writes) -> Result<(), Failed> {
@@ -438,18 +381,6 @@ async fn write(conn: &mut PgConnection, writes: &Writes) -> Result<(), Failed> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn begin_and_lock_lists_the_keys_in_the_order_given() {
-        assert_eq!(
-            begin_and_lock(&[-3, 7]),
-            "BEGIN; SELECT pg_advisory_xact_lock(k) FROM unnest('{-3,7}'::int8[]) AS k"
-        );
-        assert_eq!(
-            begin_and_lock(&[]),
-            "BEGIN; SELECT pg_advisory_xact_lock(k) FROM unnest('{}'::int8[]) AS k"
-        );
-    }
 
     #[test]
     fn a_lock_key_is_the_first_eight_bytes_of_the_names_sha256() {

@@ -2,6 +2,7 @@
 
 mod group;
 mod reads;
+pub mod sql;
 
 use std::str::FromStr;
 use std::sync::Arc;
