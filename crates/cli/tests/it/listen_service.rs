@@ -207,3 +207,130 @@ fn readiness_fails_while_the_store_is_unreachable() {
     assert_eq!(http_get(&hook, "/healthz").0, 200);
     assert_eq!(listener.terminate(Duration::from_secs(20)), Some(0));
 }
+
+/// Posts distinct signed STOPs on one kept-alive connection until the connection fails or
+/// `stop` is set; the bodies answered, with their status.
+fn keep_sending(
+    url: &str,
+    sender: usize,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Vec<(Vec<u8>, u16)> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let authority = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut answered = Vec::new();
+    let Ok(stream) = std::net::TcpStream::connect(&authority) else {
+        return answered;
+    };
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    for n in 0.. {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            break;
+        }
+        let body = format!(
+            r#"{{"app_id":"app","project_id":"proj","message":{{"id":"m-{sender}-{n}","channel_identity":{{"channel":"SMS","identity":"+467{sender:02}{n:06}"}},"contact_message":{{"text_message":{{"text":"STOP"}}}}}}}}"#
+        )
+        .into_bytes();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let mut request = format!(
+            "POST / HTTP/1.1\r\nhost: {authority}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+            body.len()
+        );
+        let nonce = format!("drain-{sender}-{n}");
+        for (name, value) in sinch_contacts_callbacks::signature_headers(
+            SECRET.as_bytes(),
+            &body,
+            &nonce,
+            i64::try_from(now).unwrap(),
+        ) {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        if writer.write_all(request.as_bytes()).is_err() || writer.write_all(&body).is_err() {
+            break;
+        }
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        let status: u16 = line
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap();
+        let mut length = 0usize;
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                break;
+            }
+            if let Some(value) = header.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+        }
+        let mut rest = vec![0u8; length];
+        if reader.read_exact(&mut rest).is_err() {
+            break;
+        }
+        answered.push((body, status));
+    }
+    answered
+}
+
+#[test]
+fn a_drain_answers_every_delivery_it_committed_and_commits_every_one_it_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("drain.db");
+    let (mut listener, url) = listen(&["--state", state.to_str().unwrap()]);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let senders: Vec<_> = (0..8)
+        .map(|sender| {
+            let (url, stop) = (url.clone(), stop.clone());
+            std::thread::spawn(move || keep_sending(&url, sender, &stop))
+        })
+        .collect();
+    // SIGTERM while the senders are in full flow.
+    listener.line_containing("MESSAGE_INBOUND", Duration::from_secs(60));
+    for _ in 0..200 {
+        listener.line_containing("MESSAGE_INBOUND", Duration::from_secs(60));
+    }
+    assert_eq!(listener.terminate(Duration::from_secs(60)), Some(0));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let answered: Vec<(Vec<u8>, u16)> = senders
+        .into_iter()
+        .flat_map(|sender| sender.join().unwrap())
+        .collect();
+    assert!(answered.len() > 200, "{}", answered.len());
+    assert!(answered.iter().all(|(_, status)| *status == 200));
+
+    // The ledger holds exactly the deliveries answered 200: none committed without its answer,
+    // none answered without its commit.
+    let answered_ids: std::collections::BTreeSet<String> = answered
+        .iter()
+        .map(|(body, _)| {
+            sinch_contacts_callbacks::store::DeliveryId::of_body(body)
+                .as_str()
+                .to_owned()
+        })
+        .collect();
+    let conn = rusqlite::Connection::open(&state).unwrap();
+    let mut statement = conn.prepare("SELECT id FROM deliveries").unwrap();
+    let ledger: std::collections::BTreeSet<String> = statement
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(ledger.len(), answered_ids.len());
+    assert!(ledger == answered_ids, "the ledger and the answers differ");
+}
