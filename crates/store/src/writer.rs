@@ -35,6 +35,7 @@ pub(crate) trait GroupBackend: Send + 'static {
 }
 
 /// One `apply` or `apply_batch` waiting for a writer.
+#[derive(Debug)]
 struct Job {
     deliveries: Vec<(DeliveryId, Callback)>,
     reply: oneshot::Sender<Result<Vec<Applied>, StoreError>>,
@@ -60,15 +61,8 @@ pub(crate) struct Writer {
     sender: RwLock<Option<mpsc::SyncSender<Job>>>,
     counters: Arc<Counters>,
     capacity: usize,
-    finished: watch::Receiver<bool>,
-}
-
-impl std::fmt::Debug for Job {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Job")
-            .field("deliveries", &self.deliveries.len())
-            .finish_non_exhaustive()
-    }
+    /// Closed when the last writer thread ends (each holds a sender).
+    finished: watch::Receiver<()>,
 }
 
 impl Writer {
@@ -81,21 +75,18 @@ impl Writer {
         let (sender, receiver) = mpsc::sync_channel(options.queue_capacity_value());
         let receiver = Arc::new(Mutex::new(receiver));
         let counters = Arc::new(Counters::default());
-        let (done, finished) = watch::channel(false);
-        let done = Arc::new(done);
-        let running = Arc::new(AtomicUsize::new(backends.len()));
+        let (alive, finished) = watch::channel(());
         for (index, backend) in backends.into_iter().enumerate() {
             let receiver = receiver.clone();
             let counters = counters.clone();
-            let done = done.clone();
-            let running = running.clone();
+            let alive = alive.clone();
             let max_group = options.max_group_value();
             let gather = options.gather_value();
             std::thread::Builder::new()
                 .name(format!("{name}-{index}"))
                 .spawn(move || {
-                    // Marks the writer finished even if it panics.
-                    let _finished = FinishedGuard { running, done };
+                    // Dropped when the thread ends, even by a panic.
+                    let _alive = alive;
                     writer_loop(backend, &receiver, &counters, max_group, gather);
                 })
                 .map_err(|error| {
@@ -190,8 +181,8 @@ impl Writer {
                 .take(),
         );
         let mut finished = self.finished.clone();
-        // An error means every writer is gone, which is what is waited for.
-        let _ = finished.wait_for(|done| *done).await;
+        // Nothing is ever sent: this returns when the last writer thread has ended.
+        let _ = finished.changed().await;
     }
 
     /// How many jobs writers have taken from the queue so far (the tests' view of progress).
@@ -235,20 +226,6 @@ fn closed() -> StoreError {
         "queueing a delivery",
         "the store is closed",
     )
-}
-
-/// Counts a writer thread down when it ends, and says so when it was the last.
-struct FinishedGuard {
-    running: Arc<AtomicUsize>,
-    done: Arc<watch::Sender<bool>>,
-}
-
-impl Drop for FinishedGuard {
-    fn drop(&mut self) {
-        if self.running.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.done.send_replace(true);
-        }
-    }
 }
 
 /// Takes groups from the queue until it is closed and empty.

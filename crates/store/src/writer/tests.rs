@@ -192,6 +192,7 @@ fn a_full_queue_refuses_at_once_and_a_closed_store_refuses_every_call() {
         let first = submit(&writer, vec![delivery(0)]);
         gate.until_entered().await;
         let queued = queue_in_order(&writer, (1..=2).map(|n| vec![delivery(n)]).collect()).await;
+        assert!(!writer.is_closed());
         let refused = writer.submit(vec![delivery(3)]).await.unwrap_err();
         assert_eq!(refused.kind(), StoreErrorKind::Overloaded);
         assert_eq!(writer.stats().rejected, 1);
