@@ -16,7 +16,9 @@
 # chrt to the emulator's delivery thread, to try another scheduling policy without a rebuild.
 # EMULATOR_FLAGS are added to the emulator's command line (e.g. "--background-deliveries").
 # RECEIVERS chooses the receivers compared with no webhook (default "listen sink"; "durable"
-# is `callbacks listen --state FILE`, a SQLite file per run).
+# is `callbacks listen --state FILE`, a SQLite file per run; "unsent" registers a webhook whose
+# target is not http://, so every callback is produced and logged but none is sent: the cost
+# of a webhook to the API alone).
 set -euo pipefail
 
 ROUNDS=${1:-6}
@@ -81,7 +83,7 @@ run() {
                 >"$WORK/receiver.out" 2>&1 & ;;
         sink) "$SINK" "$RECEIVER_PORT" >"$WORK/receiver.out" 2>&1 & ;;
     esac
-    if [[ $receiver != none ]]; then
+    if [[ $receiver != none && $receiver != unsent ]]; then
         receiver_pid=$!
         PIDS+=("$receiver_pid")
         wait_for_port "$RECEIVER_PORT"
@@ -92,6 +94,11 @@ run() {
     emulator_pid=$!
     PIDS+=("$emulator_pid")
     wait_for_port "$EMULATOR_PORT"
+    if [[ $receiver == unsent ]]; then
+        curl -s -X POST "http://127.0.0.1:$EMULATOR_PORT/_emulator/webhooks" \
+            -H 'content-type: application/json' \
+            -d '{"target":"unsent://nowhere/","secret":"s","triggers":["CONTACT_CREATE"]}' >/dev/null
+    fi
     if [[ -n ${DELIVERY_THREAD_CHRT:-} ]]; then
         for task in /proc/"$emulator_pid"/task/*; do
             if [[ $(cat "$task/comm") == emulator-webhoo* ]]; then
