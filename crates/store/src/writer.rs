@@ -273,15 +273,14 @@ fn next_group(
             Err(_) => break,
         }
     }
+    // After a group of one (a lone caller), `enough` is one and nothing is waited for.
     let enough = previous.min(max_group);
-    if previous > 1 && size < enough {
-        let deadline = Instant::now() + gather;
-        while size < enough {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match receiver.recv_timeout(left) {
-                Ok(job) => take(job, &mut size),
-                Err(_) => break,
-            }
+    let deadline = Instant::now() + gather;
+    while size < enough {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match receiver.recv_timeout(left) {
+            Ok(job) => take(job, &mut size),
+            Err(_) => break,
         }
     }
     Some(jobs)

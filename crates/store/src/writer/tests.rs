@@ -281,3 +281,21 @@ fn a_lone_caller_is_never_held_for_gathering() {
     });
     assert_eq!(*groups.lock().unwrap(), vec![vec![1], vec![1], vec![1]]);
 }
+
+#[test]
+fn a_group_takes_no_more_than_its_largest_size() {
+    let (writer, gate, groups) = gated(&StoreOptions::default().max_group(2), None);
+    runtime().block_on(async {
+        let first = submit(&writer, vec![delivery(0)]);
+        gate.until_entered().await;
+        let jobs = queue_in_order(&writer, (1..=3).map(|n| vec![delivery(n)]).collect()).await;
+        gate.release().await;
+        first.await.unwrap().unwrap();
+        for job in jobs {
+            job.await.unwrap().unwrap();
+        }
+        writer.close().await;
+    });
+    // Two of the three queued, then the third.
+    assert_eq!(*groups.lock().unwrap(), vec![vec![1], vec![1, 1], vec![1]]);
+}
