@@ -382,9 +382,58 @@ async fn write(conn: &mut PgConnection, writes: &Writes) -> Result<(), Failed> {
 mod tests {
     use super::*;
 
+    fn delivery(
+        body: &str,
+    ) -> (
+        sinch_contacts_callbacks::store::DeliveryId,
+        sinch_contacts_callbacks::Callback,
+    ) {
+        (
+            sinch_contacts_callbacks::store::DeliveryId::of_body(body.as_bytes()),
+            sinch_contacts_callbacks::parse_unverified(body.as_bytes()).unwrap(),
+        )
+    }
+
+    /// The first 8 bytes of a hex SHA-256 (computed with `sha256sum`) as a lock key.
+    fn key(hex: u64) -> i64 {
+        i64::from_be_bytes(hex.to_be_bytes())
+    }
+
+    #[test]
+    fn a_group_locks_each_row_it_may_touch_once_in_ascending_order() {
+        let unit = [
+            delivery(
+                r#"{"app_id":"a","project_id":"p","message":{"channel_identity":{"channel":"SMS","identity":"461"},"contact_message":{"text_message":{"text":"STOP"}}}}"#,
+            ),
+            delivery(
+                r#"{"app_id":"a","project_id":"p","contact_merge_notification":{"deleted_contact_id":"c2","preserved_contact":{"id":"c1"}}}"#,
+            ),
+            delivery(
+                r#"{"app_id":"a","project_id":"p","contact_update_notification":{"contact":{"id":"c1"}}}"#,
+            ),
+            delivery(
+                r#"{"app_id":"a","project_id":"p","duplicated_contact_identities_notification":{"duplicated_identities":[{"channel":"SMS","identity":"9","contact_ids":["c1","c2"]}]}}"#,
+            ),
+            delivery(
+                r#"{"app_id":"a","project_id":"p","capability_notification":{"contact_id":"c1","identity":"1","channel":"WHATSAPP","capability_status":"CAPABILITY_FULL"}}"#,
+            ),
+        ];
+        let group: [&Unit; 1] = [&unit];
+        let keys = GroupKeys::of(&group).unwrap();
+        // Python's `hashlib.sha256(b'consent\x00SMS\x00461')`, and so on for each name.
+        let mut expected = vec![
+            key(0xe8f0_fb0c_0751_a85f), // consent SMS 461
+            key(0x1ae4_e86b_dad7_70f9), // contact c1 (named twice, locked once)
+            key(0xba99_7283_a57e_6296), // contact c2
+            key(0x374c_74b4_ac4c_b597), // duplications
+        ];
+        expected.sort_unstable();
+        assert_eq!(lock_keys(&keys), expected);
+    }
+
     #[test]
     fn a_lock_key_is_the_first_eight_bytes_of_the_names_sha256() {
-        // `printf 'duplications' | sha256sum` and `printf 'delivery\0abc' | sha256sum`.
+        // Python's `hashlib.sha256(b'duplications')` and `hashlib.sha256(b'delivery\x00abc')`.
         assert_eq!(lock_key("duplications"), 0x374c_74b4_ac4c_b597);
         assert_eq!(
             lock_key("delivery\u{0}abc"),

@@ -2,6 +2,8 @@
 
 use std::sync::{Arc, Barrier, Mutex};
 
+use sinch_contacts_callbacks::mirror::MirrorChange;
+use sinch_contacts_callbacks::optout::{IgnoredReason, SuppressionOutcome};
 use sinch_contacts_callbacks::parse_unverified;
 use sinch_contacts_callbacks::store::{Applied, DeliveryId, StoreError, StoreErrorKind};
 
@@ -22,6 +24,8 @@ fn delivery(n: u32) -> (DeliveryId, Callback) {
 struct Recorder {
     groups: Arc<Mutex<Vec<Vec<usize>>>>,
     poison: Option<DeliveryId>,
+    /// Deliveries answered as new (the others as already applied).
+    fresh: Vec<DeliveryId>,
     /// Holds the first group: says it entered, then waits to be released, so that later jobs
     /// queue behind it.
     gate: Option<Gate>,
@@ -80,7 +84,22 @@ impl GroupBackend for Recorder {
         }
         Ok(group
             .iter()
-            .map(|unit| vec![Applied::AlreadyApplied; unit.len()])
+            .map(|unit| {
+                unit.iter()
+                    .map(|(id, _)| {
+                        if self.fresh.contains(id) {
+                            Applied::Fresh {
+                                suppression: SuppressionOutcome::Ignored(
+                                    IgnoredReason::NotConsentRelated,
+                                ),
+                                mirror: MirrorChange::NotApplicable,
+                            }
+                        } else {
+                            Applied::AlreadyApplied
+                        }
+                    })
+                    .collect()
+            })
             .collect())
     }
 }
@@ -298,4 +317,35 @@ fn a_group_takes_no_more_than_its_largest_size() {
     });
     // Two of the three queued, then the third.
     assert_eq!(*groups.lock().unwrap(), vec![vec![1], vec![1, 1], vec![1]]);
+}
+
+#[test]
+fn a_lone_job_that_fails_is_tried_once_and_counted_with_what_was_applied() {
+    let recorder = Recorder {
+        poison: Some(delivery(9).0),
+        fresh: vec![delivery(1).0, delivery(2).0],
+        ..Recorder::default()
+    };
+    let groups = recorder.groups.clone();
+    let writer = Arc::new(Writer::start("test", vec![recorder], &StoreOptions::default()).unwrap());
+    runtime().block_on(async {
+        let failed = writer.submit(vec![delivery(9)]).await.unwrap_err();
+        assert_eq!(failed.kind(), StoreErrorKind::Database);
+        let applied = writer
+            .submit(vec![delivery(1), delivery(2), delivery(3)])
+            .await
+            .unwrap();
+        assert!(matches!(applied[0], Applied::Fresh { .. }));
+        assert_eq!(applied[2], Applied::AlreadyApplied);
+        writer.close().await;
+    });
+    // The failing job once (not again alone), then the batch.
+    assert_eq!(*groups.lock().unwrap(), vec![vec![1], vec![3]]);
+    let stats = writer.stats();
+    assert_eq!(
+        (stats.fresh, stats.already_applied, stats.failed),
+        (2, 1, 1)
+    );
+    assert_eq!(stats.groups, 1);
+    assert_eq!(stats.commit_latency.count(), 1);
 }

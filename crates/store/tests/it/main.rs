@@ -5,6 +5,8 @@ mod concurrency;
 mod crash;
 mod differential;
 mod endpoint;
+#[cfg(feature = "postgres")]
+mod refused_write;
 mod sqlite_file;
 mod suite;
 mod support;
