@@ -31,7 +31,9 @@ use std::time::{Duration, Instant};
 
 use sinch_contacts_callbacks::ConversationChannel;
 use sinch_contacts_callbacks::store::CallbackStore;
-use sinch_contacts_store::{SqliteStore, StoreOptions};
+use sinch_contacts_store::SqliteStore;
+#[cfg(feature = "postgres")]
+use sinch_contacts_store::StoreOptions;
 
 use workload::{Item, workload};
 
