@@ -6,7 +6,7 @@ mod crash;
 mod differential;
 mod endpoint;
 #[cfg(feature = "postgres")]
-mod refused_write;
+mod postgres_writes;
 mod sqlite_file;
 mod suite;
 mod support;
