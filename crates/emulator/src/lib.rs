@@ -66,6 +66,8 @@ mod failure;
 mod faults;
 mod ids;
 mod page_token;
+mod rate_limit;
+mod rate_limit_spec;
 mod rng;
 mod router;
 mod store;
@@ -80,6 +82,8 @@ pub use config::{
 pub use emulator::Emulator;
 pub use faults::{FaultCounts, FaultKind, FaultSpec, FaultSpecError};
 pub use inbound::{InboundMessage, Injected};
+pub use rate_limit::RateLimit;
+pub use rate_limit_spec::{RateLimitSpecError, RateLimitSpecErrorKind};
 pub use server::RunningEmulator;
 pub use transport::EmulatorTransport;
 pub use webhooks::{Delivery, DeliveryStats, Webhook};
