@@ -72,6 +72,7 @@ mod rng;
 mod router;
 mod store;
 mod time;
+mod token_bucket;
 mod tokens;
 
 pub use builder::EmulatorBuilder;
