@@ -69,11 +69,9 @@ impl TokenBucket {
     }
 
     fn refill(&mut self, now: Instant) {
-        if now > self.refilled_at {
-            let elapsed = now.duration_since(self.refilled_at).as_nanos();
-            self.credit = self.credit.saturating_add(elapsed).min(self.capacity);
-            self.refilled_at = now;
-        }
+        let elapsed = now.saturating_duration_since(self.refilled_at).as_nanos();
+        self.credit = self.credit.saturating_add(elapsed).min(self.capacity);
+        self.refilled_at = self.refilled_at.max(now);
     }
 }
 
@@ -88,15 +86,14 @@ mod tests {
     }
 
     /// How many tokens can be taken at `now`, one after another, before a refusal; and the wait
-    /// that refusal gives.
+    /// that refusal gives. No bucket here holds more than 20, so 1,000 means it never refuses.
     fn drain(bucket: &mut TokenBucket, now: Instant) -> (usize, Duration) {
-        let mut taken = 0;
-        loop {
-            match bucket.take(now) {
-                Ok(()) => taken += 1,
-                Err(Wait(wait)) => return (taken, wait),
+        for taken in 0..1_000 {
+            if let Err(Wait(wait)) = bucket.take(now) {
+                return (taken, wait);
             }
         }
+        panic!("1,000 tokens taken at once and no refusal");
     }
 
     #[test]
