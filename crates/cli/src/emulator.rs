@@ -27,8 +27,8 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "SPEC")]
     pub faults: Option<String>,
     /// Limit the project's API requests with a token bucket, e.g. `200/s,burst=20`: RATE
-    /// requests a second, BURST at once (one second's worth without it); beyond it, 429 with
-    /// `Retry-After`.
+    /// requests a second, N at once (without a burst, one second's worth); beyond it, 429
+    /// with `Retry-After`.
     #[arg(long, value_name = "RATE/s[,burst=N]")]
     pub rate_limit: Option<String>,
     /// Seed of the fault draws (the same seed gives the same faults).
