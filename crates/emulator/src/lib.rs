@@ -12,9 +12,10 @@
 //! client-credentials endpoint at `/oauth2/token`, which expire), signs and delivers callbacks
 //! to registered webhooks on a thread of its own, with a bounded queue, a bounded number of
 //! deliveries in flight per webhook and retries ([`Emulator::register_webhook`],
-//! [`Emulator::deliveries`], [`Emulator::delivery_stats`]), can inject inbound messages ([`Emulator::inject_inbound`]) and
-//! injects faults drawn from a seed ([`FaultSpec`]): 503s, 429s with `Retry-After`, latency, and
-//! connections dropped before or after the request is applied.
+//! [`Emulator::deliveries`], [`Emulator::delivery_stats`]), can inject inbound messages ([`Emulator::inject_inbound`]),
+//! can limit the project's request rate with a token bucket ([`RateLimit`]: 429 with an honest
+//! `Retry-After` beyond it) and injects faults drawn from a seed ([`FaultSpec`]): 503s, 429s
+//! with `Retry-After`, latency, and connections dropped before or after the request is applied.
 //!
 //! ```
 //! use std::time::Duration;
