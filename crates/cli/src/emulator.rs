@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 use serde::Serialize;
-use sinch_contacts_emulator::{DeliveryPolicy, Emulator, FaultSpec, Webhook};
+use sinch_contacts_emulator::{DeliveryPolicy, Emulator, FaultSpec, RateLimit, Webhook};
 use sinch_contacts_model::WebhookTrigger;
 
 use crate::error::{CliError, CliResult};
@@ -26,6 +26,11 @@ pub struct EmulatorArgs {
     /// Faults to inject, e.g. `5xx=0.10,429=0.05,drop-before=0.01,drop-after=0.01,latency=5ms`.
     #[arg(long, value_name = "SPEC")]
     pub faults: Option<String>,
+    /// Limit the project's API requests with a token bucket, e.g. `200/s,burst=20`: RATE
+    /// requests a second, N at once (without a burst, one second's worth); beyond it, 429
+    /// with `Retry-After`.
+    #[arg(long, value_name = "RATE/s[,burst=N]")]
+    pub rate_limit: Option<String>,
     /// Seed of the fault draws (the same seed gives the same faults).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -51,6 +56,7 @@ struct Started {
     key_secret: String,
     app_id: String,
     faults: String,
+    rate_limit: Option<String>,
     webhook: Option<String>,
 }
 
@@ -63,6 +69,13 @@ pub fn build(args: &EmulatorArgs) -> CliResult<Emulator> {
                 .hint("for example --faults 5xx=0.10,429=0.05,drop-before=0.01,drop-after=0.01,latency=5ms")
         })?;
         builder = builder.faults(faults);
+    }
+    if let Some(spec) = &args.rate_limit {
+        let limit: RateLimit = spec.parse().map_err(|error| {
+            CliError::usage(format!("--rate-limit `{spec}`: {error}"))
+                .hint("for example --rate-limit 200/s,burst=20")
+        })?;
+        builder = builder.rate_limit(limit);
     }
     if let Some(seed) = args.seed {
         builder = builder.seed(seed);
@@ -114,6 +127,7 @@ pub async fn run(args: &EmulatorArgs, output: Output) -> CliResult {
         key_secret: emulator.key_secret().to_owned(),
         app_id: emulator.app_id().to_owned(),
         faults: emulator.faults().to_string(),
+        rate_limit: emulator.rate_limit().map(|limit| limit.to_string()),
         webhook: args.webhook.clone(),
     };
     if output.json {
@@ -129,6 +143,9 @@ pub async fn run(args: &EmulatorArgs, output: Output) -> CliResult {
         output.text(&format!("  token URL   {}", started.token_url))?;
         if !started.faults.is_empty() && started.faults != "none" {
             output.text(&format!("  faults      {}", started.faults))?;
+        }
+        if let Some(rate_limit) = &started.rate_limit {
+            output.text(&format!("  rate limit  {rate_limit}"))?;
         }
         if let Some(webhook) = &started.webhook {
             output.text(&format!("  webhook     {webhook} (every trigger)"))?;

@@ -3,7 +3,7 @@
 //!
 //! | route | does |
 //! |---|---|
-//! | `GET /_emulator/status` | project, app, contact count, tokens issued, faults and counts, each webhook's [`crate::DeliveryStats`] |
+//! | `GET /_emulator/status` | project, app, contact count, tokens issued, faults and counts, the rate limit and its counts, each webhook's [`crate::DeliveryStats`] |
 //! | `POST /_emulator/reset` | [`crate::Emulator::reset`] |
 //! | `POST /_emulator/contacts` | seeds contacts: a JSON array of create requests (or `{"contacts": [...]}`), no callbacks |
 //! | `POST /_emulator/inbound` | [`crate::Emulator::inject_inbound`] with an [`crate::InboundMessage`] |
@@ -96,6 +96,15 @@ fn route(
 
 fn status(shared: &Shared) -> Response<Bytes> {
     let (spec, counts) = shared.faults();
+    let rate_limit = shared.rate_limit().map(|(limit, counts)| {
+        json!({
+            "spec": limit.to_string(),
+            "per_second": limit.per_second(),
+            "burst": limit.burst_size(),
+            "allowed": counts.allowed,
+            "refused": counts.refused,
+        })
+    });
     let state = shared.lock_state();
     ok_json(&json!({
         "project_id": shared.config.project_id,
@@ -104,6 +113,7 @@ fn status(shared: &Shared) -> Response<Bytes> {
         "tokens_issued": state.tokens.issued(),
         "faults": spec.to_string(),
         "fault_counts": counts,
+        "rate_limit": rate_limit,
         "webhooks": shared.outbox.stats(),
     }))
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 use crate::config::{Config, DeliveryPolicy};
 use crate::emulator::Emulator;
 use crate::faults::FaultSpec;
+use crate::rate_limit::RateLimit;
 
 impl Emulator {
     /// A builder to change the defaults.
@@ -84,6 +85,23 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn faults(mut self, faults: FaultSpec) -> Self {
         self.faults = faults;
+        self
+    }
+
+    /// Limits the project's API requests with a token bucket: beyond it they are answered 429
+    /// `RESOURCE_EXHAUSTED` with a `Retry-After`. Without this call there is no limit.
+    ///
+    /// ```
+    /// use sinch_contacts_emulator::{Emulator, RateLimit};
+    ///
+    /// let emulator = Emulator::builder()
+    ///     .rate_limit(RateLimit::new(200.0).burst(20))
+    ///     .build();
+    /// assert_eq!(emulator.rate_limit(), Some(RateLimit::new(200.0).burst(20)));
+    /// ```
+    #[must_use]
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.config.rate_limit = Some(limit);
         self
     }
 

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use crate::rate_limit::RateLimit;
+
 /// The project id of [`Emulator::new`](crate::Emulator::new).
 pub const DEFAULT_PROJECT_ID: &str = "emulator-project";
 /// The key id of [`Emulator::new`](crate::Emulator::new).
@@ -133,6 +135,8 @@ pub(crate) struct Config {
     pub(crate) token_lifetime: Duration,
     pub(crate) seed: u64,
     pub(crate) delivery: DeliveryPolicy,
+    /// The token bucket of the project's API requests; `None`: no limit.
+    pub(crate) rate_limit: Option<RateLimit>,
 }
 
 impl Default for Config {
@@ -145,6 +149,7 @@ impl Default for Config {
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
             seed: 0,
             delivery: DeliveryPolicy::default(),
+            rate_limit: None,
         }
     }
 }

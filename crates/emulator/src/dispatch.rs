@@ -1,6 +1,6 @@
 //! Which part of the emulator answers a request: the emulator-only routes, the token endpoint,
-//! or the API behind fault injection. The HTTP server and the in-process transport both call
-//! [`handle`].
+//! or the API behind the project's rate limit and fault injection. The HTTP server and the
+//! in-process transport both call [`handle`].
 
 use bytes::Bytes;
 use http::{Request, Response};
@@ -8,7 +8,7 @@ use http::{Request, Response};
 use crate::failure::Failure;
 use crate::faults::FaultKind;
 use crate::shared::Shared;
-use crate::{admin, api, auth};
+use crate::{admin, api, auth, router};
 
 /// How the emulator answered a request.
 #[derive(Debug)]
@@ -20,7 +20,9 @@ pub(crate) enum Handled {
 }
 
 /// Answers one request: emulator-only routes and the token endpoint as they are, API routes
-/// through fault injection.
+/// through the rate limit (paths of the emulator's project only), then fault injection. A
+/// request the rate limit refuses draws no fault, so the faults of the requests let through
+/// follow the seed as they would without a limit.
 pub(crate) async fn handle(shared: &Shared, request: Request<Bytes>) -> Handled {
     let path = request.uri().path();
     if path == "/_emulator" || path.starts_with("/_emulator/") {
@@ -33,6 +35,13 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Bytes>) -> Handled 
             &shared.config,
             &mut state.tokens,
         ));
+    }
+    if let Some(limit) = &shared.config.rate_limit
+        && router::names_project(path, &shared.config.project_id)
+        && let Err(wait) = shared.take_rate_token()
+    {
+        let failure = Failure::rate_limited(&shared.config.project_id, limit, wait);
+        return Handled::Response(failure.into_response());
     }
     let (fault, latency) = shared.draw_fault();
     if !latency.is_zero() {

@@ -9,13 +9,15 @@ use sinch_contacts_model::{Contact, ContactCreateRequest, ValidationError};
 use crate::config::Config;
 use crate::faults::{FaultCounts, FaultSpec};
 use crate::inbound::{InboundMessage, Injected};
+use crate::rate_limit::RateLimit;
+use crate::rate_limiter::RateLimitCounts;
 use crate::server::{self, RunningEmulator};
 use crate::shared::Shared;
 use crate::transport::EmulatorTransport;
 use crate::webhooks::{Delivery, DeliveryStats, Webhook};
 
-/// An in-memory Contacts API. Cheap to clone: clones share the same contacts, tokens, webhooks
-/// and faults.
+/// An in-memory Contacts API. Cheap to clone: clones share the same contacts, tokens, webhooks,
+/// faults and rate limit bucket.
 ///
 /// ```
 /// use sinch_contacts_emulator::Emulator;
@@ -156,8 +158,23 @@ impl Emulator {
         self.shared.faults().1
     }
 
-    /// Back to empty: no contacts, tokens, webhooks or deliveries, fault counts at zero and the
-    /// fault sequence restarted. The configuration and the fault spec stay.
+    /// The rate limit of the project's API requests, if one was set with
+    /// [`EmulatorBuilder::rate_limit`](crate::EmulatorBuilder::rate_limit).
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.shared.config.rate_limit
+    }
+
+    /// How many API requests the rate limit allowed and refused (zero without a limit).
+    pub fn rate_limit_counts(&self) -> RateLimitCounts {
+        self.shared
+            .rate_limit()
+            .map(|(_, counts)| counts)
+            .unwrap_or_default()
+    }
+
+    /// Back to empty: no contacts, tokens, webhooks or deliveries, fault and rate limit counts
+    /// at zero, the fault sequence restarted and the rate limit's bucket full. The
+    /// configuration and the fault spec stay.
     pub fn reset(&self) {
         self.shared.reset();
     }

@@ -1,10 +1,16 @@
 //! API failures and the google.rpc-style error envelope they are answered with:
 //! `{"error": {"code", "message", "status", "details"}}`.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Value, json};
 use sinch_contacts_model::ValidationError;
+
+use crate::rate_limit::RateLimit;
+use crate::time::protobuf_duration;
+use crate::token_bucket::Wait;
 
 /// An answer other than success, rendered as the wrapped error envelope.
 #[derive(Debug, Clone)]
@@ -13,6 +19,8 @@ pub(crate) struct Failure {
     api_status: &'static str,
     message: String,
     field_violations: Vec<(String, String)>,
+    /// The exact wait of a `google.rpc.RetryInfo` detail.
+    retry_delay: Option<Duration>,
     headers: Vec<(header::HeaderName, String)>,
 }
 
@@ -23,6 +31,7 @@ impl Failure {
             api_status,
             message: message.into(),
             field_violations: Vec::new(),
+            retry_delay: None,
             headers: Vec::new(),
         }
     }
@@ -100,6 +109,22 @@ impl Failure {
         .with_header(header::RETRY_AFTER, &retry_after.to_string())
     }
 
+    /// 429 `RESOURCE_EXHAUSTED` from the project's rate limit: `Retry-After` is the wait rounded
+    /// up to whole seconds (at least 1), and a `google.rpc.RetryInfo` detail gives it exactly.
+    pub(crate) fn rate_limited(project_id: &str, limit: &RateLimit, wait: Wait) -> Self {
+        let mut failure = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RESOURCE_EXHAUSTED",
+            format!(
+                "Rate limit of project `{project_id}` exceeded ({limit}); the next request is allowed in {}",
+                protobuf_duration(wait.0)
+            ),
+        )
+        .with_header(header::RETRY_AFTER, &wait.retry_after_seconds().to_string());
+        failure.retry_delay = Some(wait.0);
+        failure
+    }
+
     fn with_header(mut self, name: header::HeaderName, value: &str) -> Self {
         self.headers.push((name, value.to_owned()));
         self
@@ -113,18 +138,23 @@ impl Failure {
 
     /// The envelope as JSON.
     pub(crate) fn to_json(&self) -> Value {
-        let details: Vec<Value> = if self.field_violations.is_empty() {
-            Vec::new()
-        } else {
-            vec![json!({
+        let mut details: Vec<Value> = Vec::new();
+        if !self.field_violations.is_empty() {
+            details.push(json!({
                 "@type": "type.googleapis.com/google.rpc.BadRequest",
                 "field_violations": self
                     .field_violations
                     .iter()
                     .map(|(field, description)| json!({"field": field, "description": description}))
                     .collect::<Vec<_>>(),
-            })]
-        };
+            }));
+        }
+        if let Some(delay) = self.retry_delay {
+            details.push(json!({
+                "@type": "type.googleapis.com/google.rpc.RetryInfo",
+                "retry_delay": protobuf_duration(delay),
+            }));
+        }
         json!({
             "error": {
                 "code": self.status.as_u16(),
@@ -174,6 +204,29 @@ pub(crate) fn ok_json(body: &impl serde::Serialize) -> Response<Bytes> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rate_limit_refusal_carries_retry_after_and_the_exact_wait() {
+        let limit = RateLimit::new(200.0).burst(20);
+        let failure = Failure::rate_limited("p", &limit, Wait(Duration::from_millis(5)));
+        assert_eq!(failure.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            failure.to_json(),
+            json!({"error": {
+                "code": 429,
+                "message": "Rate limit of project `p` exceeded (200/s,burst=20); the next request is allowed in 0.005s",
+                "status": "RESOURCE_EXHAUSTED",
+                "details": [{
+                    "@type": "type.googleapis.com/google.rpc.RetryInfo",
+                    "retry_delay": "0.005s"
+                }]
+            }})
+        );
+        let response = failure.into_response();
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+        let slow = Failure::rate_limited("p", &limit, Wait(Duration::from_millis(2500)));
+        assert_eq!(slow.into_response().headers()[header::RETRY_AFTER], "3");
+    }
 
     #[test]
     fn invalid_argument_carries_a_bad_request_detail() {

@@ -12,9 +12,10 @@
 //! client-credentials endpoint at `/oauth2/token`, which expire), signs and delivers callbacks
 //! to registered webhooks on a thread of its own, with a bounded queue, a bounded number of
 //! deliveries in flight per webhook and retries ([`Emulator::register_webhook`],
-//! [`Emulator::deliveries`], [`Emulator::delivery_stats`]), can inject inbound messages ([`Emulator::inject_inbound`]) and
-//! injects faults drawn from a seed ([`FaultSpec`]): 503s, 429s with `Retry-After`, latency, and
-//! connections dropped before or after the request is applied.
+//! [`Emulator::deliveries`], [`Emulator::delivery_stats`]), can inject inbound messages ([`Emulator::inject_inbound`]),
+//! can limit the project's request rate with a token bucket ([`RateLimit`]: 429 with an honest
+//! `Retry-After` beyond it) and injects faults drawn from a seed ([`FaultSpec`]): 503s, 429s
+//! with `Retry-After`, latency, and connections dropped before or after the request is applied.
 //!
 //! ```
 //! use std::time::Duration;
@@ -66,10 +67,14 @@ mod failure;
 mod faults;
 mod ids;
 mod page_token;
+mod rate_limit;
+mod rate_limit_spec;
+mod rate_limiter;
 mod rng;
 mod router;
 mod store;
 mod time;
+mod token_bucket;
 mod tokens;
 
 pub use builder::EmulatorBuilder;
@@ -80,6 +85,9 @@ pub use config::{
 pub use emulator::Emulator;
 pub use faults::{FaultCounts, FaultKind, FaultSpec, FaultSpecError};
 pub use inbound::{InboundMessage, Injected};
+pub use rate_limit::RateLimit;
+pub use rate_limit_spec::{RateLimitSpecError, RateLimitSpecErrorKind};
+pub use rate_limiter::RateLimitCounts;
 pub use server::RunningEmulator;
 pub use transport::EmulatorTransport;
 pub use webhooks::{Delivery, DeliveryStats, Webhook};

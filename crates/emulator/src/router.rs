@@ -63,6 +63,15 @@ pub(crate) fn parse(path: &str) -> Option<ApiPath> {
     })
 }
 
+/// Whether `path` is under `/v1/projects/{project_id}` (the segment percent-decoded), whatever
+/// follows: the requests a project's rate limit counts.
+pub(crate) fn names_project(path: &str, project_id: &str) -> bool {
+    path.strip_prefix("/v1/projects/")
+        .and_then(|rest| rest.split('/').next())
+        .and_then(decode)
+        .is_some_and(|named| named == project_id)
+}
+
 /// A percent-decoded, non-empty UTF-8 segment.
 fn decode(segment: &str) -> Option<String> {
     let decoded = percent_decode_str(segment).decode_utf8().ok()?;
@@ -103,6 +112,21 @@ mod tests {
         assert_eq!(resource("/v1/projects/p/contacts:merge"), None);
         assert_eq!(resource("/v1/projects/p/contacts/a/b"), None);
         assert_eq!(resource("/v1/projects//contacts"), None);
+    }
+
+    #[test]
+    fn a_path_names_a_project_by_its_decoded_segment() {
+        let names = |path: &str| names_project(path, "my-project");
+        assert!(names("/v1/projects/my-project/contacts"));
+        assert!(names("/v1/projects/my-project/contacts/01A:merge"));
+        assert!(names("/v1/projects/my%2Dproject/unknown/route"));
+        assert!(names("/v1/projects/my-project"));
+        assert!(!names("/v1/projects/other/contacts"));
+        assert!(!names("/v1/projects/my-project-2/contacts"));
+        assert!(!names("/v1/projects//contacts"));
+        assert!(!names("/v2/projects/my-project/contacts"));
+        assert!(!names("/oauth2/token"));
+        assert!(!names("/_emulator/status"));
     }
 
     #[test]

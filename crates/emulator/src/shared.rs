@@ -2,22 +2,28 @@
 //! locks. The request handlers and the public [`Emulator`](crate::Emulator) work through it.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sinch_contacts_model::{Contact, ContactCreateRequest, ValidationError, validate_create};
 
 use crate::config::Config;
 use crate::faults::{FaultCounts, FaultInjector, FaultKind, FaultSpec};
 use crate::inbound::{InboundMessage, Injected, inject};
+use crate::rate_limit::RateLimit;
+use crate::rate_limiter::{RateLimitCounts, RateLimiter};
 use crate::state::{State, contact_from};
+use crate::token_bucket::Wait;
 use crate::webhooks::{Notification, Outbox};
 
-/// The configuration, the contacts and tokens, the faults and the webhooks of one emulator.
+/// The configuration, the contacts and tokens, the rate limit, the faults and the webhooks of
+/// one emulator.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) config: Config,
     state: Mutex<State>,
     faults: Mutex<FaultInjector>,
+    /// The project's token bucket, when a rate limit is set.
+    rate_limiter: Option<Mutex<RateLimiter>>,
     pub(crate) outbox: Outbox,
 }
 
@@ -31,6 +37,9 @@ impl Shared {
         Self {
             state: Mutex::new(State::new(config.seed)),
             faults: Mutex::new(FaultInjector::new(faults, config.seed)),
+            rate_limiter: config
+                .rate_limit
+                .map(|limit| Mutex::new(RateLimiter::new(limit, Instant::now()))),
             outbox: Outbox::new(
                 config.app_id.clone(),
                 config.project_id.clone(),
@@ -58,6 +67,24 @@ impl Shared {
         result
     }
 
+    /// Takes a token of the project's rate limit for one API request, or says how long until
+    /// there is one; always `Ok` without a limit. The clock is read under the lock, so the
+    /// bucket sees the instants of concurrent requests in the order it serves them.
+    pub(crate) fn take_rate_token(&self) -> Result<(), Wait> {
+        match &self.rate_limiter {
+            Some(limiter) => lock(limiter).admit(Instant::now()),
+            None => Ok(()),
+        }
+    }
+
+    /// The rate limit in force and its counts, when there is one.
+    pub(crate) fn rate_limit(&self) -> Option<(RateLimit, RateLimitCounts)> {
+        self.rate_limiter.as_ref().map(|limiter| {
+            let limiter = lock(limiter);
+            (limiter.limit(), limiter.counts())
+        })
+    }
+
     /// The fault to apply to the next API request, if any, and the latency to add.
     pub(crate) fn draw_fault(&self) -> (Option<FaultKind>, Duration) {
         lock(&self.faults).draw()
@@ -78,6 +105,9 @@ impl Shared {
         state.tokens.clear();
         drop(state);
         lock(&self.faults).reset();
+        if let Some(limiter) = &self.rate_limiter {
+            lock(limiter).reset(Instant::now());
+        }
         self.outbox.reset();
     }
 

@@ -1,6 +1,7 @@
-//! RFC 3339 timestamps in UTC for callback envelopes (`2020-11-17T16:05:51.724083Z`).
+//! RFC 3339 timestamps in UTC for callback envelopes (`2020-11-17T16:05:51.724083Z`), and
+//! durations as the protobuf JSON mapping writes them (`0.005s`).
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// `time` as RFC 3339 in UTC with microsecond precision (six digits, truncated, as Sinch sends);
 /// times before 1970 print as the epoch.
@@ -24,6 +25,21 @@ pub(crate) fn unix_seconds(time: SystemTime) -> i64 {
     time.duration_since(UNIX_EPOCH).map_or(0, |elapsed| {
         i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
     })
+}
+
+/// `duration` as a `google.protobuf.Duration` in JSON: seconds with 0, 3, 6 or 9 decimals
+/// (as few as keep it exact) and `s` (`1s`, `0.005s`, `0.000001500s`).
+pub(crate) fn protobuf_duration(duration: Duration) -> String {
+    let (seconds, nanos) = (duration.as_secs(), duration.subsec_nanos());
+    if nanos == 0 {
+        format!("{seconds}s")
+    } else if nanos % 1_000_000 == 0 {
+        format!("{seconds}.{:03}s", nanos / 1_000_000)
+    } else if nanos % 1_000 == 0 {
+        format!("{seconds}.{:06}s", nanos / 1_000)
+    } else {
+        format!("{seconds}.{nanos:09}s")
+    }
 }
 
 /// Year, month, day of the day `days` after 1970-01-01 (Howard Hinnant's algorithm).
@@ -53,6 +69,23 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn durations_take_as_few_groups_of_three_decimals_as_keep_them_exact() {
+        assert_eq!(protobuf_duration(Duration::ZERO), "0s");
+        assert_eq!(protobuf_duration(Duration::from_secs(3)), "3s");
+        assert_eq!(protobuf_duration(Duration::from_millis(5)), "0.005s");
+        assert_eq!(protobuf_duration(Duration::from_millis(2500)), "2.500s");
+        assert_eq!(protobuf_duration(Duration::from_micros(1_500)), "0.001500s");
+        assert_eq!(
+            protobuf_duration(Duration::from_nanos(333_333_333)),
+            "0.333333333s"
+        );
+        assert_eq!(
+            protobuf_duration(Duration::from_nanos(1_000_000_001)),
+            "1.000000001s"
+        );
+    }
 
     #[test]
     fn formats_known_instants() {

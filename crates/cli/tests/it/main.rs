@@ -7,6 +7,7 @@ mod ingest;
 mod listen_service;
 mod listen_state;
 mod live;
+mod rate_limit;
 mod support;
 mod tour;
 mod transfer;

@@ -12,5 +12,6 @@ mod held_receiver;
 mod http_wire;
 mod listing;
 mod merge;
+mod rate_limit;
 mod support;
 mod webhooks;
