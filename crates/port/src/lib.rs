@@ -75,6 +75,7 @@ mod auth;
 mod client;
 mod config;
 mod decode_error;
+mod effects;
 mod encode;
 mod error;
 mod execute;
