@@ -72,6 +72,7 @@
 
 mod api_error;
 mod auth;
+pub mod bulk;
 mod client;
 mod config;
 mod decode_error;
@@ -93,6 +94,9 @@ mod validation;
 pub mod test_util;
 
 pub use auth::{Auth, AuthError, DEFAULT_TOKEN_URL, MAX_TOKEN_LIFETIME, Secret};
+pub use bulk::{
+    Attempt, Bulk, BulkOptions, BulkRun, JobError, JobErrorKind, JobResult, StopReason, Stopped,
+};
 pub use client::{
     ContactsClient, ContactsClientBuilder, DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES, PaginationError,
     SafeCreateOptions, SafeCreateOutcome, SafeCreated,
