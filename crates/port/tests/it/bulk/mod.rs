@@ -1,4 +1,8 @@
 //! The bulk runner, against simulated servers on Tokio's paused clock.
 
+mod ceiling;
 mod rate;
+mod safety;
 mod sim;
+mod systemic;
+mod waits;

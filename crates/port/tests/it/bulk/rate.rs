@@ -15,7 +15,6 @@ struct Figures {
     /// 429s over all requests.
     throttled_share: f64,
     failed: usize,
-    jobs: usize,
 }
 
 /// Runs `seconds × rate` gets against a bucket of `rate`/s holding `burst`,
@@ -49,7 +48,6 @@ async fn simulate(rate: u64, burst: u64, max_concurrency: usize, seconds: u64) -
         rate_ratio: done as f64 / elapsed / rate as f64,
         throttled_share: throttled as f64 / arrivals.len() as f64,
         failed,
-        jobs,
     }
 }
 

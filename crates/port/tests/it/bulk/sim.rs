@@ -35,6 +35,19 @@ impl Clock for TokioClock {
     }
 }
 
+/// A client of `transport` with Basic auth, Tokio's clock and sleeper and
+/// a seeded jitter.
+pub fn client_over(transport: impl Transport + 'static, seed: u64) -> ContactsClient {
+    ContactsClient::builder(transport, "project-1")
+        .region(Region::Eu)
+        .auth(Auth::basic("key-id", "key-secret"))
+        .clock(Arc::new(TokioClock::new()))
+        .sleep(Arc::new(TokioSleep))
+        .jitter(Arc::new(RandomJitter::with_seed(seed)))
+        .build()
+        .unwrap()
+}
+
 /// How the simulated server answers.
 #[derive(Debug, Clone, Copy)]
 pub struct Profile {
@@ -82,6 +95,8 @@ struct State {
     /// Answers to give instead of the bucket's, by path, for a number of
     /// requests: (path, status, retry-after seconds, remaining).
     overrides: Vec<(String, u16, Option<u64>, u32)>,
+    in_flight: usize,
+    max_in_flight: usize,
 }
 
 /// The simulated server, a [`Transport`].
@@ -107,6 +122,8 @@ impl SimServer {
                 random: 0x2545_F491_4F6C_DD1D,
                 arrivals: Vec::new(),
                 overrides: Vec::new(),
+                in_flight: 0,
+                max_in_flight: 0,
             })),
         }
     }
@@ -127,17 +144,14 @@ impl SimServer {
         self.lock().arrivals.clone()
     }
 
-    /// A client of this server with Basic auth, Tokio's clock and sleeper
-    /// and a seeded jitter.
+    /// A client of this server (see [`client_over`]).
     pub fn client(&self, seed: u64) -> ContactsClient {
-        ContactsClient::builder(self.clone(), "project-1")
-            .region(Region::Eu)
-            .auth(Auth::basic("key-id", "key-secret"))
-            .clock(Arc::new(TokioClock::new()))
-            .sleep(Arc::new(TokioSleep))
-            .jitter(Arc::new(RandomJitter::with_seed(seed)))
-            .build()
-            .unwrap()
+        client_over(self.clone(), seed)
+    }
+
+    /// The most requests it had in flight at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.lock().max_in_flight
     }
 
     /// Serves or refuses a request arriving now, and says after how long
@@ -202,7 +216,13 @@ impl SimServer {
 impl Transport for SimServer {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let (response, latency) = self.decide(request.uri().path());
+        {
+            let mut state = self.lock();
+            state.in_flight += 1;
+            state.max_in_flight = state.max_in_flight.max(state.in_flight);
+        }
         tokio::time::sleep(latency).await;
+        self.lock().in_flight -= 1;
         Ok(response)
     }
 }
