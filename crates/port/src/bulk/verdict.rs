@@ -136,3 +136,182 @@ pub(crate) fn signal<T>(result: &Result<T, Error>) -> Signal {
 pub(crate) fn is_connect_error(error: &Error) -> bool {
     matches!(error, Error::Transport(transport) if transport.kind() == TransportErrorKind::Connect)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::UNIX_EPOCH;
+
+    use bytes::Bytes;
+    use sinch_contacts_model::{ValidationError, ViolationKind};
+
+    use super::*;
+    use crate::api_error::ApiError;
+    use crate::auth::AuthError;
+    use crate::transport_error::TransportError;
+
+    fn api(status: u16, retry_after: Option<&str>) -> Error {
+        let mut response = http::Response::builder().status(status);
+        if let Some(value) = retry_after {
+            response = response.header("retry-after", value);
+        }
+        ApiError::from_response(response.body(Bytes::new()).unwrap()).into()
+    }
+
+    fn auth(status: u16) -> Error {
+        AuthError::rejected(StatusCode::from_u16(status).unwrap(), Bytes::new()).into()
+    }
+
+    fn safe() -> Effects {
+        Effects::default()
+    }
+
+    /// 2015-10-21 07:27:50 GMT: ten seconds before the date used below.
+    fn wall_now() -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(1_445_412_470)
+    }
+
+    fn judged(error: &Error, effects: Effects) -> Verdict {
+        judge(error, effects, &RetryPolicy::default(), wall_now())
+    }
+
+    fn retry(seconds: Option<u64>) -> Verdict {
+        Verdict::Retry {
+            retry_after: seconds.map(Duration::from_secs),
+        }
+    }
+
+    #[test]
+    fn passing_failures_are_retried_after_the_servers_wait() {
+        assert_eq!(judged(&api(429, Some("3")), safe()), retry(Some(3)));
+        assert_eq!(judged(&api(429, None), safe()), retry(None));
+        assert_eq!(
+            judged(&api(503, Some("Wed, 21 Oct 2015 07:28:00 GMT")), safe()),
+            retry(Some(10))
+        );
+        assert_eq!(
+            judged(&api(503, Some("Wed, 21 Oct 2015 07:27:00 GMT")), safe()),
+            retry(Some(0)),
+            "a date already past asks for no wait"
+        );
+        for status in [500, 502, 503, 504] {
+            assert_eq!(judged(&api(status, None), safe()), retry(None), "{status}");
+        }
+        for error in [
+            TransportError::connect("refused"),
+            TransportError::timeout("t"),
+            TransportError::io("reset"),
+        ] {
+            assert_eq!(judged(&error.into(), safe()), retry(None));
+        }
+        assert_eq!(judged(&auth(429), safe()), retry(None));
+        assert_eq!(judged(&auth(503), safe()), retry(None));
+    }
+
+    #[test]
+    fn what_retrying_cannot_fix_is_permanent() {
+        let permanent = Verdict::GiveUp(JobErrorKind::Permanent);
+        for status in [400, 404, 408, 409, 422, 501] {
+            assert_eq!(judged(&api(status, None), safe()), permanent, "{status}");
+        }
+        assert_eq!(
+            judged(&TransportError::other("?").into(), safe()),
+            permanent
+        );
+        let invalid = ValidationError::single("external_id", ViolationKind::Missing);
+        assert_eq!(judged(&invalid.into(), safe()), permanent);
+        // Kind first: a permanent failure of an attempt that acted is
+        // still permanent.
+        let acted = Effects {
+            may_have_acted: true,
+            last_failure_may_retry: Some(false),
+        };
+        assert_eq!(judged(&api(409, None), acted), permanent);
+    }
+
+    #[test]
+    fn credentials_and_long_waits_stop_the_run() {
+        for status in [401, 403] {
+            assert_eq!(
+                judged(&api(status, None), safe()),
+                Verdict::Stop(StopReason::Unauthorized)
+            );
+        }
+        for status in [400, 401, 200] {
+            assert_eq!(
+                judged(&auth(status), safe()),
+                Verdict::Stop(StopReason::Credentials)
+            );
+        }
+        // The default policy waits up to 60 s.
+        assert_eq!(judged(&api(429, Some("60")), safe()), retry(Some(60)));
+        assert_eq!(
+            judged(&api(429, Some("61")), safe()),
+            Verdict::Stop(StopReason::RetryAfterTooLong {
+                wait: Duration::from_secs(61)
+            })
+        );
+    }
+
+    #[test]
+    fn an_attempt_that_may_have_acted_is_not_repeated() {
+        let unsafe_ = Verdict::GiveUp(JobErrorKind::Unsafe);
+        let acted = Effects {
+            may_have_acted: true,
+            last_failure_may_retry: Some(true),
+        };
+        assert_eq!(judged(&api(429, None), acted), unsafe_);
+        let last_not_repeatable = Effects {
+            may_have_acted: false,
+            last_failure_may_retry: Some(false),
+        };
+        assert_eq!(judged(&api(503, None), last_not_repeatable), unsafe_);
+        let repeatable = Effects {
+            may_have_acted: false,
+            last_failure_may_retry: Some(true),
+        };
+        assert_eq!(judged(&api(503, None), repeatable), retry(None));
+        // A stop comes before safety: it concerns every job.
+        assert_eq!(
+            judged(&api(401, None), acted),
+            Verdict::Stop(StopReason::Unauthorized)
+        );
+    }
+
+    #[test]
+    fn answers_say_how_loaded_the_server_is() {
+        let signal_of = |error: Error| signal::<()>(&Err(error));
+        assert_eq!(signal::<()>(&Ok(())), Signal::Served);
+        assert_eq!(signal_of(api(429, None)), Signal::Throttled);
+        assert_eq!(signal_of(auth(429)), Signal::Throttled);
+        for status in [500, 503] {
+            assert_eq!(signal_of(api(status, None)), Signal::Overloaded);
+            assert_eq!(signal_of(auth(status)), Signal::Overloaded);
+        }
+        for status in [400, 401, 404, 501] {
+            assert_eq!(signal_of(api(status, None)), Signal::Served);
+        }
+        assert_eq!(signal_of(auth(401)), Signal::Served);
+        assert_eq!(
+            signal_of(TransportError::connect("refused").into()),
+            Signal::Unreachable
+        );
+        assert_eq!(
+            signal_of(TransportError::timeout("t").into()),
+            Signal::Overloaded
+        );
+        assert_eq!(
+            signal_of(TransportError::io("reset").into()),
+            Signal::Overloaded
+        );
+        assert_eq!(signal_of(TransportError::other("?").into()), Signal::Silent);
+        let invalid = ValidationError::single("external_id", ViolationKind::Missing);
+        assert_eq!(signal_of(invalid.into()), Signal::Silent);
+    }
+
+    #[test]
+    fn only_connect_errors_count_towards_unreachable() {
+        assert!(is_connect_error(&TransportError::connect("refused").into()));
+        assert!(!is_connect_error(&TransportError::timeout("t").into()));
+        assert!(!is_connect_error(&api(503, None)));
+    }
+}
