@@ -90,7 +90,8 @@ impl Bulk {
     /// [`ContactsClient::create_safe_with`].
     ///
     /// Each attempt sends one create. After an answer that leaves open
-    /// whether the contact was created (a timeout, an I/O error, a 5xx), the
+    /// whether the contact was created (a timeout, an I/O error, a 5xx, a
+    /// 2xx whose body did not decode), the
     /// job is *in doubt*: it waits its turn like any retry, and its next
     /// attempt looks the contact up by external id first, returning it as
     /// [`SafeCreateOutcome::Recovered`](crate::SafeCreateOutcome::Recovered)

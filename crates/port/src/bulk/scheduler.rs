@@ -25,7 +25,7 @@ use super::options::BulkOptions;
 use super::outcome::{JobError, JobErrorKind, JobResult, StopReason, Stopped};
 use super::pacer::Pacer;
 use super::verdict::{Signal, Verdict, is_connect_error, judge, signal};
-use crate::client::ContactsClient;
+use crate::client::{ContactsClient, may_have_created};
 use crate::effects::{EffectLog, Effects};
 use crate::error::Error;
 use crate::retry::RetryPolicy;
@@ -249,6 +249,11 @@ where
             && acted
         {
             job.doubtful += 1;
+            // A success whose answer did not decode, or a transport failure
+            // of unknown kind, may have created too: look, as for a 5xx.
+            if verdict == Verdict::GiveUp(JobErrorKind::Permanent) && may_have_created(&error) {
+                verdict = Verdict::Retry { retry_after: None };
+            }
             if job.doubtful >= max_doubtful && matches!(verdict, Verdict::Retry { .. }) {
                 verdict = Verdict::GiveUp(JobErrorKind::Unsafe);
             }

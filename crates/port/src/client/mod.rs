@@ -18,8 +18,8 @@ use sinch_contacts_model::{
 pub use builder::ContactsClientBuilder;
 pub(crate) use pagination::Paged;
 pub use pagination::{DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES, PaginationError};
-pub(crate) use safe_create::required_external_id;
 pub use safe_create::{SafeCreateOptions, SafeCreateOutcome, SafeCreated};
+pub(crate) use safe_create::{may_have_created, required_external_id};
 
 use crate::config::Endpoint;
 use crate::effects::EffectLog;

@@ -159,6 +159,32 @@ async fn a_safe_create_in_doubt_looks_first_and_recovers() {
     assert_eq!(methods(&fake), [Method::POST, Method::GET]);
 }
 
+/// A 2xx whose body did not decode did create: the next attempt finds it.
+#[tokio::test(start_paused = true)]
+async fn a_safe_create_answered_with_an_unreadable_success_looks_first() {
+    let fake = FakeTransport::new();
+    fake.push_json(200, "[not a contact");
+    fake.push_json(200, FOUND);
+    let result = one_safe_create(&fake, request(Some("ext-1")), SafeCreateOptions::new()).await;
+    assert_eq!(
+        result.outcome.unwrap().outcome,
+        SafeCreateOutcome::Recovered
+    );
+    assert_eq!(methods(&fake), [Method::POST, Method::GET]);
+}
+
+/// A conflict created nothing and is not repeated.
+#[tokio::test(start_paused = true)]
+async fn a_safe_create_answered_409_is_the_jobs_result() {
+    let fake = FakeTransport::new();
+    fake.push_json(409, "{}");
+    let result = one_safe_create(&fake, request(Some("ext-1")), SafeCreateOptions::new()).await;
+    let error = result.outcome.unwrap_err();
+    assert_eq!(error.kind(), JobErrorKind::Permanent);
+    assert!(!error.may_have_acted());
+    assert_eq!(methods(&fake), [Method::POST]);
+}
+
 /// Not found after the timeout: created again, once.
 #[tokio::test(start_paused = true)]
 async fn a_safe_create_in_doubt_creates_again_when_nothing_is_found() {

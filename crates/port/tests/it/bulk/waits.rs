@@ -127,12 +127,16 @@ async fn attempts_run_out() {
         BulkOptions::default().with_retry(RetryPolicy::default().with_max_attempts(4)),
     )
     .unwrap();
+    let numbers: Arc<Mutex<Vec<u32>>> = Arc::default();
+    let seen = numbers.clone();
     let results: Vec<_> = bulk
-        .run(gets(&["a"]), |attempt, id: String| async move {
-            attempt.client().get(&id).await
+        .run(gets(&["a"]), move |attempt, id: String| {
+            seen.lock().unwrap().push(attempt.number());
+            async move { attempt.client().get(&id).await }
         })
         .collect()
         .await;
+    assert_eq!(*numbers.lock().unwrap(), [1, 2, 3, 4]);
     let [Ok(result)] = results.as_slice() else {
         panic!("{results:?}");
     };
