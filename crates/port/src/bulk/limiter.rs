@@ -11,9 +11,12 @@
 //!   before the last decrease describes the old limit and is ignored.
 //! - The limit stays within `min..=max`.
 //!
-//! The baseline latency is the lowest seen, drifting up by [`DRIFT`] of the
-//! gap towards each slower answer, so that a server that became slower for
-//! good is accepted as it is after a few dozen answers.
+//! The baseline latency is the lowest seen. While the limit is at its
+//! minimum it drifts up by [`DRIFT`] of the gap towards each slower answer:
+//! a server that stays slow when the run sends it the least it can is
+//! slower for good, and is accepted as it is after a few dozen answers. At
+//! any higher limit the baseline does not drift, so answers that slow down
+//! with the run's own load keep the limit down.
 
 use std::time::{Duration, Instant};
 
@@ -73,6 +76,7 @@ impl ConcurrencyLimiter {
             latency.as_secs_f64() > baseline.as_secs_f64() * LATENCY_TOLERANCE
         });
         self.baseline = Some(match self.baseline {
+            Some(baseline) if latency > baseline && self.limit > self.min => baseline,
             Some(baseline) if latency > baseline => baseline + (latency - baseline).mul_f64(DRIFT),
             _ => latency,
         });
@@ -158,19 +162,41 @@ mod tests {
         limiter.on_served(t0, t0 + ms(100), 10);
         assert_eq!(limiter.baseline(), Some(ms(100)));
         assert_eq!(limiter.exact_limit(), 10.0);
-        // Exactly twice is still normal; the baseline drifts 1 % of the
-        // gap: 100 + 100 × 0.01 = 101 ms.
+        // Exactly twice is still normal; above the minimum the baseline
+        // does not drift.
         limiter.on_served(t0, t0 + ms(200), 10);
         assert_eq!(limiter.exact_limit(), 10.0);
-        assert_eq!(limiter.baseline(), Some(ms(101)));
-        // 203 ms > 2 × 101 ms: overload. The baseline still drifts:
-        // 101 + 102 × 0.01 = 102.02 ms.
-        limiter.on_served(t0, t0 + ms(203), 10);
+        assert_eq!(limiter.baseline(), Some(ms(100)));
+        // 201 ms > 2 × 100 ms: overload.
+        limiter.on_served(t0, t0 + ms(201), 10);
         assert_eq!(limiter.exact_limit(), 9.0);
-        assert_eq!(limiter.baseline(), Some(Duration::from_micros(102_020)));
+        assert_eq!(limiter.baseline(), Some(ms(100)));
         // A faster answer becomes the baseline.
         limiter.on_served(t0 + ms(300), t0 + ms(340), 10);
         assert_eq!(limiter.baseline(), Some(ms(40)));
+    }
+
+    #[test]
+    fn at_its_minimum_the_limit_accepts_a_slower_server_little_by_little() {
+        let t0 = Instant::now();
+        let mut limiter = ConcurrencyLimiter::new(2, 2, 10);
+        limiter.on_served(t0, t0 + ms(100), 2);
+        // 2 + 1/2 = 2.5: above the minimum, no drift.
+        assert_eq!(limiter.exact_limit(), 2.5);
+        limiter.on_served(t0, t0 + ms(150), 2);
+        assert_eq!(limiter.baseline(), Some(ms(100)));
+        for _ in 0..3 {
+            limiter.on_overload(t0 + ms(100), t0 + ms(100));
+        }
+        // 2.9 × 0.9 = 2.61, × 0.9 = 2.349, × 0.9 = 2.114 1.
+        assert!((limiter.exact_limit() - 2.1141).abs() < 1e-9);
+        limiter.on_overload(t0 + ms(100), t0 + ms(100));
+        assert_eq!(limiter.exact_limit(), 2.0);
+        // At the minimum a slower answer moves the baseline 1 % of the
+        // gap: 100 + 300 × 0.01 = 103 ms (and, being slow, is overload).
+        limiter.on_served(t0 + ms(100), t0 + ms(500), 2);
+        assert_eq!(limiter.baseline(), Some(ms(103)));
+        assert_eq!(limiter.exact_limit(), 2.0);
     }
 
     #[derive(Debug, Clone)]
@@ -193,7 +219,8 @@ mod tests {
         /// The limiter against the rule restated naively: each event at
         /// 10 ms steps; a decrease ignores requests started before the
         /// last one; an increase needs the limit in use; the baseline is
-        /// the lowest latency drifting up by 1 % of each gap.
+        /// the lowest latency, drifting up by 1 % of each gap only while
+        /// the limit is at its minimum.
         #[test]
         fn the_limiter_follows_the_rule(
             (min, max) in (1..8_usize, 8..64_usize),
@@ -220,6 +247,7 @@ mod tests {
                         let seconds = latency as f64 / 1_000.0;
                         let slow = baseline.is_some_and(|b| seconds > b * 2.0);
                         baseline = Some(match baseline {
+                            Some(b) if seconds > b && limit > min as f64 => b,
                             Some(b) if seconds > b => b + (seconds - b) * 0.01,
                             _ => seconds,
                         });

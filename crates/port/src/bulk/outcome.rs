@@ -185,3 +185,75 @@ impl StdError for Stopped {
         Some(&self.error)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport_error::TransportError;
+
+    fn refused() -> Error {
+        TransportError::connect("connection refused").into()
+    }
+
+    #[test]
+    fn a_job_error_says_why_and_chains_its_error() {
+        let error = JobError::new(JobErrorKind::AttemptsExhausted, Some(refused()), false);
+        assert_eq!(
+            error.to_string(),
+            "failed on every attempt: transport error: could not connect"
+        );
+        assert_eq!(
+            StdError::source(&error).unwrap().to_string(),
+            "transport error: could not connect"
+        );
+        assert!(matches!(error.into_error(), Some(Error::Transport(_))));
+        for (kind, text) in [
+            (JobErrorKind::Permanent, "failed"),
+            (
+                JobErrorKind::Unsafe,
+                "failed and may have been applied; not repeated",
+            ),
+            (JobErrorKind::Abandoned, "abandoned when the run stopped"),
+        ] {
+            let error = JobError::new(kind, None, true);
+            assert_eq!(error.to_string(), text);
+            assert!(StdError::source(&error).is_none());
+            assert!(error.may_have_acted());
+            assert_eq!(error.kind(), kind);
+        }
+    }
+
+    #[test]
+    fn a_stop_is_one_sentence_and_chains_its_error() {
+        let cases = [
+            (
+                StopReason::Unauthorized,
+                "stopped: the API refused the credentials (transport error: could not connect)",
+            ),
+            (
+                StopReason::Credentials,
+                "stopped: the token endpoint refused the key (transport error: could not connect)",
+            ),
+            (
+                StopReason::Unreachable { failures: 3 },
+                "stopped: the server could not be reached (3 connect errors in a row: transport error: could not connect)",
+            ),
+            (
+                StopReason::RetryAfterTooLong {
+                    wait: Duration::from_secs(3_600),
+                },
+                "stopped: the server asked to wait 3600 s, longer than allowed (transport error: could not connect)",
+            ),
+        ];
+        for (reason, text) in cases {
+            let stopped = Stopped::new(reason, refused());
+            assert_eq!(stopped.to_string(), text);
+            assert_eq!(stopped.reason(), reason);
+            assert!(matches!(stopped.error(), Error::Transport(_)));
+            assert_eq!(
+                StdError::source(&stopped).unwrap().to_string(),
+                "transport error: could not connect"
+            );
+        }
+    }
+}

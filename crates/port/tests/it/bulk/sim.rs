@@ -60,6 +60,9 @@ pub struct Profile {
     pub spread: Duration,
     /// The time to answer a 429.
     pub throttled_latency: Duration,
+    /// Whether a served request's time grows with the requests in flight:
+    /// `base × in flight` (itself included), like a server that queues.
+    pub queueing: bool,
 }
 
 impl Profile {
@@ -70,6 +73,7 @@ impl Profile {
             base: Duration::from_millis(40),
             spread: Duration::from_millis(20),
             throttled_latency: Duration::from_millis(5),
+            queueing: false,
         }
     }
 }
@@ -206,7 +210,11 @@ impl SimServer {
         state.random ^= state.random << 17;
         let spread = profile.spread.as_nanos().max(1);
         let extra = u128::from(state.random) % spread;
-        let latency = profile.base + Duration::from_nanos(extra as u64);
+        let latency = if profile.queueing {
+            profile.base * (state.in_flight as u32 + 1)
+        } else {
+            profile.base + Duration::from_nanos(extra as u64)
+        };
         let id = path.rsplit('/').next().unwrap_or_default();
         (json_response(200, &format!(r#"{{"id":"{id}"}}"#)), latency)
     }
