@@ -265,9 +265,6 @@ where
         }
         let acted = acted || job.in_doubt();
         match verdict {
-            Verdict::Retry { .. } if self.stopped.is_some() => {
-                self.give_up(job, JobErrorKind::Abandoned, Some(error), acted);
-            }
             Verdict::Retry { .. } if job.attempts >= self.retry.max_attempts() => {
                 self.give_up(job, JobErrorKind::AttemptsExhausted, Some(error), acted);
             }
@@ -332,7 +329,8 @@ where
         self.report(job, Err(JobError::new(kind, error, acted)));
     }
 
-    /// After a stop: every held job that is not in flight is abandoned.
+    /// After a stop: every held job that is not in flight is abandoned,
+    /// including those an attempt that ended after the stop put to wait.
     fn abandon_waiting(&mut self) {
         self.waits.clear();
         let mut abandoned: Vec<Job<K, I>> = self.ready.drain(..).collect();

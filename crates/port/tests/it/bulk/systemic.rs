@@ -180,3 +180,65 @@ async fn a_4xx_of_one_job_is_that_jobs_result() {
     );
     assert_eq!(fake.request_count(), 5);
 }
+
+/// A 401 while other jobs are in flight: they end and are reported as
+/// they ended, nothing new is sent after the 401 arrived, every job taken
+/// is reported once, and the stop comes last.
+#[tokio::test(start_paused = true)]
+async fn a_stop_lets_the_attempts_in_flight_end() {
+    use super::sim::{Profile, SimServer};
+
+    let server = SimServer::new(Profile::bucket(1_000, 1_000));
+    server.answer("c20", 401, None, 1);
+    let bulk = Bulk::new(
+        &server.client(1),
+        BulkOptions::default()
+            .with_initial_concurrency(16)
+            .with_initial_rate(1_000.0),
+    )
+    .unwrap();
+    let items: Vec<Item> = bulk
+        .run(
+            stream::iter((0..1_000).map(|n| (n, format!("c{n}")))),
+            |attempt, id: String| async move { attempt.client().get(&id).await },
+        )
+        .collect()
+        .await;
+    let (last, jobs) = items.split_last().unwrap();
+    assert_eq!(
+        last.as_ref().unwrap_err().reason(),
+        StopReason::Unauthorized
+    );
+    let mut keys: Vec<usize> = jobs.iter().map(|job| job.as_ref().unwrap().key).collect();
+    let reported = keys.len();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), reported, "a job reported twice");
+    let done = jobs
+        .iter()
+        .filter(|job| job.as_ref().unwrap().outcome.is_ok())
+        .count();
+    assert!(done >= 10, "the attempts in flight ended: {done}");
+    // A job taken but not yet started when the stop came is abandoned
+    // without an attempt or an error of its own.
+    let attempted = jobs
+        .iter()
+        .filter(|job| {
+            let job = job.as_ref().unwrap();
+            if job.attempts == 0 {
+                assert!(job.outcome.as_ref().unwrap_err().error().is_none());
+            }
+            job.attempts > 0
+        })
+        .count();
+    let arrivals = server.arrivals();
+    assert_eq!(arrivals.len(), attempted, "each job started was sent once");
+    let refused_at = arrivals
+        .iter()
+        .find(|arrival| arrival.path.ends_with("/c20"))
+        .unwrap()
+        .at;
+    // The 401 leaves 5 ms after it arrived; nothing starts after that.
+    let last_sent = arrivals.iter().map(|arrival| arrival.at).max().unwrap();
+    assert!(last_sent <= refused_at + std::time::Duration::from_millis(5));
+}
