@@ -244,3 +244,35 @@ async fn a_safe_create_without_external_id_sends_nothing() {
     assert!(!error.may_have_acted());
     assert_eq!(fake.request_count(), 0);
 }
+
+/// A create answered 503 with a `Retry-After` beyond the limit: in doubt,
+/// yet the server's wait concerns every job, so the run stops.
+#[tokio::test(start_paused = true)]
+async fn a_safe_create_in_doubt_still_stops_on_a_retry_after_beyond_the_limit() {
+    let fake = FakeTransport::new();
+    let mut busy = json_response(503, "{}");
+    busy.headers_mut()
+        .insert("retry-after", "3600".parse().unwrap());
+    fake.push_response(busy);
+    let bulk = Bulk::new(&client_over(fake.clone(), 1), BulkOptions::default()).unwrap();
+    let items: Vec<_> = bulk
+        .create_safe(
+            stream::iter([((), request(Some("ext-1")))]),
+            SafeCreateOptions::new(),
+        )
+        .collect()
+        .await;
+    let [Ok(job), Err(stopped)] = items.as_slice() else {
+        panic!("{items:?}");
+    };
+    let error = job.outcome.as_ref().unwrap_err();
+    assert_eq!(error.kind(), JobErrorKind::Abandoned);
+    assert!(error.may_have_acted());
+    assert_eq!(
+        stopped.reason(),
+        sinch_contacts_port::StopReason::RetryAfterTooLong {
+            wait: std::time::Duration::from_secs(3_600)
+        }
+    );
+    assert_eq!(fake.request_count(), 1);
+}
