@@ -7,6 +7,7 @@ use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use http::{HeaderValue, StatusCode};
 
 use crate::auth::{Auth, Scheme, TokenCache, build_token_request, parse_token_response};
+use crate::effects::EffectLog;
 use crate::error::Error;
 use crate::request::copy_request;
 use crate::retry::{Failure, RetryPolicy, may_retry, parse_retry_after};
@@ -24,6 +25,14 @@ pub(crate) struct SendLog {
     pub(crate) retry_reasons: Vec<String>,
 }
 
+/// How one clone of the client sends its requests: the retry policy of its
+/// calls and, when set, where the effects of its requests are recorded.
+#[derive(Debug, Clone)]
+pub(crate) struct SendSettings {
+    pub(crate) retry: RetryPolicy,
+    pub(crate) effects: Option<Arc<EffectLog>>,
+}
+
 /// Everything the client needs to move a request, shared by its clones.
 #[derive(Debug)]
 pub(crate) struct Engine {
@@ -32,6 +41,8 @@ pub(crate) struct Engine {
     /// `Basic base64(key_id:secret)`, computed once (also used to fetch tokens).
     pub(crate) basic_header: HeaderValue,
     pub(crate) tokens: TokenCache,
+    /// The policy of token requests (calls bring their own, see
+    /// [`SendSettings`]).
     pub(crate) retry: RetryPolicy,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) sleep: Option<Arc<dyn Sleep>>,
@@ -51,9 +62,13 @@ impl Engine {
     /// attempt at once with a fresh one, at most once per call and without
     /// using up an attempt of the retry policy; a second such answer is
     /// returned. So one call sends at most `max_attempts + 1` requests.
+    ///
+    /// Retries follow `settings.retry`; each trip to the transport is also
+    /// recorded in `settings.effects` when there is one.
     pub(crate) async fn send(
         &self,
         mut request: HttpRequest,
+        settings: &SendSettings,
         log: &mut SendLog,
     ) -> Result<HttpResponse, Error> {
         let mut attempt = 1;
@@ -64,6 +79,9 @@ impl Engine {
                 .headers_mut()
                 .insert(AUTHORIZATION, credential.clone());
             let outcome = self.send_once(&request, log).await;
+            if let Some(effects) = &settings.effects {
+                effects.record(request.method(), &outcome);
+            }
             if let Ok(response) = &outcome
                 && self.auth.is_oauth2()
                 && token_expired(response)
@@ -76,7 +94,10 @@ impl Engine {
                 }
                 return outcome.map_err(Error::from);
             }
-            if !self.back_off(attempt, &request, &outcome, log).await {
+            if !self
+                .back_off(&settings.retry, attempt, &request, &outcome, log)
+                .await
+            {
                 return outcome.map_err(Error::from);
             }
             attempt += 1;
@@ -132,7 +153,10 @@ impl Engine {
         let mut attempt = 1;
         loop {
             let outcome = self.send_once(request, log).await;
-            if !self.back_off(attempt, request, &outcome, log).await {
+            if !self
+                .back_off(&self.retry, attempt, request, &outcome, log)
+                .await
+            {
                 return outcome.map_err(Error::from);
             }
             attempt += 1;
@@ -156,6 +180,7 @@ impl Engine {
     /// the back-off and returns `true`; otherwise returns `false` at once.
     async fn back_off(
         &self,
+        policy: &RetryPolicy,
         attempt: u32,
         request: &HttpRequest,
         outcome: &Result<HttpResponse, TransportError>,
@@ -170,13 +195,13 @@ impl Engine {
             ),
             Err(error) => (Failure::Transport(error), None),
         };
-        if attempt >= self.retry.max_attempts() || !may_retry(request.method(), failure) {
+        if attempt >= policy.max_attempts() || !may_retry(request.method(), failure) {
             return false;
         }
         let Some((sleep, delay)) =
             self.sleep
                 .as_ref()
-                .zip(self.retry.delay(attempt, retry_after, &*self.jitter))
+                .zip(policy.delay(attempt, retry_after, &*self.jitter))
         else {
             return false;
         };

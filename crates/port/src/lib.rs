@@ -26,6 +26,17 @@
 //! `external_id` and use [`ContactsClient::create_safe`]: it looks the
 //! contact up before creating again.
 //!
+//! # Bulk runs
+//!
+//! [`Bulk`] runs many independent operations (any `async` closure over the
+//! client, or [`Bulk::create_safe`] for creates) as fast as the server's
+//! quota allows: an AIMD concurrency limit and a pacing rate learnt from
+//! 429s (under an optional `max_rate`), retries scheduled by the run with
+//! jitter over `Retry-After` (a job waiting for its retry holds no place in
+//! flight), only what the table above allows repeated, and one [`Stopped`]
+//! error when a systemic failure (credentials, an unreachable server) ends
+//! the run. See the [`bulk`] module for the algorithm and an example.
+//!
 //! # Quick start
 //!
 //! ```
@@ -72,9 +83,11 @@
 
 mod api_error;
 mod auth;
+pub mod bulk;
 mod client;
 mod config;
 mod decode_error;
+mod effects;
 mod encode;
 mod error;
 mod execute;
@@ -92,6 +105,9 @@ mod validation;
 pub mod test_util;
 
 pub use auth::{Auth, AuthError, DEFAULT_TOKEN_URL, MAX_TOKEN_LIFETIME, Secret};
+pub use bulk::{
+    Attempt, Bulk, BulkOptions, BulkRun, JobError, JobErrorKind, JobResult, StopReason, Stopped,
+};
 pub use client::{
     ContactsClient, ContactsClientBuilder, DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES, PaginationError,
     SafeCreateOptions, SafeCreateOutcome, SafeCreated,

@@ -19,14 +19,17 @@ pub use builder::ContactsClientBuilder;
 pub(crate) use pagination::Paged;
 pub use pagination::{DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES, PaginationError};
 pub use safe_create::{SafeCreateOptions, SafeCreateOutcome, SafeCreated};
+pub(crate) use safe_create::{may_have_created, required_external_id};
 
 use crate::config::Endpoint;
+use crate::effects::EffectLog;
 use crate::error::Error;
-use crate::execute::{Engine, SendLog};
+use crate::execute::{Engine, SendLog, SendSettings};
 use crate::operations::{
     CreateContact, DeleteContact, GetChannelProfile, GetContact, ListContacts,
     ListIdentityConflicts, MergeContacts, Operation, QueryCapability, UpdateContact,
 };
+use crate::retry::RetryPolicy;
 use crate::transport::Transport;
 
 /// A client for the contacts API. Cheap to clone; clones share the
@@ -50,6 +53,7 @@ pub struct ContactsClient {
     endpoint: Arc<Endpoint>,
     engine: Arc<Engine>,
     max_empty_pages: u32,
+    settings: SendSettings,
 }
 
 impl fmt::Debug for ContactsClient {
@@ -58,6 +62,7 @@ impl fmt::Debug for ContactsClient {
             .field("endpoint", &self.endpoint)
             .field("engine", &self.engine)
             .field("max_empty_pages", &self.max_empty_pages)
+            .field("retry", &self.settings.retry)
             .finish()
     }
 }
@@ -81,11 +86,62 @@ impl ContactsClient {
     }
 
     pub(crate) fn from_parts(endpoint: Endpoint, engine: Engine, max_empty_pages: u32) -> Self {
+        let settings = SendSettings {
+            retry: engine.retry.clone(),
+            effects: None,
+        };
         Self {
             endpoint: Arc::new(endpoint),
             engine: Arc::new(engine),
             max_empty_pages,
+            settings,
         }
+    }
+
+    /// A clone of this client whose calls retry with `policy` instead; it
+    /// shares the transport, the token cache and everything else.
+    ///
+    /// `client.with_retry_policy(RetryPolicy::disabled())` makes one attempt
+    /// per call, for a caller that schedules its own retries. OAuth2 token requests keep the policy
+    /// given to the builder. Without a sleeper (no `tokio` feature and none
+    /// given) a policy of more than one attempt makes one.
+    ///
+    /// ```
+    /// use sinch_contacts_port::test_util::FakeTransport;
+    /// use sinch_contacts_port::{Auth, ContactsClient, Region, RetryPolicy};
+    ///
+    /// let client = ContactsClient::builder(FakeTransport::new(), "my-project")
+    ///     .region(Region::Eu)
+    ///     .auth(Auth::basic("key-id", "key-secret"))
+    ///     .build()
+    ///     .unwrap();
+    /// let once = client.with_retry_policy(RetryPolicy::disabled());
+    /// assert_eq!(once.retry_policy().max_attempts(), 1);
+    /// assert_eq!(client.retry_policy().max_attempts(), 3);
+    /// ```
+    #[must_use]
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
+        let mut client = self.clone();
+        client.settings.retry = policy;
+        client
+    }
+
+    /// The retry policy of this client's calls.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.settings.retry
+    }
+
+    /// A clone of this client that records what each of its requests may
+    /// have done in `effects`.
+    pub(crate) fn recording_effects(&self, effects: Arc<EffectLog>) -> Self {
+        let mut client = self.clone();
+        client.settings.effects = Some(effects);
+        client
+    }
+
+    /// The engine under this client, for the clock, sleeper and jitter.
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
     }
 
     /// Where requests go.
@@ -118,7 +174,7 @@ impl ContactsClient {
         log: &mut SendLog,
     ) -> Result<O::Output, Error> {
         let request = operation.build(&self.endpoint)?;
-        let response = self.engine.send(request, log).await?;
+        let response = self.engine.send(request, &self.settings, log).await?;
         O::parse(response)
     }
 

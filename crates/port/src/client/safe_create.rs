@@ -188,7 +188,7 @@ pub(crate) fn may_have_created(error: &Error) -> bool {
 }
 
 /// The external id a safe create keys on: present and not blank.
-fn required_external_id(request: &ContactCreateRequest) -> Result<&str, Error> {
+pub(crate) fn required_external_id(request: &ContactCreateRequest) -> Result<&str, Error> {
     match request.external_id.as_deref() {
         None => Err(ValidationError::single("external_id", ViolationKind::Missing).into()),
         Some(id) if id.trim().is_empty() => {

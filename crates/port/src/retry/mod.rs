@@ -7,4 +7,4 @@ mod safety;
 
 pub use policy::RetryPolicy;
 pub(crate) use retry_after::{RetryAfter, parse_retry_after};
-pub(crate) use safety::{Failure, is_retryable_status, may_retry};
+pub(crate) use safety::{Failure, is_idempotent, is_retryable_status, may_retry};

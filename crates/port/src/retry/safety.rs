@@ -40,7 +40,8 @@ impl Failure<'_> {
     }
 }
 
-fn is_idempotent(method: &Method) -> bool {
+/// The methods whose repetition has the effect of one request.
+pub(crate) fn is_idempotent(method: &Method) -> bool {
     matches!(
         *method,
         Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE

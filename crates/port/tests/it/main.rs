@@ -1,6 +1,7 @@
 //! Integration tests of the port crate, run against `FakeTransport`.
 
 mod auth;
+mod bulk;
 mod contacts;
 mod errors;
 mod extras;

@@ -314,3 +314,24 @@ async fn random_jitter_stays_within_the_ceiling() {
             .any(|(index, delay)| *delay < policy.backoff_ceiling(index as u32 + 1))
     );
 }
+
+/// A clone with another policy changes only its own calls; the original
+/// keeps retrying, and both share the transport.
+#[tokio::test]
+async fn a_clone_with_retries_disabled_makes_one_attempt_per_call() {
+    let fake = FakeTransport::new();
+    let time = Time::new();
+    let client = retrying_client(&fake, &time);
+    let once = client.with_retry_policy(RetryPolicy::disabled());
+    fake.push_json(503, "{}");
+    let error = once.get("x").await.unwrap_err();
+    assert_eq!(error.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(fake.request_count(), 1);
+    assert!(time.sleep.delays().is_empty());
+
+    fake.push_json(503, "{}").push_json(200, CONTACT_JSON);
+    client.get("x").await.unwrap();
+    assert_eq!(fake.request_count(), 3);
+    assert_eq!(time.sleep.delays(), vec![secs(1)]);
+    assert_eq!(client.retry_policy(), &RetryPolicy::default());
+}
