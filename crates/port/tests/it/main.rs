@@ -17,5 +17,4 @@ mod secrets;
 mod snapshots;
 mod support;
 mod token_expiry;
-mod tracing_spans;
 mod transport;
