@@ -101,3 +101,4 @@ pub use attempt::Attempt;
 pub use options::{BulkOptions, MIN_RATE};
 pub use outcome::{JobError, JobErrorKind, JobResult, StopReason, Stopped};
 pub use runner::{Bulk, BulkRun};
+pub use safe_create::CreateJob;

@@ -12,7 +12,7 @@ use sinch_contacts_model::ContactCreateRequest;
 use super::attempt::Attempt;
 use super::options::BulkOptions;
 use super::outcome::{JobResult, Stopped};
-use super::safe_create::create_attempt;
+use super::safe_create::{CreateJob, create_attempt};
 use super::scheduler::{Operation, Replay, Scheduler, Time};
 use crate::client::{ContactsClient, SafeCreateOptions, SafeCreated};
 use crate::config::ConfigError;
@@ -114,6 +114,36 @@ impl Bulk {
             Box::new(move |attempt, request| {
                 Box::pin(create_attempt(attempt, request, lookup_first))
             });
+        let replay = Replay::LookUpFirst {
+            max_doubtful: options.max_rounds(),
+        };
+        self.start(Box::pin(jobs), operation, replay)
+    }
+
+    /// [`create_safe`](Self::create_safe) with a choice per job: a
+    /// [`CreateJob`] says whether its contact is looked up by external id
+    /// before its first create (on top of
+    /// [`lookup_first`](SafeCreateOptions::lookup_first), which looks up
+    /// every job first). A resumed import looks up only the rows an
+    /// earlier run may have sent.
+    pub fn create_safe_jobs<K, S>(
+        &self,
+        jobs: S,
+        options: SafeCreateOptions,
+    ) -> BulkRun<K, SafeCreated>
+    where
+        K: Send + 'static,
+        S: Stream<Item = (K, CreateJob)> + Send + 'static,
+    {
+        let lookup_first = options.looks_up_first();
+        let operation: Operation<CreateJob, SafeCreated> = Box::new(move |attempt, job| {
+            let (request, look_up_first) = job.into_parts();
+            Box::pin(create_attempt(
+                attempt,
+                request,
+                lookup_first || look_up_first,
+            ))
+        });
         let replay = Replay::LookUpFirst {
             max_doubtful: options.max_rounds(),
         };

@@ -7,6 +7,67 @@ use super::attempt::Attempt;
 use crate::client::{SafeCreateOutcome, SafeCreated, required_external_id};
 use crate::error::Error;
 
+/// One contact to create in [`Bulk::create_safe_jobs`](super::Bulk::create_safe_jobs), with whether
+/// to look it up by external id before its first create.
+///
+/// ```
+/// use sinch_contacts_model::{ChannelIdentity, ContactCreateRequest, ContactLanguage, ConversationChannel};
+/// use sinch_contacts_port::CreateJob;
+///
+/// let mut request = ContactCreateRequest::new(
+///     vec![ChannelIdentity::new(ConversationChannel::Sms, "+46700000001")],
+///     ContactLanguage::EnUs,
+/// );
+/// request.external_id = Some("crm-1".to_owned());
+/// // An earlier run may have sent it: look first.
+/// let job = CreateJob::new(request).look_up_first(true);
+/// assert!(job.looks_up_first());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateJob {
+    request: ContactCreateRequest,
+    look_up_first: bool,
+}
+
+impl CreateJob {
+    /// A create of `request`'s contact, sent without a look-up first.
+    pub fn new(request: ContactCreateRequest) -> Self {
+        Self {
+            request,
+            look_up_first: false,
+        }
+    }
+
+    /// Whether to look the contact up by external id before the first
+    /// create (a row an earlier run may have sent, or one not known to be
+    /// absent).
+    #[must_use]
+    pub fn look_up_first(mut self, look_up_first: bool) -> Self {
+        self.look_up_first = look_up_first;
+        self
+    }
+
+    /// Whether the contact is looked up before the first create.
+    pub fn looks_up_first(&self) -> bool {
+        self.look_up_first
+    }
+
+    /// The request.
+    pub fn request(&self) -> &ContactCreateRequest {
+        &self.request
+    }
+
+    pub(crate) fn into_parts(self) -> (ContactCreateRequest, bool) {
+        (self.request, self.look_up_first)
+    }
+}
+
+impl From<ContactCreateRequest> for CreateJob {
+    fn from(request: ContactCreateRequest) -> Self {
+        Self::new(request)
+    }
+}
+
 /// One attempt to create `request`'s contact.
 ///
 /// When an earlier attempt of the job may have created it (its create timed

@@ -8,8 +8,8 @@ use sinch_contacts_model::{
 };
 use sinch_contacts_port::test_util::{FakeTransport, json_response};
 use sinch_contacts_port::{
-    Bulk, BulkOptions, Error, JobErrorKind, JobResult, SafeCreateOptions, SafeCreateOutcome,
-    SafeCreated, TransportError,
+    Bulk, BulkOptions, CreateJob, Error, JobErrorKind, JobResult, SafeCreateOptions,
+    SafeCreateOutcome, SafeCreated, TransportError,
 };
 
 use super::sim::client_over;
@@ -275,4 +275,55 @@ async fn a_safe_create_in_doubt_still_stops_on_a_retry_after_beyond_the_limit() 
         }
     );
     assert_eq!(fake.request_count(), 1);
+}
+
+/// Per job: only the job marked to look up first sends a look-up; the
+/// other sends its create at once. Found, the marked job's contact is
+/// `AlreadyExisted` and nothing is created for it.
+#[tokio::test(start_paused = true)]
+async fn create_safe_jobs_looks_up_only_the_jobs_marked_so() {
+    let fake = FakeTransport::new();
+    fake.set_handler(|request| async move {
+        let body = if request.method() == Method::GET {
+            FOUND
+        } else {
+            r#"{"id":"01B","external_id":"ext-2"}"#
+        };
+        Ok(json_response(200, body))
+    });
+    let bulk = Bulk::new(&client_over(fake.clone(), 1), BulkOptions::default()).unwrap();
+    let jobs = [
+        (
+            "marked",
+            CreateJob::new(request(Some("ext-1"))).look_up_first(true),
+        ),
+        ("plain", CreateJob::from(request(Some("ext-2")))),
+    ];
+    let mut results: Vec<_> = bulk
+        .create_safe_jobs(stream::iter(jobs), SafeCreateOptions::new())
+        .map(|item| item.expect("no stop"))
+        .collect()
+        .await;
+    results.sort_by_key(|result| result.key);
+    let outcomes: Vec<_> = results
+        .iter()
+        .map(|result| {
+            let created = result.outcome.as_ref().unwrap();
+            (result.key, created.outcome, created.contact.id.clone())
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (
+                "marked",
+                SafeCreateOutcome::AlreadyExisted,
+                Some("01A".to_owned())
+            ),
+            ("plain", SafeCreateOutcome::Created, Some("01B".to_owned())),
+        ]
+    );
+    let mut sent = methods(&fake);
+    sent.sort_by_key(|method| method.to_string());
+    assert_eq!(sent, [Method::GET, Method::POST], "one look-up, one create");
 }
