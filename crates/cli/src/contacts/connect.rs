@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use sinch_contacts_port::{Auth, ContactsClient, RetryPolicy, SafeCreateOptions};
+use sinch_contacts_port::{Auth, BulkOptions, ContactsClient, RetryPolicy, SafeCreateOptions};
 use sinch_contacts_reqwest::ReqwestTransport;
 
 use crate::error::{CliError, CliResult};
@@ -36,28 +36,52 @@ pub struct ConnectionArgs {
     #[arg(long, global = true, value_enum, default_value_t = AuthScheme::Oauth2, requires = "base_url")]
     pub auth: AuthScheme,
     /// Attempts per request, the first included, where a retry is safe (see docs/port.md); also
-    /// the most creates a safe create sends.
-    #[arg(long, global = true, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
-    pub max_attempts: u32,
-    /// Initial back-off in milliseconds of retries and of a safe create's look-ups (grows ×4 for
-    /// retries, ×2 for look-ups). A `Retry-After` from the server replaces it.
-    #[arg(long, global = true, default_value_t = 1000, value_name = "MS")]
-    pub backoff_ms: u64,
+    /// the most creates a safe create sends. Default: 3 for single calls; 10 for the requests of
+    /// `import` and `export`, whose waits hold no place in flight.
+    #[arg(long, global = true, value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub max_attempts: Option<u32>,
+    /// Initial back-off in milliseconds of retries and of a safe create's look-ups (default 1000,
+    /// growing ×4 for retries, ×2 for look-ups; 500 growing ×2 up to 30 s, jittered, for `import`
+    /// and `export`). A `Retry-After` from the server is never cut short.
+    #[arg(long, global = true, value_name = "MS")]
+    pub backoff_ms: Option<u64>,
 }
+
+/// Attempts per single call when `--max-attempts` is not given.
+const SINGLE_CALL_ATTEMPTS: u32 = 3;
+/// Initial back-off of single calls when `--backoff-ms` is not given.
+const SINGLE_CALL_BACKOFF_MS: u64 = 1000;
 
 impl ConnectionArgs {
     /// The client's retry policy.
     pub fn retry_policy(&self) -> RetryPolicy {
         RetryPolicy::default()
-            .with_max_attempts(self.max_attempts)
-            .with_initial_backoff(Duration::from_millis(self.backoff_ms))
+            .with_max_attempts(self.max_attempts.unwrap_or(SINGLE_CALL_ATTEMPTS))
+            .with_initial_backoff(Duration::from_millis(
+                self.backoff_ms.unwrap_or(SINGLE_CALL_BACKOFF_MS),
+            ))
+    }
+
+    /// The retry policy of bulk runs (`import`, `export`): the runner's defaults, with the
+    /// flags given.
+    pub fn bulk_retry_policy(&self) -> RetryPolicy {
+        let mut retry = BulkOptions::default().retry().clone();
+        if let Some(attempts) = self.max_attempts {
+            retry = retry.with_max_attempts(attempts);
+        }
+        if let Some(backoff) = self.backoff_ms {
+            retry = retry.with_initial_backoff(Duration::from_millis(backoff));
+        }
+        retry
     }
 
     /// How many creates a safe create sends at most, and how it pauses before looking up.
     pub fn safe_create_options(&self) -> SafeCreateOptions {
         SafeCreateOptions::default()
-            .with_max_rounds(self.max_attempts)
-            .with_initial_backoff(Duration::from_millis(self.backoff_ms))
+            .with_max_rounds(self.max_attempts.unwrap_or(SINGLE_CALL_ATTEMPTS))
+            .with_initial_backoff(Duration::from_millis(
+                self.backoff_ms.unwrap_or(SINGLE_CALL_BACKOFF_MS),
+            ))
     }
 
     fn default_retries(&self) -> bool {

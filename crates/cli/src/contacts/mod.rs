@@ -86,8 +86,23 @@ pub async fn run(args: ContactsArgs, output: Output) -> CliResult {
             query::capability(&client, &capability, output).await
         }
         ContactsCommand::Import(import) => {
-            transfer::import(&client, &target, &import, &safe, output).await
+            transfer::import(
+                &client,
+                &target,
+                &import,
+                args.connection.bulk_retry_policy(),
+                output,
+            )
+            .await
         }
-        ContactsCommand::Export(export) => transfer::export(&client, &export, output).await,
+        ContactsCommand::Export(export) => {
+            transfer::export(
+                &client,
+                &export,
+                args.connection.bulk_retry_policy(),
+                output,
+            )
+            .await
+        }
     }
 }

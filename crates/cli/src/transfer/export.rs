@@ -1,4 +1,4 @@
-//! `contacts export`: every contact, page by page, as JSON lines or CSV.
+//! `contacts export`: every contact, page by page, as JSON lines or CSV, paced like an import.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use futures_util::StreamExt;
-use sinch_contacts_model::ListContactsQuery;
-use sinch_contacts_port::ContactsClient;
+use sinch_contacts_port::{ContactsClient, RetryPolicy};
 
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::progress;
 use crate::transfer::csv_shape::{COLUMNS, contact_record};
 use crate::transfer::format::{FileFormat, format_of};
+use crate::transfer::{pacing, pages};
 
 /// Arguments of `contacts export`.
 #[derive(Debug, Args)]
@@ -28,9 +28,20 @@ pub struct ExportArgs {
     /// row can be imported (import needs an external id on every row).
     #[arg(long)]
     pub fill_external_id: bool,
+    /// Never send more than this many requests a second (a quota you know), e.g. `200/s`.
+    /// Without it the export learns the server's limit from its 429 answers.
+    #[arg(long, value_name = "N/s", value_parser = pacing::parse_rate)]
+    pub max_rate: Option<f64>,
 }
 
-pub async fn export(client: &ContactsClient, args: &ExportArgs, output: Output) -> CliResult {
+pub async fn export(
+    client: &ContactsClient,
+    args: &ExportArgs,
+    retry: RetryPolicy,
+    output: Output,
+) -> CliResult {
+    // Pages follow each other (each needs the previous page's token): one in flight.
+    let bulk = pacing::bulk(client, retry, 1, args.max_rate)?;
     let path = output_path(&args.out);
     let format = match path {
         Some(path) => format_of(path, args.format).unwrap_or(FileFormat::Jsonl),
@@ -52,10 +63,10 @@ pub async fn export(client: &ContactsClient, args: &ExportArgs, output: Output) 
 
     let counter = progress::counter("contacts exported");
     let mut without_external_id = 0u64;
-    let mut stream = std::pin::pin!(client.list_all(ListContactsQuery::new().page_size(20)));
+    let mut stream = pages::all_contacts(&bulk);
     while let Some(contact) = stream.next().await {
         let mut contact = contact.map_err(|error| {
-            CliError::from(error).context(format!(
+            CliError::failure(error.to_string()).context(format!(
                 "export stopped after {} contacts ({destination} holds them)",
                 counter.position()
             ))

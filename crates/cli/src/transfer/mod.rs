@@ -5,6 +5,9 @@ mod export;
 mod format;
 mod import;
 mod journal;
+mod key;
+mod pacing;
+mod pages;
 mod rows;
 
 pub use export::{ExportArgs, export};

@@ -1,8 +1,11 @@
-//! Reading an import file into validated rows: every row is checked before anything is sent, and
-//! a bad row is reported with its line number while the others go on.
+//! Reading an import file as a stream of checked rows: the first line decides whether the file
+//! is taken at all, then each row is checked on its own and a bad row is reported with its line
+//! number while the others go on.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 
 use sinch_contacts_model::{Contact, ContactCreateRequest, validate_create};
 
@@ -38,55 +41,129 @@ pub struct RowError {
     pub reason: String,
 }
 
-/// The rows of a file: those to send and those refused.
-#[derive(Debug, Default)]
-pub struct Rows {
-    /// Valid rows, in file order.
-    pub valid: Vec<Row>,
-    /// Refused rows, in file order.
-    pub refused: Vec<RowError>,
+/// One row of a file, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowItem {
+    /// A row to send.
+    Valid(Row),
+    /// A row refused by validation.
+    Refused(RowError),
 }
 
-/// Reads and validates every row of `path`.
+/// The rows of a file, read and checked one at a time: memory does not grow with the file.
 ///
-/// # Errors
-///
-/// When the file cannot be read at all, or a CSV header names an unknown column; single bad rows
-/// are not errors but [`Rows::refused`] entries.
-pub fn read_rows(path: &Path, format: FileFormat) -> CliResult<Rows> {
-    let candidates = match format {
-        FileFormat::Jsonl => read_jsonl(path)?,
-        FileFormat::Csv => read_csv(path)?,
-    };
-    let mut rows = Rows::default();
-    let mut first_line_of: HashMap<String, u64> = HashMap::new();
-    for (line, candidate) in candidates {
+/// Opening reads the first line (the CSV header, or the first JSON line) and refuses a file that
+/// is wrong from there, before anything is sent. Later rows are checked one by one; a bad row is
+/// a [`RowItem::Refused`] with its line, and the others go on. An error of the file itself (it
+/// cannot be read any more) ends the reader with an `Err`.
+pub struct RowReader {
+    path: PathBuf,
+    source: Source,
+}
+
+enum Source {
+    Jsonl {
+        reader: BufReader<File>,
+        line: u64,
+        buffer: Vec<u8>,
+    },
+    Csv {
+        records: csv::StringRecordsIntoIter<File>,
+        positions: HashMap<&'static str, usize>,
+    },
+}
+
+impl std::fmt::Debug for RowReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowReader")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RowReader {
+    /// Opens `path` as `format`.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be opened, or its first line is not what the format needs: a CSV
+    /// header naming an unknown column or missing a required one, or a first JSON line that is
+    /// not a JSON object.
+    pub fn open(path: &Path, format: FileFormat) -> CliResult<Self> {
+        let source = match format {
+            FileFormat::Jsonl => {
+                check_first_json_line(path)?;
+                Source::Jsonl {
+                    reader: BufReader::with_capacity(64 * 1024, open(path)?),
+                    line: 0,
+                    buffer: Vec::new(),
+                }
+            }
+            FileFormat::Csv => open_csv(path)?,
+        };
+        Ok(Self {
+            path: path.to_owned(),
+            source,
+        })
+    }
+}
+
+impl Iterator for RowReader {
+    type Item = CliResult<RowItem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (line, candidate) = match &mut self.source {
+            Source::Jsonl {
+                reader,
+                line,
+                buffer,
+            } => match next_json_line(reader, line, buffer) {
+                Ok(Some(found)) => found,
+                Ok(None) => return None,
+                Err(error) => return Some(Err(read_error(&self.path, &error))),
+            },
+            Source::Csv { records, positions } => match records.next()? {
+                Ok(record) => {
+                    let line = record.position().map_or(0, |position| position.line());
+                    let cell = |name: &str| {
+                        positions
+                            .get(name)
+                            .and_then(|index| record.get(*index))
+                            .map(str::trim)
+                            .filter(|value| !value.is_empty())
+                    };
+                    (line, csv_request(&cell))
+                }
+                Err(error) if error.is_io_error() => {
+                    return Some(Err(read_error(&self.path, &error)));
+                }
+                Err(error) => {
+                    let line = error.position().map_or(0, |position| position.line());
+                    (line, Err((None, format!("bad CSV row: {error}"))))
+                }
+            },
+        };
         let checked = candidate.and_then(|request| {
             check(&request)?;
             Ok(request)
         });
-        match checked {
-            Ok(request) => {
-                let external_id = request.external_id.clone().unwrap_or_default();
-                if let Some(first) = first_line_of.get(&external_id) {
-                    rows.refused.push(RowError {
-                        line,
-                        external_id: Some(external_id),
-                        reason: format!("external_id already used on line {first}"),
-                    });
-                } else {
-                    first_line_of.insert(external_id, line);
-                    rows.valid.push(Row { line, request });
-                }
-            }
-            Err((external_id, reason)) => rows.refused.push(RowError {
+        Some(Ok(match checked {
+            Ok(request) => RowItem::Valid(Row { line, request }),
+            Err((external_id, reason)) => RowItem::Refused(RowError {
                 line,
                 external_id,
                 reason,
             }),
-        }
+        }))
     }
-    Ok(rows)
+}
+
+fn open(path: &Path) -> CliResult<File> {
+    File::open(path).map_err(|error| read_error(path, &error))
+}
+
+fn read_error(path: &Path, error: &dyn std::fmt::Display) -> CliError {
+    CliError::failure(format!("cannot read {}: {error}", path.display()))
 }
 
 /// A row's problem: its external id when known, and the reason.
@@ -116,21 +193,56 @@ fn check(request: &ContactCreateRequest) -> Result<(), Problem> {
 
 type Candidate = (u64, Result<ContactCreateRequest, Problem>);
 
-fn read_jsonl(path: &Path) -> CliResult<Vec<Candidate>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| CliError::failure(format!("cannot read {}: {error}", path.display())))?;
-    let mut candidates = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+/// The first line that is not blank must be a JSON object: otherwise the file is not JSON lines.
+fn check_first_json_line(path: &Path) -> CliResult {
+    let mut reader = BufReader::new(open(path)?);
+    let (mut line, mut buffer) = (0, Vec::new());
+    loop {
+        buffer.clear();
+        let read = reader
+            .read_until(b'\n', &mut buffer)
+            .map_err(|error| read_error(path, &error))?;
+        if read == 0 {
+            return Ok(());
+        }
+        line += 1;
+        let text = String::from_utf8_lossy(&buffer);
+        let text = text.trim();
+        if text.is_empty() {
             continue;
         }
-        let number = index as u64 + 1;
-        let candidate = serde_json::from_str::<Contact>(line)
-            .map_err(|error| (None, format!("not a contact in JSON: {error}")))
-            .and_then(contact_to_request);
-        candidates.push((number, candidate));
+        return match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text) {
+            Ok(_) => Ok(()),
+            Err(error) => Err(CliError::failure(format!(
+                "{}: line {line}: not JSON lines (the first row is not a JSON object: {error})",
+                path.display()
+            ))
+            .hint("pass --format csv for a CSV file; nothing was sent")),
+        };
     }
-    Ok(candidates)
+}
+
+/// The next row of a JSON lines file, skipping blank lines.
+fn next_json_line(
+    reader: &mut BufReader<File>,
+    line: &mut u64,
+    buffer: &mut Vec<u8>,
+) -> std::io::Result<Option<Candidate>> {
+    loop {
+        buffer.clear();
+        if reader.read_until(b'\n', buffer)? == 0 {
+            return Ok(None);
+        }
+        *line += 1;
+        let candidate = match std::str::from_utf8(buffer) {
+            Ok(text) if text.trim().is_empty() => continue,
+            Ok(text) => serde_json::from_str::<Contact>(text)
+                .map_err(|error| (None, format!("not a contact in JSON: {error}")))
+                .and_then(contact_to_request),
+            Err(error) => Err((None, format!("not UTF-8: {error}"))),
+        };
+        return Ok(Some((*line, candidate)));
+    }
 }
 
 fn contact_to_request(contact: Contact) -> Result<ContactCreateRequest, Problem> {
@@ -149,16 +261,15 @@ fn contact_to_request(contact: Contact) -> Result<ContactCreateRequest, Problem>
     Ok(request)
 }
 
-fn read_csv(path: &Path) -> CliResult<Vec<Candidate>> {
+fn open_csv(path: &Path) -> CliResult<Source> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
-        .from_path(path)
-        .map_err(|error| CliError::failure(format!("cannot read {}: {error}", path.display())))?;
+        .from_reader(open(path)?);
     let header = reader
         .headers()
         .map_err(|error| CliError::failure(format!("{}: bad CSV header: {error}", path.display())))?
         .clone();
-    let mut positions: HashMap<&str, usize> = HashMap::new();
+    let mut positions: HashMap<&'static str, usize> = HashMap::new();
     for (index, name) in header.iter().enumerate() {
         let name = name.trim();
         match COLUMNS.iter().find(|column| **column == name) {
@@ -170,7 +281,10 @@ fn read_csv(path: &Path) -> CliResult<Vec<Candidate>> {
                     "{}: line 1: unknown column `{name}`",
                     path.display()
                 ))
-                .hint(format!("the columns are {}", COLUMNS.join(","))));
+                .hint(format!(
+                    "the columns are {} (pass --format jsonl for JSON lines); nothing was sent",
+                    COLUMNS.join(",")
+                )));
             }
         }
     }
@@ -180,30 +294,16 @@ fn read_csv(path: &Path) -> CliResult<Vec<Candidate>> {
                 "{}: line 1: the header has no `{required}` column",
                 path.display()
             ))
-            .hint(format!("the columns are {}", COLUMNS.join(","))));
+            .hint(format!(
+                "the columns are {}; nothing was sent",
+                COLUMNS.join(",")
+            )));
         }
     }
-    let mut candidates = Vec::new();
-    for record in reader.records() {
-        match record {
-            Ok(record) => {
-                let line = record.position().map_or(0, |position| position.line());
-                let cell = |name: &str| {
-                    positions
-                        .get(name)
-                        .and_then(|index| record.get(*index))
-                        .map(str::trim)
-                        .filter(|value| !value.is_empty())
-                };
-                candidates.push((line, csv_request(&cell)));
-            }
-            Err(error) => {
-                let line = error.position().map_or(0, |position| position.line());
-                candidates.push((line, Err((None, format!("bad CSV row: {error}")))));
-            }
-        }
-    }
-    Ok(candidates)
+    Ok(Source::Csv {
+        records: reader.into_records(),
+        positions,
+    })
 }
 
 fn csv_request<'a>(
@@ -239,6 +339,18 @@ mod tests {
         (dir, path)
     }
 
+    /// Every row of a file, with the duplicates check `import` adds on top.
+    fn read_rows(path: &Path, format: FileFormat) -> CliResult<(Vec<Row>, Vec<RowError>)> {
+        let (mut valid, mut refused) = (Vec::new(), Vec::new());
+        for item in RowReader::open(path, format)? {
+            match item? {
+                RowItem::Valid(row) => valid.push(row),
+                RowItem::Refused(error) => refused.push(error),
+            }
+        }
+        Ok((valid, refused))
+    }
+
     #[test]
     fn csv_rows_are_checked_one_by_one_with_their_line_numbers() {
         let (_dir, path) = write(
@@ -251,28 +363,27 @@ mod tests {
              a-1,Again,EN_US,SMS:+46700000003\n\
              a-6,\"Quoted, name\",sv,SMS:+46700000006;WHATSAPP:+46700000006\n",
         );
-        let rows = read_rows(&path, FileFormat::Csv).unwrap();
-        let valid: Vec<(u64, &str)> = rows
-            .valid
+        let (valid, refused) = read_rows(&path, FileFormat::Csv).unwrap();
+        let lines: Vec<(u64, &str)> = valid
             .iter()
             .map(|row| (row.line, row.external_id()))
             .collect();
-        assert_eq!(valid, [(2, "a-1"), (7, "a-6")]);
+        // The reader checks rows one by one; a repeated external id is the import's concern.
+        assert_eq!(lines, [(2, "a-1"), (6, "a-1"), (7, "a-6")]);
         assert_eq!(
-            rows.valid[1].request.display_name.as_deref(),
+            valid[2].request.display_name.as_deref(),
             Some("Quoted, name")
         );
-        assert_eq!(rows.valid[1].request.channel_identities.len(), 2);
-        let refused: Vec<u64> = rows.refused.iter().map(|row| row.line).collect();
-        assert_eq!(refused, [3, 4, 5, 6]);
-        assert!(rows.refused[0].reason.starts_with("external_id: missing"));
-        assert!(rows.refused[1].reason.contains("unknown channel `PIGEON`"));
+        assert_eq!(valid[2].request.channel_identities.len(), 2);
+        let lines: Vec<u64> = refused.iter().map(|row| row.line).collect();
+        assert_eq!(lines, [3, 4, 5]);
+        assert!(refused[0].reason.starts_with("external_id: missing"));
+        assert!(refused[1].reason.contains("unknown channel `PIGEON`"));
         assert!(
-            rows.refused[2].reason.contains("channel_identities"),
+            refused[2].reason.contains("channel_identities"),
             "{}",
-            rows.refused[2].reason
+            refused[2].reason
         );
-        assert_eq!(rows.refused[3].reason, "external_id already used on line 2");
     }
 
     #[test]
@@ -294,14 +405,57 @@ mod tests {
              {not json}\n\
              {\"external_id\":\"j-4\",\"channel_identities\":[{\"channel\":\"SMS\",\"identity\":\"+4\"}]}\n",
         );
-        let rows = read_rows(&path, FileFormat::Jsonl).unwrap();
-        assert_eq!(rows.valid.len(), 1);
-        assert_eq!(rows.valid[0].line, 1);
+        let (valid, refused) = read_rows(&path, FileFormat::Jsonl).unwrap();
+        assert_eq!(valid.len(), 1);
+        assert_eq!(valid[0].line, 1);
         assert_eq!(
-            rows.refused.iter().map(|row| row.line).collect::<Vec<_>>(),
+            refused.iter().map(|row| row.line).collect::<Vec<_>>(),
             [3, 4]
         );
-        assert!(rows.refused[1].reason.starts_with("language: missing"));
-        assert_eq!(rows.refused[1].external_id.as_deref(), Some("j-4"));
+        assert!(refused[1].reason.starts_with("language: missing"));
+        assert_eq!(refused[1].external_id.as_deref(), Some("j-4"));
+    }
+
+    #[test]
+    fn a_file_whose_first_row_is_not_json_is_refused_when_opened() {
+        let (_dir, path) = write(
+            "in.jsonl",
+            "\nexternal_id,language,channel_identities\na,EN_US,SMS:+1\n",
+        );
+        let error = RowReader::open(&path, FileFormat::Jsonl).unwrap_err();
+        assert!(
+            error.to_string().contains("line 2: not JSON lines"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_json_lines_file_read_as_csv_is_refused_by_its_header() {
+        let (_dir, path) = write("in.csv", "{\"external_id\":\"a\",\"language\":\"EN_US\"}\n");
+        let error = RowReader::open(&path, FileFormat::Csv).unwrap_err();
+        assert!(
+            error.to_string().contains("line 1: unknown column"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_a_refused_row_and_the_next_rows_go_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.jsonl");
+        let good = "{\"external_id\":\"g\",\"language\":\"EN_US\",\"channel_identities\":[{\"channel\":\"SMS\",\"identity\":\"+1\"}]}\n";
+        let mut bytes = good.as_bytes().to_vec();
+        bytes.extend_from_slice(b"{\"external_id\":\"\xff\"}\n");
+        bytes.extend_from_slice(good.replace("\"g\"", "\"h\"").as_bytes());
+        std::fs::write(&path, bytes).unwrap();
+        let (valid, refused) = read_rows(&path, FileFormat::Jsonl).unwrap();
+        assert_eq!(valid.iter().map(|row| row.line).collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].line, 2);
+        assert!(
+            refused[0].reason.starts_with("not UTF-8"),
+            "{}",
+            refused[0].reason
+        );
     }
 }
