@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use futures_util::StreamExt;
 use futures_util::stream::{self, BoxStream};
 use sinch_contacts_model::{Contact, ListContactsQuery};
-use sinch_contacts_port::{Bulk, BulkRun, JobError, Stopped};
+use sinch_contacts_port::{Bulk, BulkRun, JobError, JobErrorKind, Stopped};
 use tokio::sync::mpsc;
 
 /// Contacts per page: the API's maximum.
@@ -83,6 +83,8 @@ pub fn all_contacts(bulk: &Bulk) -> BoxStream<'static, Result<Contact, ListingEr
                         }
                         continue;
                     }
+                    // The run stopped: its reason comes next.
+                    Err(error) if error.kind() == JobErrorKind::Abandoned => continue,
                     Err(error) => ListingError::Page(error),
                 },
                 Err(stopped) => ListingError::Stopped(stopped),

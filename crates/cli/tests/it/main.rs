@@ -3,6 +3,7 @@
 
 mod callbacks;
 mod contacts;
+mod import_safety;
 mod ingest;
 mod listen_service;
 mod listen_state;

@@ -120,13 +120,16 @@ pub async fn import(
     let (existing, check) = if unknown == 0 {
         (None, "none")
     } else {
-        let listing = list_existing(&bulk, unknown).await.map_err(|error| {
-            CliError::failure(format!("cannot list the contacts the server has: {error}"))
-                .hint("nothing was created; the journal is intact, rerun to continue")
-        })?;
-        match listing {
-            Some(existing) => (Some(existing), "listing"),
-            None => (None, "per row"),
+        match list_existing(&bulk, unknown).await {
+            Ok(Some(existing)) => (Some(existing), "listing"),
+            Ok(None) => (None, "per row"),
+            // Nothing was sent but the listing: the summary says why, the journal is as it was.
+            Err(error) => {
+                let mut summary = std::mem::take(&mut *shared.summary());
+                summary.stopped = Some(format!("cannot list the contacts the server has: {error}"));
+                summary.settle(started.elapsed().as_secs_f64());
+                return conclude(&summary, output);
+            }
         }
     };
     {
@@ -225,8 +228,12 @@ pub async fn import(
     if let Some(error) = source_failure.or(journal_failure) {
         return Err(error);
     }
-    summary.print(output)?;
+    conclude(&summary, output)
+}
 
+/// Prints the summary, and says how the import ended: `Ok` when every row is imported.
+fn conclude(summary: &Summary, output: Output) -> CliResult {
+    summary.print(output)?;
     if let Some(stopped) = &summary.stopped {
         return Err(CliError::failure(stopped.clone()).hint(format!(
             "{} rows not done; the journal keeps what was done, rerun the same command to continue",
