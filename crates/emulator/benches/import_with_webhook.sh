@@ -157,8 +157,11 @@ for ((round = 1; round <= ROUNDS; round++)); do
     printf '%-5s %8.0f' "$round" "$none"
     for ((k = 0; k < ${#KINDS[@]}; k++)); do
         rate=${results[$((3 * k))]}
-        printf ' %9.0f %6.2f %7.2f %6s' "$rate" "$(echo "$rate / $none" | bc -l)" \
-            "${results[$((3 * k + 1))]}" "${results[$((3 * k + 2))]}"
+        done_after=${results[$((3 * k + 1))]}
+        # No receiver ("unsent"): nothing to catch up, the column says "-".
+        if [[ $done_after != - ]]; then done_after=$(printf '%.2f' "$done_after"); fi
+        printf ' %9.0f %6.2f %7s %6s' "$rate" "$(echo "$rate / $none" | bc -l)" \
+            "$done_after" "${results[$((3 * k + 2))]}"
     done
     printf '\n'
 done
