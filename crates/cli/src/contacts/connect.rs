@@ -83,10 +83,6 @@ impl ConnectionArgs {
                 self.backoff_ms.unwrap_or(SINGLE_CALL_BACKOFF_MS),
             ))
     }
-
-    fn default_retries(&self) -> bool {
-        self.retry_policy() == RetryPolicy::default()
-    }
 }
 
 /// Authentication schemes.
@@ -98,8 +94,13 @@ pub enum AuthScheme {
     Basic,
 }
 
-/// A client for the flags, or for the `SINCH_*` variables without --base-url.
-pub fn connect(args: &ConnectionArgs) -> CliResult<(ContactsClient, Target)> {
+/// A client for the flags, or for the `SINCH_*` variables without --base-url, whose calls (and
+/// token requests) follow `retry`.
+///
+/// Bulk runs (`import`, `export`) pass [`RetryPolicy::disabled`]: the runner schedules every
+/// retry itself, token requests included, so that a dead server is found out after a few
+/// connection errors instead of a few per attempt.
+pub fn connect(args: &ConnectionArgs, retry: RetryPolicy) -> CliResult<(ContactsClient, Target)> {
     let client = match &args.base_url {
         Some(base_url) => connect_to(
             base_url,
@@ -107,9 +108,11 @@ pub fn connect(args: &ConnectionArgs) -> CliResult<(ContactsClient, Target)> {
             args.key_id.as_deref().unwrap_or(EMULATOR_KEY_ID),
             args.key_secret.as_deref().unwrap_or(EMULATOR_KEY_SECRET),
             args.auth,
-            args.retry_policy(),
+            retry,
         )?,
-        None if args.default_retries() => sinch_contacts_reqwest::from_env().map_err(env_error)?,
+        None if retry == RetryPolicy::default() => {
+            sinch_contacts_reqwest::from_env().map_err(env_error)?
+        }
         None => {
             let config = sinch_contacts_reqwest::EnvConfig::from_env().map_err(env_error)?;
             let transport = ReqwestTransport::new().map_err(|error| {
@@ -117,7 +120,7 @@ pub fn connect(args: &ConnectionArgs) -> CliResult<(ContactsClient, Target)> {
             })?;
             config
                 .client_builder(transport)
-                .retry_policy(args.retry_policy())
+                .retry_policy(retry)
                 .build()
                 .map_err(|error| CliError::failure(format!("invalid configuration: {error}")))?
         }
