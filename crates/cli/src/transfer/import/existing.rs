@@ -8,6 +8,7 @@
 use futures_util::StreamExt;
 use sinch_contacts_port::Bulk;
 
+use crate::progress;
 use crate::transfer::key::external_id_key;
 use crate::transfer::pages::{self, ListingError, PAGE_SIZE};
 
@@ -37,16 +38,21 @@ impl ExistingIds {
 pub async fn list_existing(bulk: &Bulk, budget: u64) -> Result<Option<ExistingIds>, ListingError> {
     let mut keys = Vec::new();
     let mut contacts = pages::all_contacts(bulk);
+    let counter = progress::counter("contacts on the server checked");
     let mut listed = 0u64;
     while let Some(contact) = contacts.next().await {
         listed += 1;
+        counter.inc(1);
         if listed > budget.saturating_mul(u64::from(PAGE_SIZE)) {
+            counter.finish_and_clear();
             return Ok(None);
         }
-        if let Some(external_id) = contact?.external_id.filter(|id| !id.is_empty()) {
+        let contact = contact.inspect_err(|_| counter.finish_and_clear())?;
+        if let Some(external_id) = contact.external_id.filter(|id| !id.is_empty()) {
             keys.push(external_id_key(&external_id));
         }
     }
+    counter.finish_and_clear();
     keys.sort_unstable();
     keys.dedup();
     keys.shrink_to_fit();
