@@ -168,22 +168,18 @@ impl Journal {
             .metadata()
             .map_err(|error| journal_error(path, &error))?
             .len();
-        if length == 0 {
-            let header = Header {
-                journal: MAGIC.to_owned(),
-                version: VERSION,
-                base_url: target.base_url.clone(),
-                project_id: target.project_id.clone(),
-            };
-            write_line(&mut file, &header).map_err(|error| journal_error(path, &error))?;
-        } else {
-            // A cut last line from a killed run: drop it, so the next record starts a line.
-            let complete =
-                complete_length(&mut file, length).map_err(|error| journal_error(path, &error))?;
-            if complete < length {
-                file.set_len(complete)
-                    .map_err(|error| journal_error(path, &error))?;
-            }
+        // A cut last line from a killed run: drop it, so the next record starts a line. A
+        // journal whose header itself was cut (read back as empty above) starts again.
+        let complete =
+            complete_length(&mut file, length).map_err(|error| journal_error(path, &error))?;
+        if complete < length {
+            file.set_len(complete)
+                .map_err(|error| journal_error(path, &error))?;
+        }
+        if complete == 0 {
+            file.write_all(&header_line(target))
+                .and_then(|()| file.flush())
+                .map_err(|error| journal_error(path, &error))?;
         }
         Ok((
             Self {
@@ -240,6 +236,19 @@ fn journal_error(path: &Path, error: &dyn std::fmt::Display) -> CliError {
     ))
 }
 
+/// The header line a journal for `target` starts with.
+fn header_line(target: &Target) -> Vec<u8> {
+    let header = Header {
+        journal: MAGIC.to_owned(),
+        version: VERSION,
+        base_url: target.base_url.clone(),
+        project_id: target.project_id.clone(),
+    };
+    let mut line = serde_json::to_vec(&header).unwrap_or_default();
+    line.push(b'\n');
+    line
+}
+
 /// One record as one line, written with one call.
 fn write_line<T: Serialize>(file: &mut File, value: &T) -> std::io::Result<()> {
     let mut line = serde_json::to_vec(value).map_err(std::io::Error::other)?;
@@ -280,6 +289,14 @@ fn read_resume(path: &Path, file: File, target: &Target, max_line: u64) -> CliRe
     };
     if read(&mut reader, &mut buffer)? == 0 {
         return Ok(Resume::default());
+    }
+    if !buffer.ends_with(b"\n") {
+        // Only the start of the header this import writes is a journal cut while it was created.
+        return if header_line(target).starts_with(&buffer) {
+            Ok(Resume::default())
+        } else {
+            Err(not_a_journal())
+        };
     }
     let header: Header =
         serde_json::from_slice(buffer.trim_ascii()).map_err(|_| not_a_journal())?;
@@ -379,9 +396,16 @@ mod tests {
         {
             let (journal, _) = Journal::open(&path, &target(), 10).unwrap();
             journal.done("far", 4_000_000_000, None, "created").unwrap();
+            journal.done("last", 10, None, "created").unwrap();
+            journal.done("next", 11, None, "created").unwrap();
         }
         let (_, resume) = Journal::open(&path, &target(), 10).unwrap();
         assert!(!resume.is_done(4_000_000_000, key("far")));
+        assert!(
+            resume.is_done(10, key("last")),
+            "the input's last line is kept"
+        );
+        assert!(!resume.is_done(11, key("next")));
         assert!(resume.done_lines.len() <= 11);
     }
 
@@ -429,5 +453,70 @@ mod tests {
         drop(file);
         let error = Journal::open(&path, &target(), 10).unwrap_err();
         assert!(error.to_string().contains("damaged at line 2"), "{error}");
+    }
+
+    #[test]
+    fn the_default_journal_sits_next_to_the_input() {
+        assert_eq!(
+            default_path(Path::new("exports/people.csv")),
+            PathBuf::from("exports/people.csv.import-state")
+        );
+    }
+
+    #[test]
+    fn a_journal_that_cannot_be_read_is_an_error_saying_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plain-file");
+        std::fs::write(&file, "x").unwrap();
+        // A path below a file: not found is not what the system says (ENOTDIR).
+        let error = Journal::open(&file.join("j"), &target(), 10).unwrap_err();
+        assert!(
+            error.to_string().starts_with("cannot read the journal"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_journal_of_another_version_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        std::fs::write(
+            &path,
+            "{\"journal\":\"sinch-contacts import\",\"version\":3,\"base_url\":\"http://127.0.0.1:1\",\"project_id\":\"p\"}\n",
+        )
+        .unwrap();
+        let error = Journal::open(&path, &target(), 10).unwrap_err();
+        assert!(
+            error.to_string().contains("is not an import journal"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_journal_cut_inside_its_header_starts_again_and_another_file_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        std::fs::write(&path, "{\"journal\":\"sinch-con").unwrap();
+        let (journal, resume) = Journal::open(&path, &target(), 10).unwrap();
+        assert_eq!(resume, Resume::default());
+        journal.started("a", 2).unwrap();
+        drop(journal);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text,
+            "{\"journal\":\"sinch-contacts import\",\"version\":2,\"base_url\":\"http://127.0.0.1:1\",\"project_id\":\"p\"}\n{\"started\":\"a\",\"line\":2}\n"
+        );
+
+        let other = dir.path().join("notes.txt");
+        std::fs::write(&other, "my notes, no newline").unwrap();
+        let error = Journal::open(&other, &target(), 10).unwrap_err();
+        assert!(
+            error.to_string().contains("is not an import journal"),
+            "{error}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&other).unwrap(),
+            "my notes, no newline"
+        );
     }
 }
