@@ -40,7 +40,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            output::eprint_line(&format!("error: cannot start the async runtime: {error}"));
             return ExitCode::from(error::EXIT_FAILURE);
         }
     };
@@ -51,7 +51,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             if !error.is_silent() {
-                eprintln!("error: {error}");
+                // One line, whatever the server's message held.
+                output::eprint_line(&format!(
+                    "error: {}",
+                    output::escape_controls(&error.to_string())
+                ));
             }
             ExitCode::from(error.exit_code())
         }

@@ -8,7 +8,7 @@ use sinch_contacts_callbacks::{Verifier, parse};
 
 use crate::callbacks::report::describe_callback;
 use crate::error::{CliError, CliResult, read_file};
-use crate::output::Output;
+use crate::output::{Output, escape_controls};
 
 /// Arguments of `callbacks verify`.
 #[derive(Debug, Args)]
@@ -87,7 +87,7 @@ pub fn run(args: &VerifyArgs, output: Output) -> CliResult {
             result.file, result.secret_index, result.nonce, result.timestamp
         ))?;
         if let Ok(callback) = &parsed {
-            output.text(&describe_callback(callback).summary)?;
+            output.text(&escape_controls(&describe_callback(callback).summary))?;
         }
     }
     match parsed {

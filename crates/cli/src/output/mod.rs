@@ -1,9 +1,12 @@
-//! How results are printed: tables for people, JSON for programs.
+//! How results are printed: tables for people, JSON for programs. Every line goes through
+//! [`sanitize`]: no control character the command line did not write reaches a terminal.
 
 mod contact;
+mod sanitize;
 mod table;
 
 pub use contact::{contact_table, identities_text, priority_text};
+pub use sanitize::{escape_controls, escape_controls_keep_lines};
 pub use table::Table;
 
 use std::io::{self, Write};
@@ -24,17 +27,23 @@ impl Output {
     pub fn json_line<T: Serialize + ?Sized>(&self, value: &T) -> CliResult {
         let text = serde_json::to_string(value)
             .map_err(|error| CliError::failure(format!("cannot write JSON: {error}")))?;
-        print_line(&text)
+        write_line(&sanitize::escape_json(&text))
     }
 
-    /// Prints text as is, followed by a newline.
+    /// Prints text followed by a newline; its line breaks are kept, every other control
+    /// character is escaped.
     pub fn text(&self, text: &str) -> CliResult {
         print_line(text)
     }
 }
 
-/// Writes one line to standard output; a closed pipe (`| head`) ends quietly.
+/// Writes one line (or several, separated by `\n`) to standard output, control characters
+/// escaped but for the line breaks; a closed pipe (`| head`) ends quietly.
 pub fn print_line(text: &str) -> CliResult {
+    write_line(&escape_controls_keep_lines(text))
+}
+
+fn write_line(text: &str) -> CliResult {
     let mut stdout = io::stdout().lock();
     match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
@@ -43,4 +52,11 @@ pub fn print_line(text: &str) -> CliResult {
             "cannot write to standard output: {error}"
         ))),
     }
+}
+
+/// Writes one line to standard error, control characters escaped but for its line breaks.
+/// Nothing is reported when standard error is closed: there is nowhere left to say it.
+pub fn eprint_line(text: &str) {
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "{}", escape_controls_keep_lines(text)).and_then(|()| stderr.flush());
 }

@@ -3,12 +3,14 @@
 
 mod callbacks;
 mod contacts;
+mod escapes;
 mod import_safety;
 mod ingest;
 mod listen_service;
 mod listen_state;
 mod live;
 mod rate_limit;
+mod stub;
 mod support;
 mod tour;
 mod transfer;

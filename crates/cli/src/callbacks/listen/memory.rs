@@ -15,7 +15,7 @@ use super::printed::{print_callback, print_rejected};
 use super::serve::serve;
 use crate::callbacks::report::{mirror_change_text, suppression_change_text};
 use crate::error::{CliError, CliResult};
-use crate::output::{Output, contact_table};
+use crate::output::{Output, contact_table, escape_controls};
 
 /// What the in-memory receiver keeps between callbacks.
 #[derive(Debug, Default)]
@@ -71,7 +71,7 @@ pub async fn run(verifier: Verifier, path: &str, address: SocketAddr, output: Ou
             output.text(&format!(
                 "suppressed: {}:{}",
                 key.channel.as_str(),
-                key.identity
+                escape_controls(&key.identity)
             ))?;
         }
     }
