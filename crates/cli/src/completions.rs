@@ -4,6 +4,7 @@ use clap::{Args, ValueEnum};
 use clap_complete::generate;
 
 use crate::error::CliResult;
+use crate::output::write_stdout;
 
 /// Arguments of `completions`.
 #[derive(Debug, Args)]
@@ -30,11 +31,8 @@ pub fn run(args: &CompletionsArgs, mut command: clap::Command) -> CliResult {
         Shell::Zsh => clap_complete::Shell::Zsh,
         Shell::Fish => clap_complete::Shell::Fish,
     };
-    generate(
-        shell,
-        &mut command,
-        "sinch-contacts",
-        &mut std::io::stdout(),
-    );
-    Ok(())
+    // Rendered first, then written: clap_complete panics when its writer fails (`| head -1`).
+    let mut script = Vec::new();
+    generate(shell, &mut command, "sinch-contacts", &mut script);
+    write_stdout(&script)
 }

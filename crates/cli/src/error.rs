@@ -5,6 +5,8 @@ use std::fmt;
 
 use sinch_contacts_port::{Error as PortError, TransportErrorKind};
 
+/// Exit code of success, also of a command whose standard output was closed by its reader.
+pub const EXIT_SUCCESS: u8 = 0;
 /// Exit code of a failure: the API refused, the input was bad, a verification failed.
 pub const EXIT_FAILURE: u8 = 1;
 /// Exit code of a usage error (clap uses the same one for unknown flags).
@@ -45,6 +47,12 @@ impl CliError {
             hint: None,
             exit_code,
         }
+    }
+
+    /// The reader of standard output went away (`| head -1`): the command stops at once and
+    /// the process exits 0 without a message, as a reader that wants no more asked for.
+    pub fn closed_pipe() -> Self {
+        Self::silent(EXIT_SUCCESS)
     }
 
     /// Whether there is nothing to print (see [`CliError::silent`]).

@@ -1,15 +1,16 @@
 //! How results are printed: tables for people, JSON for programs. Every line goes through
-//! [`sanitize`]: no control character the command line did not write reaches a terminal.
+//! [`sanitize`] (no control character the command line did not write reaches a terminal) and
+//! [`pipe`] (a closed standard output ends the command quietly, nothing panics).
 
 mod contact;
+mod pipe;
 mod sanitize;
 mod table;
 
 pub use contact::{contact_table, identities_text, priority_text};
+pub use pipe::{stdout_closed, write_stdout};
 pub use sanitize::{escape_controls, escape_controls_keep_lines};
 pub use table::Table;
-
-use std::io::{self, Write};
 
 use serde::Serialize;
 
@@ -38,25 +39,22 @@ impl Output {
 }
 
 /// Writes one line (or several, separated by `\n`) to standard output, control characters
-/// escaped but for the line breaks; a closed pipe (`| head`) ends quietly.
+/// escaped but for the line breaks; a closed pipe (`| head`) is [`CliError::closed_pipe`].
 pub fn print_line(text: &str) -> CliResult {
     write_line(&escape_controls_keep_lines(text))
 }
 
 fn write_line(text: &str) -> CliResult {
-    let mut stdout = io::stdout().lock();
-    match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(()),
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(error) => Err(CliError::failure(format!(
-            "cannot write to standard output: {error}"
-        ))),
-    }
+    let mut line = String::with_capacity(text.len() + 1);
+    line.push_str(text);
+    line.push('\n');
+    write_stdout(line.as_bytes())
 }
 
-/// Writes one line to standard error, control characters escaped but for its line breaks.
-/// Nothing is reported when standard error is closed: there is nowhere left to say it.
+/// Writes one line to standard error, control characters escaped but for its line breaks;
+/// never fails nor panics (see [`pipe::write_stderr`]).
 pub fn eprint_line(text: &str) {
-    let mut stderr = io::stderr().lock();
-    let _ = writeln!(stderr, "{}", escape_controls_keep_lines(text)).and_then(|()| stderr.flush());
+    let mut line = escape_controls_keep_lines(text).into_owned();
+    line.push('\n');
+    pipe::write_stderr(line.as_bytes());
 }

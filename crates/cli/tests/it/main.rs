@@ -9,6 +9,7 @@ mod ingest;
 mod listen_service;
 mod listen_state;
 mod live;
+mod pipes;
 mod rate_limit;
 mod stub;
 mod support;

@@ -48,8 +48,10 @@ pub async fn run(
             };
             applied_metrics.applied(!already_applied);
             // The delivery is committed already; a failure to print cannot undo it.
+            // A closed standard output says nothing: it stops the receiver.
             if let Err(error) =
                 print_callback(callback, mirror, suppression, already_applied, output)
+                && !error.is_silent()
             {
                 eprint_line(&format!("warning: cannot print a stored callback: {error}"));
             }
