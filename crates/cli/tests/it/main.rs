@@ -2,6 +2,7 @@
 //! emulator or receiver on 127.0.0.1.
 
 mod callbacks;
+mod completion_bash;
 mod contacts;
 mod escapes;
 mod import_safety;

@@ -1,10 +1,15 @@
 //! `completions bash|zsh|fish`.
 
+mod bash;
+
 use clap::{Args, ValueEnum};
 use clap_complete::generate;
 
 use crate::error::CliResult;
 use crate::output::write_stdout;
+
+/// The name the scripts complete.
+const BIN_NAME: &str = "sinch-contacts";
 
 /// Arguments of `completions`.
 #[derive(Debug, Args)]
@@ -33,6 +38,10 @@ pub fn run(args: &CompletionsArgs, mut command: clap::Command) -> CliResult {
     };
     // Rendered first, then written: clap_complete panics when its writer fails (`| head -1`).
     let mut script = Vec::new();
-    generate(shell, &mut command, "sinch-contacts", &mut script);
+    generate(shell, &mut command, BIN_NAME, &mut script);
+    if shell == clap_complete::Shell::Bash {
+        let text = String::from_utf8_lossy(&script);
+        return write_stdout(bash::repair(&text, BIN_NAME).as_bytes());
+    }
     write_stdout(&script)
 }
