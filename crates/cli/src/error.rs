@@ -90,11 +90,15 @@ impl CliError {
                 TransportErrorKind::Timeout => Some("the server did not answer in time; try again"),
                 _ => None,
             },
-            PortError::Auth(_) => {
-                Some("check --key-id and --key-secret (or SINCH_KEY_ID and SINCH_KEY_SECRET)")
-            }
+            PortError::Auth(_) => Some(
+                "check the key: with --base-url --key-id and --key-secret or SINCH_KEY_SECRET \
+                 (default: the emulator's), without it SINCH_KEY_ID and SINCH_KEY_SECRET",
+            ),
             PortError::Api(api) if api.status().as_u16() == 401 || api.status().as_u16() == 403 => {
-                Some("check the credentials and --project-id (or the SINCH_* variables)")
+                Some(
+                    "check the key and the project: with --base-url --key-id, --key-secret or \
+                     SINCH_KEY_SECRET and --project-id, without it the SINCH_* variables",
+                )
             }
             PortError::Api(api) if api.status().as_u16() == 404 => {
                 Some("check the id, --project-id and the region")

@@ -12,6 +12,7 @@ mod listen_state;
 mod live;
 mod pipes;
 mod rate_limit;
+mod secrets;
 mod stub;
 mod support;
 mod tour;
