@@ -7,6 +7,7 @@ mod contacts;
 mod escapes;
 mod import_safety;
 mod ingest;
+mod listen_refusals;
 mod listen_service;
 mod listen_state;
 mod live;
