@@ -20,6 +20,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Log each HTTP request on standard error: method, path, status, attempt and latency, and
+    /// each operation's attempts and retry reasons when it ends; -vv adds token requests.
+    /// Never a header, secret, token, query or body. RUST_LOG (target=level,...) adds more.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -11,6 +11,7 @@ mod demo;
 mod emulator;
 mod error;
 mod identity;
+mod logging;
 mod output;
 mod progress;
 mod safe_create;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         // Usage errors exit 2; --help and --version print and exit 0.
         Err(error) => error.exit(),
     };
+    logging::init(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

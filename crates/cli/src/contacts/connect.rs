@@ -7,6 +7,7 @@ use sinch_contacts_port::{Auth, BulkOptions, ContactsClient, RetryPolicy, SafeCr
 use sinch_contacts_reqwest::ReqwestTransport;
 
 use crate::error::{CliError, CliResult};
+use crate::logging::LoggedTransport;
 use crate::target::{Target, is_loopback};
 
 /// The emulator's default project, key id and secret.
@@ -111,16 +112,13 @@ pub fn connect(args: &ConnectionArgs, retry: RetryPolicy) -> CliResult<(Contacts
             args.auth,
             retry,
         )?,
-        None if retry == RetryPolicy::default() => {
-            sinch_contacts_reqwest::from_env().map_err(env_error)?
-        }
         None => {
             let config = sinch_contacts_reqwest::EnvConfig::from_env().map_err(env_error)?;
             let transport = ReqwestTransport::new().map_err(|error| {
                 CliError::failure(format!("cannot build the HTTP client: {error}"))
             })?;
             config
-                .client_builder(transport)
+                .client_builder(LoggedTransport::new(transport))
                 .retry_policy(retry)
                 .build()
                 .map_err(|error| CliError::failure(format!("invalid configuration: {error}")))?
@@ -186,7 +184,7 @@ pub fn connect_to(
         }
         AuthScheme::Basic => Auth::basic(key_id, key_secret),
     };
-    ContactsClient::builder(transport, project_id)
+    ContactsClient::builder(LoggedTransport::new(transport), project_id)
         .base_url(base_url)
         .auth(auth)
         .retry_policy(retry_policy)

@@ -11,6 +11,7 @@ mod listen_refusals;
 mod listen_service;
 mod listen_state;
 mod live;
+mod logging;
 mod pipes;
 mod rate_limit;
 mod secrets;
