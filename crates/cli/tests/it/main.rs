@@ -20,3 +20,4 @@ mod support;
 mod tour;
 mod transfer;
 mod usage;
+mod version;
