@@ -8,6 +8,7 @@ use crate::completions::CompletionsArgs;
 use crate::contacts::ContactsArgs;
 use crate::demo::DemoArgs;
 use crate::emulator::EmulatorArgs;
+use crate::man::ManArgs;
 
 /// What `--version` prints after the name (`-V` prints the first line only): the versions of
 /// the workspace crates and the OpenAPI description the model is generated from (see build.rs).
@@ -67,4 +68,6 @@ pub enum Command {
     Callbacks(CallbacksCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// Print a manual page (roff), or write one per command with --out DIR.
+    Man(ManArgs),
 }

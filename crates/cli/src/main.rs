@@ -12,6 +12,7 @@ mod emulator;
 mod error;
 mod identity;
 mod logging;
+mod man;
 mod output;
 mod progress;
 mod safe_create;
@@ -72,5 +73,6 @@ async fn run(cli: Cli) -> CliResult {
         Command::Emulator(args) => emulator::run(&args, output).await,
         Command::Callbacks(command) => callbacks::run(command, output).await,
         Command::Completions(args) => completions::run(&args, Cli::command()),
+        Command::Man(args) => man::run(&args, Cli::command(), output),
     }
 }

@@ -12,6 +12,7 @@ mod listen_service;
 mod listen_state;
 mod live;
 mod logging;
+mod man;
 mod pipes;
 mod rate_limit;
 mod secrets;

@@ -76,6 +76,8 @@ fn every_command_exits_0_quietly_when_nobody_reads_its_output() {
         vec!["completions", "fish"],
         vec!["--help"],
         vec!["--version"],
+        vec!["man"],
+        vec!["man", "contacts", "import"],
         vec!["contacts", "import", "--help"],
         vec!["contacts", "--base-url", &live.base_url, "list"],
         vec![
