@@ -5,6 +5,8 @@ use std::fmt;
 
 use sinch_contacts_port::{Error as PortError, TransportErrorKind};
 
+/// Exit code of success, also of a command whose standard output was closed by its reader.
+pub const EXIT_SUCCESS: u8 = 0;
 /// Exit code of a failure: the API refused, the input was bad, a verification failed.
 pub const EXIT_FAILURE: u8 = 1;
 /// Exit code of a usage error (clap uses the same one for unknown flags).
@@ -47,6 +49,12 @@ impl CliError {
         }
     }
 
+    /// The reader of standard output went away (`| head -1`): the command stops at once and
+    /// the process exits 0 without a message, as a reader that wants no more asked for.
+    pub fn closed_pipe() -> Self {
+        Self::silent(EXIT_SUCCESS)
+    }
+
     /// Whether there is nothing to print (see [`CliError::silent`]).
     pub fn is_silent(&self) -> bool {
         self.message.is_empty() && self.hint.is_none()
@@ -82,11 +90,15 @@ impl CliError {
                 TransportErrorKind::Timeout => Some("the server did not answer in time; try again"),
                 _ => None,
             },
-            PortError::Auth(_) => {
-                Some("check --key-id and --key-secret (or SINCH_KEY_ID and SINCH_KEY_SECRET)")
-            }
+            PortError::Auth(_) => Some(
+                "check the key: with --base-url --key-id and --key-secret or SINCH_KEY_SECRET \
+                 (default: the emulator's), without it SINCH_KEY_ID and SINCH_KEY_SECRET",
+            ),
             PortError::Api(api) if api.status().as_u16() == 401 || api.status().as_u16() == 403 => {
-                Some("check the credentials and --project-id (or the SINCH_* variables)")
+                Some(
+                    "check the key and the project: with --base-url --key-id, --key-secret or \
+                     SINCH_KEY_SECRET and --project-id, without it the SINCH_* variables",
+                )
             }
             PortError::Api(api) if api.status().as_u16() == 404 => {
                 Some("check the id, --project-id and the region")

@@ -11,6 +11,8 @@ mod demo;
 mod emulator;
 mod error;
 mod identity;
+mod logging;
+mod man;
 mod output;
 mod progress;
 mod safe_create;
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         // Usage errors exit 2; --help and --version print and exit 0.
         Err(error) => error.exit(),
     };
+    logging::init(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -40,7 +43,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            output::eprint_line(&format!("error: cannot start the async runtime: {error}"));
             return ExitCode::from(error::EXIT_FAILURE);
         }
     };
@@ -51,7 +54,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             if !error.is_silent() {
-                eprintln!("error: {error}");
+                // One line, whatever the server's message held.
+                output::eprint_line(&format!(
+                    "error: {}",
+                    output::escape_controls(&error.to_string())
+                ));
             }
             ExitCode::from(error.exit_code())
         }
@@ -66,5 +73,6 @@ async fn run(cli: Cli) -> CliResult {
         Command::Emulator(args) => emulator::run(&args, output).await,
         Command::Callbacks(command) => callbacks::run(command, output).await,
         Command::Completions(args) => completions::run(&args, Cli::command()),
+        Command::Man(args) => man::run(&args, Cli::command(), output),
     }
 }

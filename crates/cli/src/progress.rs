@@ -44,11 +44,12 @@ fn target() -> ProgressDrawTarget {
     }
 }
 
-/// Prints a line on standard error without tearing a progress bar that is drawn there.
+/// Prints a line on standard error (control characters escaped, see `output::eprint_line`)
+/// without tearing a progress bar that is drawn there.
 pub fn eprint_line(bar: &ProgressBar, line: &str) {
     if bar.is_hidden() {
-        eprintln!("{line}");
+        crate::output::eprint_line(line);
     } else {
-        bar.suspend(|| eprintln!("{line}"));
+        bar.suspend(|| crate::output::eprint_line(line));
     }
 }

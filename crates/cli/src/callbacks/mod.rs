@@ -4,6 +4,7 @@ mod listen;
 mod nonce;
 mod parse_files;
 mod report;
+mod secret;
 mod send;
 mod suppressed;
 mod verify;

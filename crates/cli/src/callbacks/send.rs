@@ -8,6 +8,7 @@ use serde::Serialize;
 use sinch_contacts_callbacks::signature_headers;
 
 use crate::callbacks::nonce::new_nonce;
+use crate::callbacks::secret::SigningSecret;
 use crate::error::{CliError, CliResult, read_file};
 use crate::output::Output;
 use crate::target::is_loopback;
@@ -19,8 +20,8 @@ pub struct SendArgs {
     #[arg(long, value_name = "URL")]
     pub to: String,
     /// The secret to sign with.
-    #[arg(long, value_name = "S")]
-    pub secret: String,
+    #[command(flatten)]
+    pub secret: SigningSecret,
     /// The body to send, as is.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
@@ -36,6 +37,7 @@ struct Sent {
 }
 
 pub async fn run(args: &SendArgs, output: Output) -> CliResult {
+    let secret = args.secret.resolve()?.swap_remove(0);
     let body = read_file(&args.file)?;
     let nonce = new_nonce();
     let timestamp = SystemTime::now()
@@ -55,7 +57,7 @@ pub async fn run(args: &SendArgs, output: Output) -> CliResult {
         .post(&args.to)
         .header("content-type", "application/json")
         .body(body.clone());
-    for (name, value) in signature_headers(args.secret.as_bytes(), &body, &nonce, timestamp) {
+    for (name, value) in signature_headers(&secret, &body, &nonce, timestamp) {
         request = request.header(name, value);
     }
     let response = request.send().await.map_err(|error| {

@@ -11,7 +11,7 @@ use sinch_contacts_store::CallbackStore;
 use crate::callbacks::listen::open_state;
 use crate::error::{CliError, CliResult};
 use crate::identity::parse_channel;
-use crate::output::Output;
+use crate::output::{Output, escape_controls};
 
 /// Arguments of `callbacks suppressed`.
 #[derive(Debug, Args)]
@@ -80,7 +80,11 @@ async fn list(
                     identity: &identity,
                 })?;
             } else {
-                output.text(&format!("{}:{identity}", channel.as_str()))?;
+                output.text(&format!(
+                    "{}:{}",
+                    channel.as_str(),
+                    escape_controls(&identity)
+                ))?;
             }
         }
     }

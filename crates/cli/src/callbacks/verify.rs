@@ -7,15 +7,16 @@ use serde::Serialize;
 use sinch_contacts_callbacks::{Verifier, parse};
 
 use crate::callbacks::report::describe_callback;
+use crate::callbacks::secret::RotatingSecrets;
 use crate::error::{CliError, CliResult, read_file};
-use crate::output::Output;
+use crate::output::{Output, escape_controls};
 
 /// Arguments of `callbacks verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The webhook secret; repeat during a rotation (either one is accepted).
-    #[arg(long, required = true, value_name = "S")]
-    pub secret: Vec<String>,
+    /// The webhook secrets.
+    #[command(flatten)]
+    pub secret: RotatingSecrets,
     /// A received header as `name: value` (the four `x-sinch-webhook-signature*` headers); repeat.
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
@@ -42,8 +43,9 @@ struct Verified<'a> {
 pub fn run(args: &VerifyArgs, output: Output) -> CliResult {
     let headers = parse_headers(&args.headers)?;
     let body = read_file(&args.file)?;
-    let mut verifier = Verifier::new(&args.secret[0]);
-    for secret in &args.secret[1..] {
+    let secrets = args.secret.resolve()?;
+    let mut verifier = Verifier::new(&secrets[0]);
+    for secret in &secrets[1..] {
         verifier = verifier.with_secret(secret);
     }
     if args.no_tolerance {
@@ -87,7 +89,7 @@ pub fn run(args: &VerifyArgs, output: Output) -> CliResult {
             result.file, result.secret_index, result.nonce, result.timestamp
         ))?;
         if let Ok(callback) = &parsed {
-            output.text(&describe_callback(callback).summary)?;
+            output.text(&escape_controls(&describe_callback(callback).summary))?;
         }
     }
     match parsed {

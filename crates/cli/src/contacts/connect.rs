@@ -7,6 +7,7 @@ use sinch_contacts_port::{Auth, BulkOptions, ContactsClient, RetryPolicy, SafeCr
 use sinch_contacts_reqwest::ReqwestTransport;
 
 use crate::error::{CliError, CliResult};
+use crate::logging::LoggedTransport;
 use crate::target::{Target, is_loopback};
 
 /// The emulator's default project, key id and secret.
@@ -29,7 +30,8 @@ pub struct ConnectionArgs {
     /// The access key id (with --base-url; default: the emulator's `emulator-key`).
     #[arg(long, global = true, requires = "base_url")]
     pub key_id: Option<String>,
-    /// The access key secret (with --base-url; default: the emulator's `emulator-secret`).
+    /// The access key secret (with --base-url; default: SINCH_KEY_SECRET, else the emulator's
+    /// `emulator-secret`). Anyone who can run `ps` reads it: prefer the variable.
     #[arg(long, global = true, requires = "base_url")]
     pub key_secret: Option<String>,
     /// How to authenticate with --base-url (the token URL is `{URL}/oauth2/token`).
@@ -106,20 +108,17 @@ pub fn connect(args: &ConnectionArgs, retry: RetryPolicy) -> CliResult<(Contacts
             base_url,
             args.project_id.as_deref().unwrap_or(EMULATOR_PROJECT),
             args.key_id.as_deref().unwrap_or(EMULATOR_KEY_ID),
-            args.key_secret.as_deref().unwrap_or(EMULATOR_KEY_SECRET),
+            &key_secret(args.key_secret.as_deref(), KEY_SECRET_ENV),
             args.auth,
             retry,
         )?,
-        None if retry == RetryPolicy::default() => {
-            sinch_contacts_reqwest::from_env().map_err(env_error)?
-        }
         None => {
             let config = sinch_contacts_reqwest::EnvConfig::from_env().map_err(env_error)?;
             let transport = ReqwestTransport::new().map_err(|error| {
                 CliError::failure(format!("cannot build the HTTP client: {error}"))
             })?;
             config
-                .client_builder(transport)
+                .client_builder(LoggedTransport::new(transport))
                 .retry_policy(retry)
                 .build()
                 .map_err(|error| CliError::failure(format!("invalid configuration: {error}")))?
@@ -130,6 +129,21 @@ pub fn connect(args: &ConnectionArgs, retry: RetryPolicy) -> CliResult<(Contacts
         project_id: client.endpoint().project_id().to_owned(),
     };
     Ok((client, target))
+}
+
+/// The variable that holds the key secret, read with --base-url too.
+const KEY_SECRET_ENV: &str = "SINCH_KEY_SECRET";
+
+/// The key secret with --base-url: `--key-secret`, else the variable `env` when set and not
+/// empty, else the emulator's.
+fn key_secret(flag: Option<&str>, env: &str) -> String {
+    match flag {
+        Some(secret) => secret.to_owned(),
+        None => std::env::var(env)
+            .ok()
+            .filter(|secret| !secret.is_empty())
+            .unwrap_or_else(|| EMULATOR_KEY_SECRET.to_owned()),
+    }
 }
 
 fn env_error(error: sinch_contacts_reqwest::EnvError) -> CliError {
@@ -170,7 +184,7 @@ pub fn connect_to(
         }
         AuthScheme::Basic => Auth::basic(key_id, key_secret),
     };
-    ContactsClient::builder(transport, project_id)
+    ContactsClient::builder(LoggedTransport::new(transport), project_id)
         .base_url(base_url)
         .auth(auth)
         .retry_policy(retry_policy)

@@ -44,10 +44,13 @@ impl Table {
     }
 }
 
+/// The cell as printed: on one line (line breaks and tabs become spaces), every other control
+/// character escaped, and cut unless the table is uncut.
 fn cut(cell: &str, uncut: bool) -> String {
-    let one_line = cell.replace(['\n', '\r', '\t'], " ");
+    let spaced = cell.replace(['\n', '\r', '\t'], " ");
+    let one_line = super::escape_controls(&spaced);
     if uncut || one_line.chars().count() <= MAX_CELL_CHARS {
-        one_line
+        one_line.into_owned()
     } else {
         let mut cut: String = one_line.chars().take(MAX_CELL_CHARS - 1).collect();
         cut.push('…');
@@ -117,5 +120,12 @@ mod tests {
         assert_eq!(last.chars().count(), 48);
         assert!(last.starts_with("a b"));
         assert!(last.ends_with('…'));
+    }
+
+    #[test]
+    fn control_characters_in_cells_are_escaped() {
+        let mut table = Table::new(["NAME"]).uncut();
+        table.row(["\u{1b}[2Jx\u{9b}"]);
+        assert_eq!(table.to_string(), "NAME\n\\u{1b}[2Jx\\u{9b}");
     }
 }

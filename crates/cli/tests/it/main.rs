@@ -2,14 +2,23 @@
 //! emulator or receiver on 127.0.0.1.
 
 mod callbacks;
+mod completion_bash;
 mod contacts;
+mod escapes;
 mod import_safety;
 mod ingest;
+mod listen_refusals;
 mod listen_service;
 mod listen_state;
 mod live;
+mod logging;
+mod man;
+mod pipes;
 mod rate_limit;
+mod secrets;
+mod stub;
 mod support;
 mod tour;
 mod transfer;
 mod usage;
+mod version;

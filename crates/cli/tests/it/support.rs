@@ -6,14 +6,27 @@ use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+/// Variables of the developer's shell that would change what the binary does; tests that want
+/// one set it themselves.
+const CLEARED_VARIABLES: [&str; 3] = ["SINCH_KEY_SECRET", "SINCH_WEBHOOK_SECRET", "RUST_LOG"];
+
 /// The binary under test.
 pub fn bin() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("sinch-contacts").expect("the sinch-contacts binary is built")
+    let mut command = assert_cmd::Command::cargo_bin("sinch-contacts")
+        .expect("the sinch-contacts binary is built");
+    for name in CLEARED_VARIABLES {
+        command.env_remove(name);
+    }
+    command
 }
 
 /// The binary as a plain `std` command, for children that keep running.
 pub fn bin_std() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin("sinch-contacts"))
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("sinch-contacts"));
+    for name in CLEARED_VARIABLES {
+        command.env_remove(name);
+    }
+    command
 }
 
 /// The conformance folder, or `None` (and a note) when SINCH_CONFORMANCE_DIR is unset.

@@ -20,7 +20,7 @@ use super::printed::{print_callback, print_rejected};
 use super::serve::serve;
 use crate::callbacks::report::{mirror_change_text, suppression_change_text};
 use crate::error::{CliError, CliResult};
-use crate::output::Output;
+use crate::output::{Output, eprint_line};
 
 /// Opens (or creates) the state and serves until Ctrl-C or SIGTERM.
 pub async fn run(
@@ -48,10 +48,12 @@ pub async fn run(
             };
             applied_metrics.applied(!already_applied);
             // The delivery is committed already; a failure to print cannot undo it.
+            // A closed standard output says nothing: it stops the receiver.
             if let Err(error) =
                 print_callback(callback, mirror, suppression, already_applied, output)
+                && !error.is_silent()
             {
-                eprintln!("warning: cannot print a stored callback: {error}");
+                eprint_line(&format!("warning: cannot print a stored callback: {error}"));
             }
         });
     let rejected_metrics = metrics.clone();

@@ -15,7 +15,7 @@ use super::printed::{print_callback, print_rejected};
 use super::serve::serve;
 use crate::callbacks::report::{mirror_change_text, suppression_change_text};
 use crate::error::{CliError, CliResult};
-use crate::output::{Output, contact_table};
+use crate::output::{Output, contact_table, escape_controls};
 
 /// What the in-memory receiver keeps between callbacks.
 #[derive(Debug, Default)]
@@ -71,7 +71,7 @@ pub async fn run(verifier: Verifier, path: &str, address: SocketAddr, output: Ou
             output.text(&format!(
                 "suppressed: {}:{}",
                 key.channel.as_str(),
-                key.identity
+                escape_controls(&key.identity)
             ))?;
         }
     }
@@ -87,6 +87,12 @@ fn on_callback(
     state.received += 1;
     let mirror = mirror_change_text(&state.mirror.apply(callback));
     let suppression = suppression_change_text(&state.suppression.apply(callback));
-    print_callback(callback, mirror, suppression, false, output)
-        .map_err(|error| error.to_string().into())
+    // Not shown to anyone: answered 500, so the sender delivers it again.
+    print_callback(callback, mirror, suppression, false, output).map_err(|error| {
+        if error.is_silent() {
+            "standard output is closed".into()
+        } else {
+            error.to_string().into()
+        }
+    })
 }

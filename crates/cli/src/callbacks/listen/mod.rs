@@ -16,6 +16,7 @@ use std::time::Duration;
 use clap::Args;
 use sinch_contacts_callbacks::Verifier;
 
+use crate::callbacks::secret::RotatingSecrets;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 
@@ -31,9 +32,9 @@ pub struct ListenArgs {
     /// only; 0.0.0.0 from any network (behind a load balancer).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
-    /// The webhook secret; repeat during a rotation.
-    #[arg(long, required = true, value_name = "S")]
-    pub secret: Vec<String>,
+    /// The webhook secrets.
+    #[command(flatten)]
+    pub secret: RotatingSecrets,
     /// The path callbacks are posted to.
     #[arg(long, default_value = "/")]
     pub path: String,
@@ -57,10 +58,11 @@ pub async fn run(args: ListenArgs, output: Output) -> CliResult {
             "--path {path} is taken by the receiver's own {path} route"
         )));
     }
-    let mut verifier = Verifier::new(&args.secret[0])
+    let secrets = args.secret.resolve()?;
+    let mut verifier = Verifier::new(&secrets[0])
         .with_tolerance(Duration::from_secs(300))
         .with_replay_guard(100_000);
-    for secret in &args.secret[1..] {
+    for secret in &secrets[1..] {
         verifier = verifier.with_secret(secret);
     }
     let address = SocketAddr::new(args.bind, args.port);

@@ -6,7 +6,7 @@ use sinch_contacts_callbacks::axum_handler::{RejectReason, Rejected};
 
 use crate::callbacks::report::describe_callback;
 use crate::error::CliResult;
-use crate::output::Output;
+use crate::output::{Output, eprint_line, escape_controls};
 
 /// The JSON line printed per callback.
 #[derive(Debug, Serialize)]
@@ -40,10 +40,11 @@ pub fn print_callback(
             callback,
         })
     } else {
-        let mut line = report.summary.clone();
+        // Each part on one line: a name holding a line break cannot forge another callback.
+        let mut line = escape_controls(&report.summary).into_owned();
         for (label, text) in [("mirror", &mirror), ("suppression", &suppression)] {
             if !text.is_empty() {
-                line.push_str(&format!(" | {label}: {text}"));
+                line.push_str(&format!(" | {label}: {}", escape_controls(text)));
             }
         }
         if already_applied {
@@ -53,21 +54,20 @@ pub fn print_callback(
     }
 }
 
-/// Prints, on standard error, why a delivery was refused (never its body). Deliveries refused
-/// because the queue is full are only counted: in a burst they come by the thousand, and the
-/// sender retries them.
+/// Prints, on standard error, why a delivery was refused (never its body; the detail, which may
+/// quote a header, with its control characters escaped). Deliveries refused because the queue
+/// is full are only counted: in a burst they come by the thousand, and the sender retries them.
 pub fn print_rejected(rejected: &Rejected) {
+    let detail = escape_controls(&rejected.detail);
     match rejected.reason {
         RejectReason::Overloaded => {}
-        RejectReason::HandlerFailed => eprintln!(
-            "error: callback not stored, answered 500 so the sender retries: {}",
-            rejected.detail
-        ),
-        reason => eprintln!(
-            "refused ({} {}): {}",
+        RejectReason::HandlerFailed => eprint_line(&format!(
+            "error: callback not stored, answered 500 so the sender retries: {detail}"
+        )),
+        reason => eprint_line(&format!(
+            "refused ({} {}): {detail}",
             rejected.status.as_u16(),
             reason.as_str(),
-            rejected.detail
-        ),
+        )),
     }
 }

@@ -1,9 +1,15 @@
 //! `completions bash|zsh|fish`.
 
+mod bash;
+
 use clap::{Args, ValueEnum};
 use clap_complete::generate;
 
 use crate::error::CliResult;
+use crate::output::write_stdout;
+
+/// The name the scripts complete.
+const BIN_NAME: &str = "sinch-contacts";
 
 /// Arguments of `completions`.
 #[derive(Debug, Args)]
@@ -30,11 +36,12 @@ pub fn run(args: &CompletionsArgs, mut command: clap::Command) -> CliResult {
         Shell::Zsh => clap_complete::Shell::Zsh,
         Shell::Fish => clap_complete::Shell::Fish,
     };
-    generate(
-        shell,
-        &mut command,
-        "sinch-contacts",
-        &mut std::io::stdout(),
-    );
-    Ok(())
+    // Rendered first, then written: clap_complete panics when its writer fails (`| head -1`).
+    let mut script = Vec::new();
+    generate(shell, &mut command, BIN_NAME, &mut script);
+    if shell == clap_complete::Shell::Bash {
+        let text = String::from_utf8_lossy(&script);
+        return write_stdout(bash::repair(&text, BIN_NAME).as_bytes());
+    }
+    write_stdout(&script)
 }
