@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
+use http::{Request, Response};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -129,16 +129,13 @@ async fn answer(
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            let mut response = Failure::invalid(
-                "body",
-                format!("unreadable or larger than {MAX_BODY_BYTES} bytes"),
-            )
-            .into_response();
-            if response.status() == StatusCode::BAD_REQUEST {
-                *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-            }
-            return Ok(response.map(Full::new));
+        Err(error) => {
+            let failure = if error.downcast_ref::<LengthLimitError>().is_some() {
+                Failure::too_large(MAX_BODY_BYTES)
+            } else {
+                Failure::invalid("body", format!("unreadable: {error}"))
+            };
+            return Ok(failure.into_response().map(Full::new));
         }
     };
     match handle(&shared, Request::from_parts(parts, body)).await {

@@ -13,5 +13,6 @@ mod http_wire;
 mod listing;
 mod merge;
 mod rate_limit;
+mod refusals;
 mod support;
 mod webhooks;
