@@ -88,16 +88,24 @@ pub fn build(args: &EmulatorArgs) -> CliResult<Emulator> {
     );
     let emulator = builder.build();
     if let (Some(target), Some(secret)) = (&args.webhook, &args.secret) {
+        let webhook = Webhook {
+            target: target.clone(),
+            secret: secret.clone(),
+            triggers: every_trigger(),
+        };
+        if let Err(error) = webhook.validate() {
+            return Err(CliError::usage(format!(
+                "--{} {}",
+                error.field().replace("target", "webhook"),
+                error.description()
+            )));
+        }
         if !target.starts_with("http://") {
             return Err(CliError::usage(format!(
                 "--webhook `{target}`: the emulator posts to http:// URLs only"
             )));
         }
-        emulator.register_webhook(Webhook {
-            target: target.clone(),
-            secret: secret.clone(),
-            triggers: every_trigger(),
-        });
+        emulator.register_webhook(webhook);
     }
     Ok(emulator)
 }

@@ -9,7 +9,7 @@
 //! | `POST /_emulator/inbound` | [`crate::Emulator::inject_inbound`] with an [`crate::InboundMessage`] |
 //! | `GET /_emulator/deliveries` | the delivery log |
 //! | `GET`, `PUT /_emulator/faults` | the fault spec and counts; `PUT` takes the text form or `{"spec": "..."}` |
-//! | `GET`, `POST /_emulator/webhooks`, `DELETE /_emulator/webhooks/{id}` | webhooks |
+//! | `GET`, `POST /_emulator/webhooks`, `DELETE /_emulator/webhooks/{id}` | webhooks; `POST` refuses what [`crate::Webhook::validate`] refuses (400 naming the field) |
 //! | `POST /_emulator/tokens:expire` | [`crate::Emulator::expire_tokens`] |
 
 use bytes::Bytes;
@@ -66,6 +66,9 @@ fn route(
         ("webhooks", &Method::GET) => Ok(webhooks(shared)),
         ("webhooks", &Method::POST) => {
             let webhook: Webhook = json_body(request)?;
+            webhook
+                .validate()
+                .map_err(|error| Failure::invalid(error.field(), error.description()))?;
             let id = shared.outbox.register(webhook);
             Ok(ok_json(&json!({ "id": id })))
         }

@@ -90,4 +90,6 @@ pub use rate_limit_spec::{RateLimitSpecError, RateLimitSpecErrorKind};
 pub use rate_limiter::RateLimitCounts;
 pub use server::RunningEmulator;
 pub use transport::EmulatorTransport;
-pub use webhooks::{Delivery, DeliveryStats, Webhook};
+pub use webhooks::{
+    Delivery, DeliveryStats, UNSENT_SCHEME, WEBHOOK_TARGET_MAX_CHARS, Webhook, WebhookError,
+};

@@ -9,6 +9,7 @@ mod listen_service;
 mod listen_state;
 mod live;
 mod rate_limit;
+mod servers;
 mod support;
 mod tour;
 mod transfer;
