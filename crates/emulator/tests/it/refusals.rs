@@ -1,11 +1,11 @@
-//! What the emulator refuses over HTTP, and with which envelope: a body over the size limit,
-//! webhook registrations that are not http(s) or have no secret.
+//! What the emulator refuses, and with which envelope: a body over the size limit, webhook
+//! registrations that are not http(s) or have no secret, strings over their limit.
 
 use http::Method;
 use serde_json::{Value, json};
 use sinch_contacts_emulator::Emulator;
 
-use crate::support::{basic_header, http};
+use crate::support::{basic_header, client, http, sms};
 
 /// The request body limit, written out: 1 MiB.
 const ONE_MIB: usize = 1_048_576;
@@ -159,4 +159,50 @@ async fn an_unsent_target_logs_its_callbacks_as_failed_without_an_attempt() {
         Some("not sent: unsent:// targets are never sent to")
     );
     server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_display_name_over_one_mib_is_refused_before_it_is_sent() {
+    let emulator = Emulator::new();
+    let mut request = sms("+46700000001");
+    request.display_name = Some("x".repeat(ONE_MIB + 1));
+    let error = client(&emulator).create(&request).await.unwrap_err();
+    let sinch_contacts_port::Error::Validation(error) = error else {
+        panic!("not refused before sending: {error}")
+    };
+    assert_eq!(
+        error.to_string(),
+        "invalid request: display_name: 1048577 characters, at most 1048576 allowed"
+    );
+    assert_eq!(emulator.contact_count(), 0);
+}
+
+#[tokio::test]
+async fn the_emulator_refuses_a_display_name_over_one_mib_from_a_client_that_sends_it() {
+    // In-process there is no body limit, so the model's rule is what refuses it.
+    let emulator = Emulator::new();
+    let body = json!({
+        "channel_identities": [{"channel": "SMS", "identity": "+46700000001"}],
+        "language": "EN_US",
+        "display_name": "x".repeat(ONE_MIB + 1),
+    })
+    .to_string();
+    let request = http::Request::builder()
+        .method(Method::POST)
+        .uri("http://emulator.invalid/v1/projects/emulator-project/contacts")
+        .header("authorization", basic_header(&emulator))
+        .header("content-type", "application/json")
+        .body(bytes::Bytes::from(body))
+        .unwrap();
+    let answer = sinch_contacts_port::Transport::send(&emulator.transport(), request)
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 400);
+    let body: Value = serde_json::from_slice(answer.body()).unwrap();
+    assert_eq!(violation_fields(&body), ["display_name"]);
+    assert_eq!(
+        body["error"]["details"][0]["field_violations"][0]["description"],
+        "1048577 characters, at most 1048576 allowed"
+    );
+    assert_eq!(emulator.contact_count(), 0);
 }
