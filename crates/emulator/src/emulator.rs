@@ -7,6 +7,7 @@ use std::time::Duration;
 use sinch_contacts_model::{Contact, ContactCreateRequest, ValidationError};
 
 use crate::config::Config;
+use crate::connections::ConnectionLimits;
 use crate::faults::{FaultCounts, FaultSpec};
 use crate::inbound::{InboundMessage, Injected};
 use crate::rate_limit::RateLimit;
@@ -73,13 +74,19 @@ impl Emulator {
     }
 
     /// Serves the emulator over HTTP on `address` (use port 0 for any free port) until
-    /// [`RunningEmulator::shutdown`].
+    /// [`RunningEmulator::shutdown`], under the [`connection_limits`](Self::connection_limits).
     ///
     /// # Errors
     ///
     /// The I/O error of binding the address.
     pub async fn serve(&self, address: SocketAddr) -> std::io::Result<RunningEmulator> {
         server::serve(self.shared.clone(), address).await
+    }
+
+    /// What the HTTP server allows a client (set with
+    /// [`EmulatorBuilder::connection_limits`](crate::EmulatorBuilder::connection_limits)).
+    pub fn connection_limits(&self) -> ConnectionLimits {
+        self.shared.config.connections
     }
 
     /// The project id API paths must name.

@@ -62,6 +62,7 @@ mod webhooks;
 
 mod body;
 mod config;
+mod connections;
 mod event_clock;
 mod failure;
 mod faults;
@@ -81,6 +82,10 @@ pub use builder::EmulatorBuilder;
 pub use config::{
     DEFAULT_APP_ID, DEFAULT_KEY_ID, DEFAULT_KEY_SECRET, DEFAULT_MAX_IN_FLIGHT, DEFAULT_PROJECT_ID,
     DEFAULT_QUEUE_CAPACITY, DEFAULT_TOKEN_LIFETIME, DeliveryPolicy,
+};
+pub use connections::{
+    BodyError, ConnectionLimits, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, RequestBody, serve_connections,
 };
 pub use emulator::Emulator;
 pub use faults::{FaultCounts, FaultKind, FaultSpec, FaultSpecError};

@@ -14,5 +14,6 @@ mod listing;
 mod merge;
 mod rate_limit;
 mod refusals;
+mod slow_clients;
 mod support;
 mod webhooks;
