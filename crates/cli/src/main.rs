@@ -14,6 +14,7 @@ mod identity;
 mod output;
 mod progress;
 mod safe_create;
+mod server_limits;
 mod signals;
 mod target;
 mod transfer;
