@@ -12,7 +12,9 @@
 //! client-credentials endpoint at `/oauth2/token`, which expire), signs and delivers callbacks
 //! to registered webhooks on a thread of its own, with a bounded queue, a bounded number of
 //! deliveries in flight per webhook and retries ([`Emulator::register_webhook`],
-//! [`Emulator::deliveries`], [`Emulator::delivery_stats`]), can inject inbound messages ([`Emulator::inject_inbound`]),
+//! [`Emulator::deliveries`], [`Emulator::delivery_stats`]), can inject inbound messages ([`Emulator::inject_inbound`])
+//! and the OPT_IN / OPT_OUT notifications of channels with native opt-out
+//! ([`Emulator::inject_opt_out`]),
 //! can limit the project's request rate with a token bucket ([`RateLimit`]: 429 with an honest
 //! `Retry-After` beyond it) and injects faults drawn from a seed ([`FaultSpec`]): 503s, 429s
 //! with `Retry-After`, latency, and connections dropped before or after the request is applied.
@@ -56,6 +58,7 @@ mod auth;
 
 mod shared;
 
+mod consent;
 mod inbound;
 mod state;
 mod webhooks;
@@ -87,6 +90,7 @@ pub use connections::{
     BodyError, ConnectionLimits, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_CONNECTIONS, RequestBody, serve_connections,
 };
+pub use consent::{OptChange, OptInjected};
 pub use emulator::Emulator;
 pub use faults::{FaultCounts, FaultKind, FaultSpec, FaultSpecError};
 pub use inbound::{InboundMessage, Injected};

@@ -12,6 +12,7 @@ mod held_receiver;
 mod http_wire;
 mod listing;
 mod merge;
+mod opt_outs;
 mod rate_limit;
 mod refusals;
 mod slow_clients;
