@@ -111,23 +111,17 @@ fn read_answer(stream: &mut TcpStream) -> String {
     }
 }
 
-/// Sends a long request head a byte every 200 ms; asserts the server hung up before it was
-/// complete, without answering.
-fn head_is_cut_off(server: &Server) {
-    let head = format!(
-        "GET {} HTTP/1.1\r\nhost: {}\r\nx-padding: {}\r\n\r\n",
-        server.path,
-        server.authority,
-        "p".repeat(420)
-    );
+/// Writes `at_once`, then `slowly` a byte every 200 ms, until the server closes the connection;
+/// how many bytes of `slowly` went out, and what the server sent.
+fn dribble(server: &Server, at_once: &str, slowly: String) -> (usize, Vec<u8>) {
     let mut stream = server.connect();
+    stream.write_all(at_once.as_bytes()).unwrap();
     let mut writer = stream.try_clone().unwrap();
     let closed = Arc::new(AtomicBool::new(false));
     let stop = closed.clone();
-    let length = head.len();
     let dribbler = std::thread::spawn(move || {
         let mut sent = 0;
-        for byte in head.as_bytes() {
+        for byte in slowly.as_bytes() {
             if stop.load(Ordering::SeqCst) || writer.write_all(&[*byte]).is_err() {
                 break;
             }
@@ -138,7 +132,20 @@ fn head_is_cut_off(server: &Server) {
     });
     let received = wait_for_close(&mut stream);
     closed.store(true, Ordering::SeqCst);
-    let sent = dribbler.join().unwrap();
+    (dribbler.join().unwrap(), received)
+}
+
+/// Sends a long request head a byte every 200 ms; asserts the server hung up before it was
+/// complete, without answering.
+fn head_is_cut_off(server: &Server) {
+    let head = format!(
+        "GET {} HTTP/1.1\r\nhost: {}\r\nx-padding: {}\r\n\r\n",
+        server.path,
+        server.authority,
+        "p".repeat(420)
+    );
+    let length = head.len();
+    let (sent, received) = dribble(server, "", head);
     assert!(sent < length, "all {length} bytes of the head went through");
     assert!(
         received.is_empty(),
@@ -206,6 +213,25 @@ fn the_receiver_cuts_off_a_head_sent_a_byte_every_200_ms() {
     let server = Server::listen(&SHORT_HEADER);
     head_is_cut_off(&server);
     server.stop();
+}
+
+#[test]
+fn the_receiver_refuses_a_body_sent_a_byte_every_200_ms() {
+    let mut server = Server::listen(&SHORT_HEADER);
+    let body = "b".repeat(400);
+    let head = format!(
+        "POST / HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        server.authority,
+        body.len()
+    );
+    let length = body.len();
+    let (sent, received) = dribble(&server, &head, body);
+    assert!(sent < length, "all {length} bytes of the body went through");
+    let answer = String::from_utf8_lossy(&received);
+    assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+    assert_eq!(server.running.terminate(Duration::from_secs(20)), Some(0));
+    let stderr = server.running.stderr();
+    assert!(stderr.contains("refused (400 unreadable_body)"), "{stderr}");
 }
 
 #[test]
