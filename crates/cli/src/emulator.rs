@@ -10,6 +10,7 @@ use sinch_contacts_model::WebhookTrigger;
 
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
+use crate::server_limits::ServerLimitArgs;
 
 /// Arguments of `emulator`.
 #[derive(Debug, Args)]
@@ -44,6 +45,9 @@ pub struct EmulatorArgs {
     /// served first and deliveries catch up when a core is free.
     #[arg(long)]
     pub background_deliveries: bool,
+    /// What the server allows a client.
+    #[command(flatten)]
+    pub limits: ServerLimitArgs,
 }
 
 /// What the emulator prints first, so scripts can read where it is.
@@ -86,18 +90,27 @@ pub fn build(args: &EmulatorArgs) -> CliResult<Emulator> {
             .queue_capacity(args.queue_capacity)
             .background(args.background_deliveries),
     );
+    builder = builder.connection_limits(args.limits.limits());
     let emulator = builder.build();
     if let (Some(target), Some(secret)) = (&args.webhook, &args.secret) {
+        let webhook = Webhook {
+            target: target.clone(),
+            secret: secret.clone(),
+            triggers: every_trigger(),
+        };
+        if let Err(error) = webhook.validate() {
+            return Err(CliError::usage(format!(
+                "--{} {}",
+                error.field().replace("target", "webhook"),
+                error.description()
+            )));
+        }
         if !target.starts_with("http://") {
             return Err(CliError::usage(format!(
                 "--webhook `{target}`: the emulator posts to http:// URLs only"
             )));
         }
-        emulator.register_webhook(Webhook {
-            target: target.clone(),
-            secret: secret.clone(),
-            triggers: every_trigger(),
-        });
+        emulator.register_webhook(webhook);
     }
     Ok(emulator)
 }

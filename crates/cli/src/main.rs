@@ -16,6 +16,7 @@ mod man;
 mod output;
 mod progress;
 mod safe_create;
+mod server_limits;
 mod signals;
 mod target;
 mod transfer;

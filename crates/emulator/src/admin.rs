@@ -7,9 +7,10 @@
 //! | `POST /_emulator/reset` | [`crate::Emulator::reset`] |
 //! | `POST /_emulator/contacts` | seeds contacts: a JSON array of create requests (or `{"contacts": [...]}`), no callbacks |
 //! | `POST /_emulator/inbound` | [`crate::Emulator::inject_inbound`] with an [`crate::InboundMessage`] |
+//! | `POST /_emulator/opt-outs`, `POST /_emulator/opt-ins` | [`crate::Emulator::inject_opt_out`], [`crate::Emulator::inject_opt_in`] with an [`crate::OptChange`] |
 //! | `GET /_emulator/deliveries` | the delivery log |
 //! | `GET`, `PUT /_emulator/faults` | the fault spec and counts; `PUT` takes the text form or `{"spec": "..."}` |
-//! | `GET`, `POST /_emulator/webhooks`, `DELETE /_emulator/webhooks/{id}` | webhooks |
+//! | `GET`, `POST /_emulator/webhooks`, `DELETE /_emulator/webhooks/{id}` | webhooks; `POST` refuses what [`crate::Webhook::validate`] refuses (400 naming the field) |
 //! | `POST /_emulator/tokens:expire` | [`crate::Emulator::expire_tokens`] |
 
 use bytes::Bytes;
@@ -19,6 +20,7 @@ use serde_json::{Value, json};
 use sinch_contacts_model::ContactCreateRequest;
 
 use crate::body::{json as json_body, missing_field};
+use crate::consent::{Direction, OptChange};
 use crate::failure::{Failure, json_response, ok_json};
 use crate::faults::FaultSpec;
 use crate::inbound::InboundMessage;
@@ -55,6 +57,14 @@ fn route(
             let message: InboundMessage = json_body(request)?;
             Ok(ok_json(&shared.inject_inbound(&message)))
         }
+        ("opt-outs", &Method::POST) => {
+            let change: OptChange = json_body(request)?;
+            Ok(ok_json(&shared.inject_opt(Direction::Out, &change)))
+        }
+        ("opt-ins", &Method::POST) => {
+            let change: OptChange = json_body(request)?;
+            Ok(ok_json(&shared.inject_opt(Direction::In, &change)))
+        }
         ("deliveries", &Method::GET) => Ok(ok_json(
             &json!({ "deliveries": shared.outbox.deliveries() }),
         )),
@@ -66,6 +76,9 @@ fn route(
         ("webhooks", &Method::GET) => Ok(webhooks(shared)),
         ("webhooks", &Method::POST) => {
             let webhook: Webhook = json_body(request)?;
+            webhook
+                .validate()
+                .map_err(|error| Failure::invalid(error.field(), error.description()))?;
             let id = shared.outbox.register(webhook);
             Ok(ok_json(&json!({ "id": id })))
         }
@@ -82,7 +95,7 @@ fn route(
             }
         }
         ("status" | "deliveries", _) => Err(Failure::method_not_allowed("GET")),
-        ("reset" | "contacts" | "inbound" | "tokens:expire", _) => {
+        ("reset" | "contacts" | "inbound" | "opt-outs" | "opt-ins" | "tokens:expire", _) => {
             Err(Failure::method_not_allowed("POST"))
         }
         ("faults", _) => Err(Failure::method_not_allowed("GET, PUT")),

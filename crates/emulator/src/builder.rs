@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::config::{Config, DeliveryPolicy};
+use crate::connections::ConnectionLimits;
 use crate::emulator::Emulator;
 use crate::faults::FaultSpec;
 use crate::rate_limit::RateLimit;
@@ -117,6 +118,15 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn delivery_policy(mut self, policy: DeliveryPolicy) -> Self {
         self.config.delivery = policy;
+        self
+    }
+
+    /// What the HTTP server ([`Emulator::serve`]) allows a client: how long a request's head may
+    /// take, how long a connection may sit idle, how many are served at once. Without this
+    /// call, [`ConnectionLimits::default`].
+    #[must_use]
+    pub fn connection_limits(mut self, limits: ConnectionLimits) -> Self {
+        self.config.connections = limits;
         self
     }
 

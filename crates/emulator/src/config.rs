@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::connections::ConnectionLimits;
 use crate::rate_limit::RateLimit;
 
 /// The project id of [`Emulator::new`](crate::Emulator::new).
@@ -137,6 +138,8 @@ pub(crate) struct Config {
     pub(crate) delivery: DeliveryPolicy,
     /// The token bucket of the project's API requests; `None`: no limit.
     pub(crate) rate_limit: Option<RateLimit>,
+    /// What the HTTP server allows a client.
+    pub(crate) connections: ConnectionLimits,
 }
 
 impl Default for Config {
@@ -150,6 +153,7 @@ impl Default for Config {
             seed: 0,
             delivery: DeliveryPolicy::default(),
             rate_limit: None,
+            connections: ConnectionLimits::default(),
         }
     }
 }

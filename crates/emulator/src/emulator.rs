@@ -7,6 +7,8 @@ use std::time::Duration;
 use sinch_contacts_model::{Contact, ContactCreateRequest, ValidationError};
 
 use crate::config::Config;
+use crate::connections::ConnectionLimits;
+use crate::consent::{Direction, OptChange, OptInjected};
 use crate::faults::{FaultCounts, FaultSpec};
 use crate::inbound::{InboundMessage, Injected};
 use crate::rate_limit::RateLimit;
@@ -73,13 +75,19 @@ impl Emulator {
     }
 
     /// Serves the emulator over HTTP on `address` (use port 0 for any free port) until
-    /// [`RunningEmulator::shutdown`].
+    /// [`RunningEmulator::shutdown`], under the [`connection_limits`](Self::connection_limits).
     ///
     /// # Errors
     ///
     /// The I/O error of binding the address.
     pub async fn serve(&self, address: SocketAddr) -> std::io::Result<RunningEmulator> {
         server::serve(self.shared.clone(), address).await
+    }
+
+    /// What the HTTP server allows a client (set with
+    /// [`EmulatorBuilder::connection_limits`](crate::EmulatorBuilder::connection_limits)).
+    pub fn connection_limits(&self) -> ConnectionLimits {
+        self.shared.config.connections
     }
 
     /// The project id API paths must name.
@@ -141,6 +149,20 @@ impl Emulator {
     /// CONTACT_CREATE when no contact had the identity yet).
     pub fn inject_inbound(&self, message: InboundMessage) -> Injected {
         self.shared.inject_inbound(&message)
+    }
+
+    /// A contact opts out on a channel with native opt-out (Viber Business Messages): delivered
+    /// as an OPT_OUT callback (`OPT_OUT_SUCCEEDED`, or `OPT_OUT_FAILED` with
+    /// [`OptChange::failed`]) to the webhooks subscribed to OPT_OUT. No contact is created or
+    /// changed: the API only reports the consent.
+    pub fn inject_opt_out(&self, change: OptChange) -> OptInjected {
+        self.shared.inject_opt(Direction::Out, &change)
+    }
+
+    /// A contact opts (back) in on a channel with native opt-in: delivered as an OPT_IN callback,
+    /// like [`inject_opt_out`](Self::inject_opt_out).
+    pub fn inject_opt_in(&self, change: OptChange) -> OptInjected {
+        self.shared.inject_opt(Direction::In, &change)
     }
 
     /// Replaces the faults and restarts their sequence from the seed.

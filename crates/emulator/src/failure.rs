@@ -69,6 +69,23 @@ impl Failure {
         failure
     }
 
+    /// 413 `RESOURCE_EXHAUSTED`: the body is larger than `limit` bytes. gRPC answers a message
+    /// larger than its limit with `RESOURCE_EXHAUSTED`, so the google.rpc envelope names that
+    /// status; the HTTP status (and the envelope's `code`) is 413, so that no client takes it for
+    /// a rate limit (429) and retries. A `google.rpc.BadRequest` detail names `body`.
+    pub(crate) fn too_large(limit: usize) -> Self {
+        let description = format!("larger than {limit} bytes");
+        let mut failure = Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RESOURCE_EXHAUSTED",
+            format!("Request payload too large: body: {description}"),
+        );
+        failure
+            .field_violations
+            .push(("body".to_owned(), description));
+        failure
+    }
+
     /// 404 `NOT_FOUND`.
     pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", message)
@@ -226,6 +243,24 @@ mod tests {
         assert_eq!(response.headers()[header::RETRY_AFTER], "1");
         let slow = Failure::rate_limited("p", &limit, Wait(Duration::from_millis(2500)));
         assert_eq!(slow.into_response().headers()[header::RETRY_AFTER], "3");
+    }
+
+    #[test]
+    fn a_body_over_the_limit_is_413_resource_exhausted() {
+        let failure = Failure::too_large(1024);
+        assert_eq!(failure.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            failure.to_json(),
+            json!({"error": {
+                "code": 413,
+                "message": "Request payload too large: body: larger than 1024 bytes",
+                "status": "RESOURCE_EXHAUSTED",
+                "details": [{
+                    "@type": "type.googleapis.com/google.rpc.BadRequest",
+                    "field_violations": [{"field": "body", "description": "larger than 1024 bytes"}]
+                }]
+            }})
+        );
     }
 
     #[test]

@@ -12,7 +12,9 @@
 //! client-credentials endpoint at `/oauth2/token`, which expire), signs and delivers callbacks
 //! to registered webhooks on a thread of its own, with a bounded queue, a bounded number of
 //! deliveries in flight per webhook and retries ([`Emulator::register_webhook`],
-//! [`Emulator::deliveries`], [`Emulator::delivery_stats`]), can inject inbound messages ([`Emulator::inject_inbound`]),
+//! [`Emulator::deliveries`], [`Emulator::delivery_stats`]), can inject inbound messages ([`Emulator::inject_inbound`])
+//! and the OPT_IN / OPT_OUT notifications of channels with native opt-out
+//! ([`Emulator::inject_opt_out`]),
 //! can limit the project's request rate with a token bucket ([`RateLimit`]: 429 with an honest
 //! `Retry-After` beyond it) and injects faults drawn from a seed ([`FaultSpec`]): 503s, 429s
 //! with `Retry-After`, latency, and connections dropped before or after the request is applied.
@@ -56,12 +58,14 @@ mod auth;
 
 mod shared;
 
+mod consent;
 mod inbound;
 mod state;
 mod webhooks;
 
 mod body;
 mod config;
+mod connections;
 mod event_clock;
 mod failure;
 mod faults;
@@ -82,6 +86,11 @@ pub use config::{
     DEFAULT_APP_ID, DEFAULT_KEY_ID, DEFAULT_KEY_SECRET, DEFAULT_MAX_IN_FLIGHT, DEFAULT_PROJECT_ID,
     DEFAULT_QUEUE_CAPACITY, DEFAULT_TOKEN_LIFETIME, DeliveryPolicy,
 };
+pub use connections::{
+    BodyError, ConnectionLimits, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, RequestBody, serve_connections,
+};
+pub use consent::{OptChange, OptInjected};
 pub use emulator::Emulator;
 pub use faults::{FaultCounts, FaultKind, FaultSpec, FaultSpecError};
 pub use inbound::{InboundMessage, Injected};
@@ -90,4 +99,6 @@ pub use rate_limit_spec::{RateLimitSpecError, RateLimitSpecErrorKind};
 pub use rate_limiter::RateLimitCounts;
 pub use server::RunningEmulator;
 pub use transport::EmulatorTransport;
-pub use webhooks::{Delivery, DeliveryStats, Webhook};
+pub use webhooks::{
+    Delivery, DeliveryStats, UNSENT_SCHEME, WEBHOOK_TARGET_MAX_CHARS, Webhook, WebhookError,
+};

@@ -1,5 +1,6 @@
-//! The HTTP server: HTTP/1.1 on a loopback (or any) address, each connection served by hyper.
-//! An injected dropped connection closes the connection without an answer.
+//! The HTTP server: HTTP/1.1 on a loopback (or any) address, each connection served by hyper
+//! under the emulator's [`ConnectionLimits`](crate::ConnectionLimits). An injected dropped
+//! connection closes the connection without an answer.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -7,16 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
+use http::{Request, Response};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::connections::{RequestBody, serve_connections};
 use crate::dispatch::{Handled, handle};
 use crate::failure::Failure;
 use crate::shared::Shared;
@@ -73,36 +72,27 @@ impl Drop for RunningEmulator {
     }
 }
 
-/// Binds `address` and serves until stopped.
+/// Binds `address` and serves until stopped, under the emulator's connection limits.
 pub(crate) async fn serve(
     shared: Arc<Shared>,
     address: SocketAddr,
 ) -> std::io::Result<RunningEmulator> {
     let listener = TcpListener::bind(address).await?;
     let address = listener.local_addr()?;
-    let (stop, mut stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let graceful = GracefulShutdown::new();
-        loop {
-            tokio::select! {
-                accepted = listener.accept() => {
-                    let Ok((stream, _)) = accepted else { continue };
-                    let shared = shared.clone();
-                    let service = service_fn(move |request| answer(shared.clone(), request));
-                    let connection = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service);
-                    let connection = graceful.watch(connection);
-                    tokio::spawn(async move {
-                        // A dropped connection ends here with the error that dropped it.
-                        let _ = connection.await;
-                    });
-                }
-                _ = &mut stopped => break,
-            }
-        }
-        drop(listener);
-        let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
-    });
+    let (stop, stopped) = oneshot::channel::<()>();
+    let limits = shared.config.connections;
+    let service = service_fn(move |request| answer(shared.clone(), request));
+    let stopped = async move {
+        // A sent stop and a dropped handle both end the wait.
+        let _ = stopped.await;
+    };
+    let task = tokio::spawn(serve_connections(
+        listener,
+        service,
+        limits,
+        stopped,
+        Some(SHUTDOWN_GRACE),
+    ));
     Ok(RunningEmulator {
         address,
         stop: Some(stop),
@@ -124,21 +114,18 @@ impl std::error::Error for Dropped {}
 
 async fn answer(
     shared: Arc<Shared>,
-    request: Request<Incoming>,
+    request: Request<RequestBody>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            let mut response = Failure::invalid(
-                "body",
-                format!("unreadable or larger than {MAX_BODY_BYTES} bytes"),
-            )
-            .into_response();
-            if response.status() == StatusCode::BAD_REQUEST {
-                *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-            }
-            return Ok(response.map(Full::new));
+        Err(error) => {
+            let failure = if error.downcast_ref::<LengthLimitError>().is_some() {
+                Failure::too_large(MAX_BODY_BYTES)
+            } else {
+                Failure::invalid("body", format!("unreadable: {error}"))
+            };
+            return Ok(failure.into_response().map(Full::new));
         }
     };
     match handle(&shared, Request::from_parts(parts, body)).await {

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use sinch_contacts_model::{Contact, ContactCreateRequest, ValidationError, validate_create};
 
 use crate::config::Config;
+use crate::consent::{self, Direction, OptChange, OptInjected};
 use crate::faults::{FaultCounts, FaultInjector, FaultKind, FaultSpec};
 use crate::inbound::{InboundMessage, Injected, inject};
 use crate::rate_limit::RateLimit;
@@ -113,6 +114,10 @@ impl Shared {
 
     pub(crate) fn inject_inbound(&self, message: &InboundMessage) -> Injected {
         self.change(|state| inject(state, &self.config, message))
+    }
+
+    pub(crate) fn inject_opt(&self, direction: Direction, change: &OptChange) -> OptInjected {
+        self.change(|state| consent::inject(state, direction, change))
     }
 
     /// Validates every request first, then stores them all (no callbacks): all or nothing.

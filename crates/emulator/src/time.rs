@@ -3,20 +3,28 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use time::{OffsetDateTime, PrimitiveDateTime};
+
 /// `time` as RFC 3339 in UTC with microsecond precision (six digits, truncated, as Sinch sends);
-/// times before 1970 print as the epoch.
+/// times before 1970 print as the epoch, times after 9999 as the last microsecond of 9999 (the
+/// `time` crate's range). The calendar is the `time` crate's.
 pub(crate) fn rfc3339(time: SystemTime) -> String {
     let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let seconds = since_epoch.as_secs();
-    let days = i64::try_from(seconds / 86_400).unwrap_or(i64::MAX);
-    let of_day = seconds % 86_400;
-    let (year, month, day) = civil_from_days(days);
+    let utc = i64::try_from(since_epoch.as_secs())
+        .ok()
+        .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok());
+    let (utc, micros) = match utc {
+        Some(utc) => (utc, since_epoch.subsec_micros()),
+        None => (PrimitiveDateTime::MAX.assume_utc(), 999_999),
+    };
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
-        of_day / 3600,
-        (of_day % 3600) / 60,
-        of_day % 60,
-        since_epoch.subsec_micros()
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{micros:06}Z",
+        utc.year(),
+        u8::from(utc.month()),
+        utc.day(),
+        utc.hour(),
+        utc.minute(),
+        utc.second(),
     )
 }
 
@@ -40,29 +48,6 @@ pub(crate) fn protobuf_duration(duration: Duration) -> String {
     } else {
         format!("{seconds}.{nanos:09}s")
     }
-}
-
-/// Year, month, day of the day `days` after 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
-    )
 }
 
 #[cfg(test)]
@@ -102,6 +87,44 @@ mod tests {
         assert_eq!(
             rfc3339(UNIX_EPOCH + Duration::from_secs(1_709_164_800)),
             "2024-02-29T00:00:00.000000Z"
+        );
+        // 2100 is not a leap year: 2100-01-01 is day 130 × 365 + 32 leap days (1972 to 2096)
+        // = 47,482, plus 31 + 28 days is 2100-03-01, day 47,541, 4,107,542,400 s.
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(4_107_542_400)),
+            "2100-03-01T00:00:00.000000Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(4_107_542_399)),
+            "2100-02-28T23:59:59.000000Z"
+        );
+        // The last second of 1999 and the first of 2000 (a leap year by the 400-year rule):
+        // 10,957 days from the epoch to 2000-01-01.
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(946_684_799)),
+            "1999-12-31T23:59:59.000000Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(951_782_400)),
+            "2000-02-29T00:00:00.000000Z"
+        );
+    }
+
+    #[test]
+    fn times_outside_the_range_are_clamped() {
+        // Before 1970 (1969-12-31T23:59:59Z): the epoch, as before.
+        assert_eq!(
+            rfc3339(UNIX_EPOCH - Duration::from_secs(1)),
+            "1970-01-01T00:00:00.000000Z"
+        );
+        // 10000-01-01T00:00:00Z is 253,402,300,800 s: beyond the `time` crate's years.
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(253_402_300_800)),
+            "9999-12-31T23:59:59.999999Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(253_402_300_799)),
+            "9999-12-31T23:59:59.000000Z"
         );
     }
 }

@@ -56,7 +56,7 @@ pub use patch::{
 };
 pub use query::{ContactFilter, IdentityConflictsQuery, ListContactsQuery};
 pub use validate::{
-    METADATA_MAX_CHARS, PAGE_SIZE_MAX, PAGE_SIZE_MIN, ValidationError, Violation, ViolationKind,
-    validate_capability_query, validate_channel_profile_request, validate_contact, validate_create,
-    validate_merge, validate_page_size, validate_patch,
+    METADATA_MAX_CHARS, PAGE_SIZE_MAX, PAGE_SIZE_MIN, TEXT_MAX_CHARS, ValidationError, Violation,
+    ViolationKind, validate_capability_query, validate_channel_profile_request, validate_contact,
+    validate_create, validate_merge, validate_page_size, validate_patch,
 };

@@ -23,8 +23,14 @@ use crate::{
     ConversationChannel, GetChannelProfileRequest, Patch, QueryCapabilityRequest, Recipient,
 };
 
-/// The most characters `metadata` may hold.
+/// The most characters `metadata` may hold (the API documents it).
 pub const METADATA_MAX_CHARS: usize = 1024;
+/// The most characters every other string of a contact may hold (`display_name`, `email`,
+/// `external_id`, an identity, its `app_id`, and the text of a channel or language): the API
+/// documents no limit for them, so this is the request body limit of the emulator, 1 MiB. A
+/// longer string cannot fit in a request the emulator accepts, and is refused before it is
+/// sent rather than answered 413.
+pub const TEXT_MAX_CHARS: usize = 1 << 20;
 /// The smallest accepted page size.
 pub const PAGE_SIZE_MIN: u32 = 1;
 /// The largest accepted page size.
@@ -272,17 +278,68 @@ fn same_identity(a: &ChannelIdentity, b: &ChannelIdentity) -> bool {
         && (!a.channel.is_app_scoped() || a.app_id == b.app_id)
 }
 
+/// Adds a [`ViolationKind::TooLong`] when `text` holds more than `max` characters (counted only
+/// when its bytes are more: a character takes at least one byte).
+fn check_length(field: impl FnOnce() -> String, text: &str, max: usize, found: &mut Violations) {
+    if text.len() <= max {
+        return;
+    }
+    let actual = text.chars().count();
+    if actual > max {
+        found.push(field(), ViolationKind::TooLong { max, actual });
+    }
+}
+
 fn check_metadata(metadata: Option<&str>, found: &mut Violations) {
     if let Some(metadata) = metadata {
-        let actual = metadata.chars().count();
-        if actual > METADATA_MAX_CHARS {
-            found.push(
-                "metadata",
-                ViolationKind::TooLong {
-                    max: METADATA_MAX_CHARS,
-                    actual,
-                },
+        check_length(
+            || "metadata".to_owned(),
+            metadata,
+            METADATA_MAX_CHARS,
+            found,
+        );
+    }
+}
+
+/// The strings of a contact without a documented limit, each at most [`TEXT_MAX_CHARS`].
+#[derive(Debug, Default)]
+struct ContactTexts<'a> {
+    identities: &'a [ChannelIdentity],
+    priority: &'a [ConversationChannel],
+    display_name: Option<&'a str>,
+    email: Option<&'a str>,
+    external_id: Option<&'a str>,
+    language: Option<&'a ContactLanguage>,
+}
+
+impl ContactTexts<'_> {
+    fn check(&self, found: &mut Violations) {
+        for (index, identity) in self.identities.iter().enumerate() {
+            let at = |member: &'static str| move || format!("channel_identities[{index}].{member}");
+            check_length(
+                at("channel"),
+                identity.channel.as_str(),
+                TEXT_MAX_CHARS,
+                found,
             );
+            check_length(at("identity"), &identity.identity, TEXT_MAX_CHARS, found);
+            if let Some(app_id) = &identity.app_id {
+                check_length(at("app_id"), app_id, TEXT_MAX_CHARS, found);
+            }
+        }
+        for (index, channel) in self.priority.iter().enumerate() {
+            let field = || format!("channel_priority[{index}]");
+            check_length(field, channel.as_str(), TEXT_MAX_CHARS, found);
+        }
+        for (name, value) in [
+            ("display_name", self.display_name),
+            ("email", self.email),
+            ("external_id", self.external_id),
+            ("language", self.language.map(ContactLanguage::as_str)),
+        ] {
+            if let Some(value) = value {
+                check_length(|| name.to_owned(), value, TEXT_MAX_CHARS, found);
+            }
         }
     }
 }
@@ -291,7 +348,7 @@ fn check_metadata(metadata: Option<&str>, found: &mut Violations) {
 /// `CHANNEL_UNSPECIFIED` (nor empty), an identity that is not empty or blank, an `app_id` on
 /// app-scoped channels, and no two the same (channel, identity and, on app-scoped channels,
 /// `app_id`); a language that is not `UNSPECIFIED` (nor empty); metadata of at most 1024
-/// characters.
+/// characters; every other string of at most [`TEXT_MAX_CHARS`] characters.
 ///
 /// # Errors
 ///
@@ -303,6 +360,15 @@ pub fn validate_create(request: &ContactCreateRequest) -> Result<(), ValidationE
         found.push("language", ViolationKind::Unspecified);
     }
     check_metadata(request.metadata.as_deref(), &mut found);
+    ContactTexts {
+        identities: &request.channel_identities,
+        priority: &request.channel_priority,
+        display_name: request.display_name.as_deref(),
+        email: request.email.as_deref(),
+        external_id: request.external_id.as_deref(),
+        language: Some(&request.language),
+    }
+    .check(&mut found);
     found.finish()
 }
 
@@ -316,13 +382,22 @@ pub fn validate_contact(contact: &Contact) -> Result<(), ValidationError> {
     let mut found = Violations::default();
     check_identities(&contact.channel_identities, &mut found);
     check_metadata(contact.metadata.as_deref(), &mut found);
+    ContactTexts {
+        identities: &contact.channel_identities,
+        priority: &contact.channel_priority,
+        display_name: contact.display_name.as_deref(),
+        email: contact.email.as_deref(),
+        external_id: contact.external_id.as_deref(),
+        language: contact.language.as_ref(),
+    }
+    .check(&mut found);
     found.finish()
 }
 
 /// Checks a patch: identities it sets follow the create rules; it may not empty them, neither by
 /// clearing them nor by a mask that names `channel_identities` without a value (a masked field
 /// without a value is emptied, see [`crate::apply_patch`]); metadata it sets is at most 1024
-/// characters.
+/// characters, every other string it sets at most [`TEXT_MAX_CHARS`].
 ///
 /// # Errors
 ///
@@ -339,6 +414,15 @@ pub fn validate_patch(patch: &ContactPatch) -> Result<(), ValidationError> {
         }
     }
     check_metadata(patch.metadata.value().map(String::as_str), &mut found);
+    ContactTexts {
+        identities: patch.channel_identities.value().map_or(&[], Vec::as_slice),
+        priority: patch.channel_priority.value().map_or(&[], Vec::as_slice),
+        display_name: patch.display_name.value().map(String::as_str),
+        email: patch.email.value().map(String::as_str),
+        external_id: patch.external_id.value().map(String::as_str),
+        language: patch.language.value(),
+    }
+    .check(&mut found);
     found.finish()
 }
 
@@ -387,6 +471,8 @@ fn check_recipient(recipient: &Recipient, found: &mut Violations) {
             if by_id.contact_id.is_empty() {
                 found.push("recipient.contact_id", ViolationKind::Empty);
             }
+            let field = || "recipient.contact_id".to_owned();
+            check_length(field, &by_id.contact_id, TEXT_MAX_CHARS, found);
         }
         Recipient::IdentifiedBy(by_identity) => {
             let identities = &by_identity.identified_by.channel_identities;
@@ -397,12 +483,12 @@ fn check_recipient(recipient: &Recipient, found: &mut Violations) {
                 );
             }
             for (index, identity) in identities.iter().enumerate() {
+                let field =
+                    || format!("recipient.identified_by.channel_identities[{index}].identity");
                 if identity.identity.is_empty() {
-                    found.push(
-                        format!("recipient.identified_by.channel_identities[{index}].identity"),
-                        ViolationKind::Empty,
-                    );
+                    found.push(field(), ViolationKind::Empty);
                 }
+                check_length(field, &identity.identity, TEXT_MAX_CHARS, found);
             }
         }
         _ => found.push("recipient", ViolationKind::Missing),
@@ -421,6 +507,12 @@ pub fn validate_channel_profile_request(
     if request.app_id.is_empty() {
         found.push("app_id", ViolationKind::Empty);
     }
+    check_length(
+        || "app_id".to_owned(),
+        &request.app_id,
+        TEXT_MAX_CHARS,
+        &mut found,
+    );
     check_recipient(&request.recipient, &mut found);
     found.finish()
 }
@@ -434,6 +526,20 @@ pub fn validate_capability_query(request: &QueryCapabilityRequest) -> Result<(),
     let mut found = Violations::default();
     if request.app_id.is_empty() {
         found.push("app_id", ViolationKind::Empty);
+    }
+    check_length(
+        || "app_id".to_owned(),
+        &request.app_id,
+        TEXT_MAX_CHARS,
+        &mut found,
+    );
+    if let Some(request_id) = &request.request_id {
+        check_length(
+            || "request_id".to_owned(),
+            request_id,
+            TEXT_MAX_CHARS,
+            &mut found,
+        );
     }
     check_recipient(&request.recipient, &mut found);
     found.finish()

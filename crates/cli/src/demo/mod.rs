@@ -12,7 +12,7 @@ use futures_util::TryStreamExt;
 use sinch_contacts_callbacks::mirror::ContactMirror;
 use sinch_contacts_callbacks::optout::{SuppressionList, SuppressionOutcome};
 use sinch_contacts_callbacks::{Callback, Event};
-use sinch_contacts_emulator::{Emulator, InboundMessage, Webhook};
+use sinch_contacts_emulator::{Emulator, InboundMessage, OptChange, Webhook};
 use sinch_contacts_model::{
     ChannelIdentity, Contact, ContactCreateRequest, ContactLanguage, ContactPatch,
     ConversationChannel, IdentityConflictsQuery, ListContactsQuery, WebhookTrigger,
@@ -28,6 +28,7 @@ use tour::Tour;
 
 const WEBHOOK_SECRET: &str = "tour-webhook-secret";
 const SHARED_PHONE: &str = "+46700000001";
+const GRACE_PHONE: &str = "+46700000002";
 
 /// Arguments of `demo`.
 #[derive(Debug, Args)]
@@ -97,6 +98,7 @@ async fn run_steps(args: &DemoArgs, tour: &mut Tour) -> CliResult {
             WebhookTrigger::ContactMerge,
             WebhookTrigger::ContactIdentitiesDuplication,
             WebhookTrigger::MessageInbound,
+            WebhookTrigger::OptOut,
         ],
     });
     tour.say(format!(
@@ -104,7 +106,7 @@ async fn run_steps(args: &DemoArgs, tour: &mut Tour) -> CliResult {
         receiver.url
     ))?;
     tour.say(format!(
-        "webhook {webhook_id} registered for CONTACT_*, CONTACT_IDENTITIES_DUPLICATION and MESSAGE_INBOUND"
+        "webhook {webhook_id} registered for CONTACT_*, CONTACT_IDENTITIES_DUPLICATION, MESSAGE_INBOUND and OPT_OUT"
     ))?;
 
     tour.step("create five contacts; two share the phone number +46700000001")?;
@@ -120,7 +122,10 @@ async fn run_steps(args: &DemoArgs, tour: &mut Tour) -> CliResult {
         person(
             "Grace Hopper",
             Some("crm-grace"),
-            &[(ConversationChannel::Sms, "+46700000002", None)],
+            &[
+                (ConversationChannel::Sms, GRACE_PHONE, None),
+                (ConversationChannel::Viberbm, GRACE_PHONE, None),
+            ],
             Some("grace@example.com"),
             ContactLanguage::EnUs,
         ),
@@ -391,6 +396,16 @@ async fn run_steps(args: &DemoArgs, tour: &mut Tour) -> CliResult {
         yes_no(suppression.may_message(&ConversationChannel::Whatsapp, SHARED_PHONE)),
     ))?;
 
+    native_opt_out(
+        &emulator,
+        &mut receiver,
+        &mut suppression,
+        &grace,
+        wait,
+        tour,
+    )
+    .await?;
+
     tour.step("stop")?;
     // Let the emulator record the last acknowledgements before the receiver goes away.
     emulator.wait_for_deliveries(wait).await;
@@ -409,6 +424,65 @@ async fn run_steps(args: &DemoArgs, tour: &mut Tour) -> CliResult {
     tour.say(format!(
         "emulator and receiver stopped; {delivered} of {} deliveries acknowledged",
         deliveries.len()
+    ))?;
+    Ok(())
+}
+
+/// Grace Hopper opts out in Viber Business Messages, a channel that reports opt-outs itself:
+/// the emulator sends OPT_OUT, and the suppression list takes it.
+async fn native_opt_out(
+    emulator: &Emulator,
+    receiver: &mut Receiver,
+    suppression: &mut SuppressionList,
+    grace: &str,
+    wait: Duration,
+    tour: &mut Tour,
+) -> CliResult {
+    tour.step("a native opt-out: Grace Hopper opts out in Viber Business Messages")?;
+    let injected =
+        emulator.inject_opt_out(OptChange::new(ConversationChannel::Viberbm, GRACE_PHONE));
+    tour.say(format!(
+        "VIBERBM reports opt-outs itself: the emulator sends an OPT_OUT callback, {}, for contact {} (request {})",
+        injected.status, injected.contact_id, injected.request_id
+    ))?;
+    if injected.contact_id != grace {
+        return Err(CliError::failure(format!(
+            "the opt-out names contact {:?}, not Grace Hopper's {grace}",
+            injected.contact_id
+        )));
+    }
+    let deadline = Instant::now() + wait;
+    loop {
+        let Some(callback) = receiver.next_before(deadline).await else {
+            return Err(CliError::failure(format!(
+                "no OPT_OUT callback within {} ms",
+                wait.as_millis()
+            ))
+            .hint("raise --callback-timeout-ms on a slow machine"));
+        };
+        let outcome = suppression.apply(&callback);
+        tour.say(format!(
+            "verified + parsed: {}",
+            describe_callback(&callback).summary
+        ))?;
+        if let Event::OptOut(_) = &callback.event {
+            let SuppressionOutcome::OptedOut(key) = outcome else {
+                return Err(CliError::failure(format!(
+                    "the OPT_OUT did not opt out: {outcome:?}"
+                )));
+            };
+            tour.say(format!(
+                "suppression list: {}:{} opted out (OPT_OUT callback)",
+                key.channel.as_str(),
+                key.identity
+            ))?;
+            break;
+        }
+    }
+    tour.say(format!(
+        "may message VIBERBM {GRACE_PHONE}? {}; SMS {GRACE_PHONE}? {}",
+        yes_no(suppression.may_message(&ConversationChannel::Viberbm, GRACE_PHONE)),
+        yes_no(suppression.may_message(&ConversationChannel::Sms, GRACE_PHONE)),
     ))?;
     Ok(())
 }

@@ -16,6 +16,7 @@ mod man;
 mod pipes;
 mod rate_limit;
 mod secrets;
+mod servers;
 mod stub;
 mod support;
 mod tour;

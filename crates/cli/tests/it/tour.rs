@@ -31,6 +31,10 @@ fn the_demo_runs_every_step_and_exits_0() {
         "the mirror matches the API's 3 contacts",
         "suppression list: SMS:+46700000001 opted out (keyword STOP)",
         "may message SMS +46700000001? no",
+        "the emulator sends an OPT_OUT callback, OPT_OUT_SUCCEEDED, for contact",
+        "verified + parsed: OPT_OUT VIBERBM:+46700000002 (succeeded)",
+        "suppression list: VIBERBM:+46700000002 opted out (OPT_OUT callback)",
+        "may message VIBERBM +46700000002? no; SMS +46700000002? yes",
         "tour finished in",
     ] {
         assert!(

@@ -12,6 +12,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use sinch_contacts_callbacks::signature_headers;
 
+use super::webhook::UNSENT_SCHEME;
 use crate::ids::IdGenerator;
 use crate::time::unix_seconds;
 
@@ -43,6 +44,16 @@ impl Poster {
     ) -> Result<Self, String> {
         let uri = match target.parse::<Uri>() {
             Ok(uri) if uri.scheme_str() == Some("http") && uri.host().is_some() => uri,
+            Ok(uri) if uri.scheme_str() == Some("https") => {
+                return Err(
+                    "not sent: the emulator has no TLS client for https:// targets".to_owned(),
+                );
+            }
+            Ok(uri) if uri.scheme_str() == Some(UNSENT_SCHEME) => {
+                return Err(format!(
+                    "not sent: {UNSENT_SCHEME}:// targets are never sent to"
+                ));
+            }
             _ => return Err("the target is not an absolute http:// URL".to_owned()),
         };
         // Connections (and the pool's idle timer) are tasks of the runtime the attempts run on:

@@ -16,4 +16,4 @@ pub use log::Delivery;
 pub(crate) use notification::Notification;
 pub(crate) use outbox::Outbox;
 pub use stats::DeliveryStats;
-pub use webhook::Webhook;
+pub use webhook::{UNSENT_SCHEME, WEBHOOK_TARGET_MAX_CHARS, Webhook, WebhookError};

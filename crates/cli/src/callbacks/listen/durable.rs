@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use sinch_contacts_callbacks::Verifier;
 use sinch_contacts_callbacks::axum_handler::{RejectReason, StoreHandler, WebhookReceiver};
+use sinch_contacts_emulator::ConnectionLimits;
 use sinch_contacts_store::{AnyStore, Applied, StoreOptions, is_postgres_url};
 
 use super::metrics::Metrics;
@@ -28,6 +29,7 @@ pub async fn run(
     verifier: Verifier,
     path: &str,
     address: SocketAddr,
+    limits: ConnectionLimits,
     output: Output,
 ) -> CliResult {
     let store = open_state(location, true).await?;
@@ -65,7 +67,7 @@ pub async fn run(
         })
         .router(path)
         .merge(ops.routes());
-    let served = serve(router, path, address, &ops, output).await;
+    let served = serve(router, path, address, limits, &ops, output).await;
     // Every request has been answered: commit what is still queued, then close.
     store.close().await;
     served?;

@@ -8,6 +8,7 @@ use sinch_contacts_callbacks::axum_handler::{HandlerError, WebhookReceiver};
 use sinch_contacts_callbacks::mirror::ContactMirror;
 use sinch_contacts_callbacks::optout::SuppressionList;
 use sinch_contacts_callbacks::{Callback, Verifier};
+use sinch_contacts_emulator::ConnectionLimits;
 
 use super::metrics::Metrics;
 use super::ops::Ops;
@@ -26,7 +27,13 @@ struct State {
 }
 
 /// Serves until Ctrl-C or SIGTERM, then prints the mirror and the opt-outs.
-pub async fn run(verifier: Verifier, path: &str, address: SocketAddr, output: Output) -> CliResult {
+pub async fn run(
+    verifier: Verifier,
+    path: &str,
+    address: SocketAddr,
+    limits: ConnectionLimits,
+    output: Output,
+) -> CliResult {
     let state = Arc::new(Mutex::new(State::default()));
     let metrics = Arc::new(Metrics::default());
     let handler_state = state.clone();
@@ -48,7 +55,7 @@ pub async fn run(verifier: Verifier, path: &str, address: SocketAddr, output: Ou
     })
     .router(path)
     .merge(ops.routes());
-    serve(router, path, address, &ops, output).await?;
+    serve(router, path, address, limits, &ops, output).await?;
 
     let state = state
         .lock()

@@ -19,6 +19,7 @@ use sinch_contacts_callbacks::Verifier;
 use crate::callbacks::secret::RotatingSecrets;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
+use crate::server_limits::ServerLimitArgs;
 
 pub use durable::open_state;
 
@@ -45,6 +46,9 @@ pub struct ListenArgs {
     /// reported as already applied, and a restart keeps every opt-out.
     #[arg(long, value_name = "FILE|URL")]
     pub state: Option<String>,
+    /// What the receiver allows a client.
+    #[command(flatten)]
+    pub limits: ServerLimitArgs,
 }
 
 pub async fn run(args: ListenArgs, output: Output) -> CliResult {
@@ -66,8 +70,9 @@ pub async fn run(args: ListenArgs, output: Output) -> CliResult {
         verifier = verifier.with_secret(secret);
     }
     let address = SocketAddr::new(args.bind, args.port);
+    let limits = args.limits.limits();
     match &args.state {
-        Some(location) => durable::run(location, verifier, &path, address, output).await,
-        None => memory::run(verifier, &path, address, output).await,
+        Some(location) => durable::run(location, verifier, &path, address, limits, output).await,
+        None => memory::run(verifier, &path, address, limits, output).await,
     }
 }

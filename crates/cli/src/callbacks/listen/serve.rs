@@ -4,17 +4,23 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use hyper_util::service::TowerToHyperService;
+use sinch_contacts_emulator::{ConnectionLimits, serve_connections};
+
 use super::ops::Ops;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 
-/// Binds `address`, prints the webhook's URL and serves `router` until Ctrl-C or SIGTERM.
-/// Then `/readyz` answers 503, no connection is accepted any more, and this returns once every
-/// request in progress has been answered (each delivery committed or refused).
+/// Binds `address`, prints the webhook's URL and serves `router` until Ctrl-C or SIGTERM, with
+/// the emulator crate's connection handling under `limits` (a slow or idle client is
+/// disconnected, at most `max_connections` are served at once). Then `/readyz` answers 503, no
+/// connection is accepted any more, idle ones are closed, and this returns once every request
+/// in progress has been answered (each delivery committed or refused).
 pub async fn serve(
     router: axum::Router,
     path: &str,
     address: SocketAddr,
+    limits: ConnectionLimits,
     ops: &Arc<Ops>,
     output: Output,
 ) -> CliResult {
@@ -34,11 +40,18 @@ pub async fn serve(
         output.text(&format!("listening on {url} (Ctrl-C to stop)"))?;
     }
     let draining = ops.clone();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            crate::signals::stop_requested().await;
-            draining.start_draining();
-        })
-        .await
-        .map_err(|error| CliError::failure(format!("the receiver stopped: {error}")))
+    let stop = async move {
+        crate::signals::stop_requested().await;
+        draining.start_draining();
+    };
+    // No grace limit: a drain waits for every delivery accepted.
+    serve_connections(
+        listener,
+        TowerToHyperService::new(router),
+        limits,
+        stop,
+        None,
+    )
+    .await;
+    Ok(())
 }
