@@ -10,10 +10,12 @@
 //!
 //! - **Concurrency** is bounded by a limit learnt by AIMD: every answer
 //!   served in normal time while the limit is in use raises it by
-//!   `1 / limit`; a 429, a retryable 5xx, a timeout or an answer slower
-//!   than twice the baseline latency multiplies it by 0.9, at most once per
-//!   round (answers to requests started before the last decrease are
-//!   ignored). It stays within [`BulkOptions::min_concurrency`] and
+//!   `1 / limit` (by 1 after the first 16 such answers, until the first
+//!   overload: the limit doubles per round); a retryable 5xx, a timeout or
+//!   an answer slower than twice the baseline latency multiplies it by 0.9,
+//!   at most once per round (answers to requests started before the last
+//!   decrease are ignored). A 429 is left to the pacer. The limit stays
+//!   within [`BulkOptions::min_concurrency`] and
 //!   [`BulkOptions::max_concurrency`], from
 //!   [`BulkOptions::initial_concurrency`].
 //! - **Pacing**: requests start at least `1 / rate` apart, so a server's

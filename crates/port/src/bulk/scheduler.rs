@@ -293,10 +293,8 @@ where
                 self.limiter.on_served(started, now, in_flight);
                 self.pacer.on_served();
             }
-            Signal::Throttled => {
-                self.limiter.on_overload(started, now);
-                self.pacer.on_throttled(started, now);
-            }
+            // A 429 limits the rate, which is the pacer's to follow.
+            Signal::Throttled => self.pacer.on_throttled(started, now),
             Signal::Overloaded => self.limiter.on_overload(started, now),
             Signal::Unreachable => {
                 self.connect_streak += 1;
