@@ -5,10 +5,18 @@
 //!   normal time raises the limit by `1 / limit` (about +1 per limit's
 //!   worth of answers), but only while the limit is in use: at least half of
 //!   it in flight. A limit nobody uses is no evidence that more would work.
-//! - A 429, a retryable 5xx, a timeout, or an answer slower than
+//! - **Slow start**: until the first overload, once [`SLOW_START_AFTER`]
+//!   such answers came, each adds 1 instead (the limit doubles per round),
+//!   so a fast server without a quota sees the maximum within a few rounds.
+//!   The first answers add `1 / limit` only: when a quota's bucket runs out
+//!   early in a run, few requests are in flight to be refused.
+//! - A retryable 5xx, a timeout, or an answer slower than
 //!   [`LATENCY_TOLERANCE`] × the baseline latency multiplies the limit by
 //!   [`DECREASE`], at most once per round: a signal from a request started
 //!   before the last decrease describes the old limit and is ignored.
+//! - A 429 is none of the limiter's business: a quota limits the rate,
+//!   which the pacer follows, and 429s that are not a quota would only keep
+//!   the limit down for nothing.
 //! - The limit stays within `min..=max`.
 //!
 //! The baseline latency is the lowest seen. While the limit is at its
@@ -24,6 +32,9 @@ use std::time::{Duration, Instant};
 pub(crate) const DECREASE: f64 = 0.9;
 /// An answer slower than this many times the baseline counts as overload.
 pub(crate) const LATENCY_TOLERANCE: f64 = 2.0;
+/// Served answers (while the limit is in use) before the limit may double
+/// per round.
+pub(crate) const SLOW_START_AFTER: u32 = 16;
 /// The share of the gap the baseline moves towards a slower answer.
 pub(crate) const DRIFT: f64 = 0.01;
 
@@ -35,6 +46,8 @@ pub(crate) struct ConcurrencyLimiter {
     max: f64,
     last_decrease: Option<Instant>,
     baseline: Option<Duration>,
+    slow_start: bool,
+    served: u32,
 }
 
 impl ConcurrencyLimiter {
@@ -47,6 +60,8 @@ impl ConcurrencyLimiter {
             max: max as f64,
             last_decrease: None,
             baseline: None,
+            slow_start: true,
+            served: 0,
         }
     }
 
@@ -83,13 +98,20 @@ impl ConcurrencyLimiter {
         if slow {
             self.on_overload(started, now);
         } else if in_flight as f64 * 2.0 >= self.limit {
-            self.limit = (self.limit + 1.0 / self.limit).min(self.max);
+            self.served = self.served.saturating_add(1);
+            let step = if self.slow_start && self.served > SLOW_START_AFTER {
+                1.0
+            } else {
+                1.0 / self.limit
+            };
+            self.limit = (self.limit + step).min(self.max);
         }
     }
 
-    /// A request started at `started` met overload (429, 5xx, timeout), as
-    /// learnt at `now`.
+    /// A request started at `started` met overload (a 5xx, a timeout, an
+    /// I/O error), as learnt at `now`; ends the slow start.
     pub(crate) fn on_overload(&mut self, started: Instant, now: Instant) {
+        self.slow_start = false;
         if self.last_decrease.is_some_and(|last| started < last) {
             return;
         }
@@ -123,6 +145,28 @@ mod tests {
         limiter.on_served(t0, t0 + ms(50), 3);
         limiter.on_served(t0, t0 + ms(50), 3);
         assert!((limiter.exact_limit() - 4.708_25).abs() < 1e-4);
+    }
+
+    /// Worked apart: from 2, sixteen answers add 1 / limit each (2.5, 2.9,
+    /// 3.2448, ... 6.097 35); the 17th and 18th add 1 each; an overload
+    /// multiplies by 0.9 (7.287 61) and ends the slow start: the next adds
+    /// 1 / 7.287 61.
+    #[test]
+    fn after_sixteen_answers_the_limit_doubles_per_round_until_an_overload() {
+        let t0 = Instant::now();
+        let mut limiter = ConcurrencyLimiter::new(1, 2, 64);
+        for _ in 0..16 {
+            limiter.on_served(t0, t0 + ms(50), 64);
+        }
+        assert!((limiter.exact_limit() - 6.097_345).abs() < 1e-5);
+        limiter.on_served(t0, t0 + ms(50), 64);
+        assert!((limiter.exact_limit() - 7.097_345).abs() < 1e-5);
+        limiter.on_served(t0, t0 + ms(50), 64);
+        assert!((limiter.exact_limit() - 8.097_345).abs() < 1e-5);
+        limiter.on_overload(t0 + ms(10), t0 + ms(60));
+        assert!((limiter.exact_limit() - 7.287_611).abs() < 1e-5);
+        limiter.on_served(t0 + ms(60), t0 + ms(110), 64);
+        assert!((limiter.exact_limit() - 7.424_830).abs() < 1e-5);
     }
 
     #[test]
@@ -209,18 +253,19 @@ mod tests {
 
     fn event() -> impl Strategy<Value = Event> {
         prop_oneof![
-            (1..400_u64, 1..70_usize)
+            8 => (1..400_u64, 1..70_usize)
                 .prop_map(|(latency, in_flight)| Event::Served { latency, in_flight }),
-            (0..300_u64).prop_map(|age| Event::Overload { age }),
+            1 => (0..300_u64).prop_map(|age| Event::Overload { age }),
         ]
     }
 
     proptest! {
         /// The limiter against the rule restated naively: each event at
         /// 10 ms steps; a decrease ignores requests started before the
-        /// last one; an increase needs the limit in use; the baseline is
-        /// the lowest latency, drifting up by 1 % of each gap only while
-        /// the limit is at its minimum.
+        /// last one; an increase needs the limit in use, and is 1 instead
+        /// of 1 / limit after 16 such answers with no overload yet; the
+        /// baseline is the lowest latency, drifting up by 1 % of each gap
+        /// only while the limit is at its minimum.
         #[test]
         fn the_limiter_follows_the_rule(
             (min, max) in (1..8_usize, 8..64_usize),
@@ -233,6 +278,8 @@ mod tests {
             let mut limit = initial as f64;
             let mut last_decrease: Option<u64> = None;
             let mut baseline: Option<f64> = None;
+            let mut slow_start = true;
+            let mut in_use_answers = 0;
             for (step, event) in events.into_iter().enumerate() {
                 let now = 1_000 + step as u64 * 10;
                 let mut decrease = |started: u64, limit: &mut f64| {
@@ -252,13 +299,17 @@ mod tests {
                             _ => seconds,
                         });
                         if slow {
+                            slow_start = false;
                             decrease(started, &mut limit);
                         } else if (in_flight * 2) as f64 >= limit {
-                            limit = (limit + 1.0 / limit).min(max as f64);
+                            in_use_answers += 1;
+                            let step = if slow_start && in_use_answers > 16 { 1.0 } else { 1.0 / limit };
+                            limit = (limit + step).min(max as f64);
                         }
                         limiter.on_served(t0 + ms(started), t0 + ms(now), in_flight);
                     }
                     Event::Overload { age } => {
+                        slow_start = false;
                         decrease(now - age, &mut limit);
                         limiter.on_overload(t0 + ms(now - age), t0 + ms(now));
                     }

@@ -10,19 +10,29 @@
 //!
 //! - **Concurrency** is bounded by a limit learnt by AIMD: every answer
 //!   served in normal time while the limit is in use raises it by
-//!   `1 / limit`; a 429, a retryable 5xx, a timeout or an answer slower
-//!   than twice the baseline latency multiplies it by 0.9, at most once per
-//!   round (answers to requests started before the last decrease are
-//!   ignored). It stays within [`BulkOptions::min_concurrency`] and
+//!   `1 / limit` (by 1 after the first 16 such answers, until the first
+//!   overload: the limit doubles per round); a retryable 5xx, a timeout or
+//!   an answer slower than twice the baseline latency multiplies it by 0.9,
+//!   at most once per round (answers to requests started before the last
+//!   decrease are ignored). A 429 is left to the pacer. The limit stays
+//!   within [`BulkOptions::min_concurrency`] and
 //!   [`BulkOptions::max_concurrency`], from
 //!   [`BulkOptions::initial_concurrency`].
-//! - **Pacing**: requests start at least `1 / rate` apart, so a server's
-//!   token bucket never sees a clump. The rate starts at
-//!   [`BulkOptions::initial_rate`], grows by 1 request/s per served request
-//!   until the first 429 (slow start, about ×2 every 0.7 s), then by 0.02
-//!   (about +2 % a second); a 429 multiplies it by 0.9, at most once per
-//!   round. It grows only while it holds requests back, and never exceeds
-//!   [`BulkOptions::max_rate`], a quota the caller knows.
+//! - **Pacing**: a run sends unpaced (as fast as the limit allows) until
+//!   429s show a quota, or at [`BulkOptions::max_rate`] from the start, a
+//!   quota the caller knows. After the first 429 the answers that follow
+//!   are weighed: about half refused means a quota; about one in ten (a
+//!   server or proxy refusing some requests whatever the rate) means none,
+//!   and then single 429s are ignored. Under a quota requests start at
+//!   least `1 / rate` apart: the rate searches upwards from what was served
+//!   in the last second (about ×2 every 140 ms) until a 429, then follows
+//!   the quota by additive increase (about +2 % a second) and
+//!   multiplicative decrease (×0.9 on a 429, once per round). Intervals of
+//!   at least 100 ms and 20 requests check the rate: one with over 20 % of
+//!   429s brings it down to what was served; 429s that go on while the run
+//!   sends and serves a quarter less are not a quota after all.
+//!   [`BulkOptions::initial_rate`] paces from the start, searching upwards
+//!   from it.
 //! - **Retries are scheduled by the run**, not slept through inside a
 //!   call: the [`Attempt`]'s client makes one request per call, and a job
 //!   waiting for its retry holds no place in flight. The wait is the

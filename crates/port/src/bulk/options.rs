@@ -11,11 +11,11 @@ use crate::retry::RetryPolicy;
 /// | [`max_concurrency`](Self::max_concurrency) | 16 | most requests in flight, whatever the limiter learns |
 /// | [`min_concurrency`](Self::min_concurrency) | 1 | fewest the limiter goes down to |
 /// | [`initial_concurrency`](Self::initial_concurrency) | 4 | the limiter's starting value |
-/// | [`initial_rate`](Self::initial_rate) | 10 requests/s | the pacer's starting rate |
-/// | [`max_rate`](Self::max_rate) | none | a quota the run never exceeds (requests/s) |
+/// | [`initial_rate`](Self::initial_rate) | none | unpaced until 429s show a quota; given: paced from the start, searching upwards from this rate |
+/// | [`max_rate`](Self::max_rate) | none | a quota the run never exceeds (requests/s), paced at it from the start |
 /// | [`retry`](Self::retry) | 10 attempts, 500 ms ×2 up to 30 s, `Retry-After` up to 60 s | per-job attempts and back-off |
 /// | [`connect_failures_to_stop`](Self::connect_failures_to_stop) | 3 | connect errors in a row that stop the run |
-/// | [`max_held_jobs`](Self::max_held_jobs) | 4 × `max_concurrency` | jobs held at once, in flight or waiting to retry |
+/// | [`max_held_jobs`](Self::max_held_jobs) | 64 × `max_concurrency` | jobs held at once, in flight or waiting to retry |
 ///
 /// Values out of range are brought into it: concurrencies are at least 1,
 /// `min ≤ initial ≤ max`, rates are at least 0.1 request/s.
@@ -30,14 +30,14 @@ use crate::retry::RetryPolicy;
 ///     .with_retry(RetryPolicy::default().with_max_attempts(5));
 /// assert_eq!(options.max_concurrency(), 64);
 /// assert_eq!(options.max_rate(), Some(50.0));
-/// assert_eq!(options.max_held_jobs(), 256);
+/// assert_eq!(options.max_held_jobs(), 4_096);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkOptions {
     min_concurrency: usize,
     max_concurrency: usize,
     initial_concurrency: usize,
-    initial_rate: f64,
+    initial_rate: Option<f64>,
     max_rate: Option<f64>,
     retry: RetryPolicy,
     connect_failures_to_stop: u32,
@@ -54,7 +54,7 @@ impl Default for BulkOptions {
             min_concurrency: 1,
             max_concurrency: 16,
             initial_concurrency: 4,
-            initial_rate: 10.0,
+            initial_rate: None,
             max_rate: None,
             retry: default_retry(),
             connect_failures_to_stop: 3,
@@ -111,10 +111,12 @@ impl BulkOptions {
         self
     }
 
-    /// The pacer's starting rate, in requests per second.
+    /// Paces the run from its start at `rate` requests per second, growing
+    /// from there while the server serves, instead of sending unpaced until
+    /// 429s show a quota: for a run that should not open with a burst.
     #[must_use]
     pub fn with_initial_rate(mut self, rate: f64) -> Self {
-        self.initial_rate = rate;
+        self.initial_rate = Some(rate);
         self
     }
 
@@ -144,7 +146,11 @@ impl BulkOptions {
 
     /// How many jobs the run holds at once, in flight or waiting to retry
     /// (at least `max_concurrency`); no job is taken from the input beyond
-    /// it.
+    /// it. A job waiting out a `Retry-After` or a back-off holds no place in
+    /// flight but counts here: with a fast server refusing some requests,
+    /// about `rate × refused share × mean wait` jobs wait at once (16,000
+    /// requests/s × 10 % × 0.75 s = 1,200), and fewer places slow the run
+    /// down to what they allow.
     #[must_use]
     pub fn with_max_held_jobs(mut self, count: usize) -> Self {
         self.max_held_jobs = Some(count);
@@ -168,11 +174,12 @@ impl BulkOptions {
             .clamp(self.min_concurrency(), self.max_concurrency)
     }
 
-    /// The pacer's starting rate (at least [`MIN_RATE`], at most
-    /// [`max_rate`](Self::max_rate)).
-    pub fn initial_rate(&self) -> f64 {
-        let initial = rate(self.initial_rate);
-        self.max_rate.map_or(initial, |max| initial.min(max))
+    /// The rate the run is paced from at its start, if any (at least
+    /// [`MIN_RATE`], at most [`max_rate`](Self::max_rate)); none: unpaced
+    /// (or at `max_rate`) until 429s show a quota.
+    pub fn initial_rate(&self) -> Option<f64> {
+        let initial = rate(self.initial_rate?);
+        Some(self.max_rate.map_or(initial, |max| initial.min(max)))
     }
 
     /// The ceiling on requests per second, if any.
@@ -193,7 +200,7 @@ impl BulkOptions {
     /// How many jobs the run holds at once.
     pub fn max_held_jobs(&self) -> usize {
         self.max_held_jobs
-            .unwrap_or(self.max_concurrency.saturating_mul(4))
+            .unwrap_or(self.max_concurrency.saturating_mul(64))
             .max(self.max_concurrency)
     }
 }
@@ -214,7 +221,7 @@ mod tests {
         assert_eq!(options.max_concurrency(), 1);
         assert_eq!(options.min_concurrency(), 1);
         assert_eq!(options.initial_concurrency(), 1);
-        assert_eq!(options.initial_rate(), MIN_RATE);
+        assert_eq!(options.initial_rate(), Some(MIN_RATE));
         assert_eq!(options.connect_failures_to_stop(), 1);
         assert_eq!(options.max_held_jobs(), 1);
 
@@ -226,7 +233,7 @@ mod tests {
             .with_max_rate(f64::NAN);
         assert_eq!(options.min_concurrency(), 8);
         assert_eq!(options.initial_concurrency(), 8);
-        assert_eq!(options.initial_rate(), MIN_RATE);
+        assert_eq!(options.initial_rate(), Some(MIN_RATE));
         assert_eq!(options.max_rate(), Some(MIN_RATE));
     }
 
@@ -241,10 +248,10 @@ mod tests {
             ),
             (1, 4, 16)
         );
-        assert_eq!(options.initial_rate(), 10.0);
+        assert_eq!(options.initial_rate(), None);
         assert_eq!(options.max_rate(), None);
         assert_eq!(options.connect_failures_to_stop(), 3);
-        assert_eq!(options.max_held_jobs(), 64);
+        assert_eq!(options.max_held_jobs(), 1_024);
         let retry = options.retry();
         assert_eq!(retry.max_attempts(), 10);
         assert_eq!(
@@ -261,7 +268,8 @@ mod tests {
         let options = BulkOptions::new()
             .with_initial_rate(50.0)
             .with_max_rate(20.0);
-        assert_eq!(options.initial_rate(), 20.0);
+        assert_eq!(options.initial_rate(), Some(20.0));
+        assert_eq!(BulkOptions::new().with_max_rate(20.0).initial_rate(), None);
         assert_eq!(
             BulkOptions::new().with_max_held_jobs(100).max_held_jobs(),
             100

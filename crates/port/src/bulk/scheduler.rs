@@ -23,7 +23,7 @@ use super::backoff::retry_delay;
 use super::limiter::ConcurrencyLimiter;
 use super::options::BulkOptions;
 use super::outcome::{JobError, JobErrorKind, JobResult, StopReason, Stopped};
-use super::pacer::Pacer;
+use super::pacer::{Answer, Pacer};
 use super::verdict::{Signal, Verdict, is_connect_error, judge, signal};
 use crate::client::{ContactsClient, may_have_created};
 use crate::effects::{EffectLog, Effects};
@@ -104,7 +104,8 @@ pub(crate) struct Scheduler<K, I, T> {
     time: Time,
     limiter: ConcurrencyLimiter,
     pacer: Pacer,
-    pacer_sleep: Option<SleepFuture>,
+    /// The pacer's wait in progress and when it ends.
+    pacer_sleep: Option<(Instant, SleepFuture)>,
     in_flight: FuturesUnordered<FinishedFuture<K, I, T>>,
     waits: FuturesUnordered<WaitFuture>,
     waiting: HashMap<u64, Job<K, I>>,
@@ -131,6 +132,7 @@ where
         operation: Operation<I, T>,
         replay: Replay,
     ) -> Self {
+        let now = time.clock.now();
         Self {
             jobs,
             jobs_done: false,
@@ -146,7 +148,7 @@ where
                 options.initial_concurrency(),
                 options.max_concurrency(),
             ),
-            pacer: Pacer::new(options.initial_rate(), options.max_rate()),
+            pacer: Pacer::new(options.initial_rate(), options.max_rate(), now),
             pacer_sleep: None,
             in_flight: FuturesUnordered::new(),
             waits: FuturesUnordered::new(),
@@ -188,9 +190,17 @@ where
             }
             let now = self.time.clock.now();
             if let Some(wait) = self.pacer.wait(now) {
-                let sleep = self
+                // The rate may have grown since the wait began: a wait
+                // ending earlier replaces it.
+                let until = now + wait;
+                if self
                     .pacer_sleep
-                    .get_or_insert_with(|| self.time.sleep.sleep(wait));
+                    .as_ref()
+                    .is_none_or(|(end, _)| until < *end)
+                {
+                    self.pacer_sleep = Some((until, self.time.sleep.sleep(wait)));
+                }
+                let (_, sleep) = self.pacer_sleep.as_mut().expect("set above");
                 if sleep.as_mut().poll(cx).is_pending() {
                     break;
                 }
@@ -288,15 +298,16 @@ where
     }
 
     fn learn(&mut self, signal: Signal, started: Instant, now: Instant, in_flight: usize) {
+        let answer = match signal {
+            Signal::Served => Answer::Served,
+            Signal::Throttled => Answer::Throttled,
+            _ => Answer::Other,
+        };
+        self.pacer.on_answer(answer, started, now);
         match signal {
-            Signal::Served => {
-                self.limiter.on_served(started, now, in_flight);
-                self.pacer.on_served();
-            }
-            Signal::Throttled => {
-                self.limiter.on_overload(started, now);
-                self.pacer.on_throttled(started, now);
-            }
+            Signal::Served => self.limiter.on_served(started, now, in_flight),
+            // A 429 limits the rate, which is the pacer's to follow.
+            Signal::Throttled => {}
             Signal::Overloaded => self.limiter.on_overload(started, now),
             Signal::Unreachable => {
                 self.connect_streak += 1;

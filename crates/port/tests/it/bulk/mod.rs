@@ -1,8 +1,11 @@
 //! The bulk runner, against simulated servers on Tokio's paused clock.
 
 mod ceiling;
+mod figures;
+mod free;
 mod limits;
 mod rate;
+mod run;
 mod safety;
 mod sim;
 mod systemic;

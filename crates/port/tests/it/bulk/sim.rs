@@ -63,6 +63,22 @@ pub struct Profile {
     /// Whether a served request's time grows with the requests in flight:
     /// `base × in flight` (itself included), like a server that queues.
     pub queueing: bool,
+    /// The time a request takes to reach the bucket: `0..transit` at
+    /// random (nanoseconds, applied to the bucket's arithmetic, finer than
+    /// Tokio's millisecond timer).
+    pub transit: Duration,
+    /// The share of requests refused with 429 at random, whatever the
+    /// rate, before the bucket (`Retry-After` 0 or 1 at random): a proxy or
+    /// a server refusing some requests that are not over any quota.
+    pub refused_share: f64,
+    /// The share of requests answered 503 at random (no `Retry-After`).
+    pub failed_share: f64,
+    /// The share of requests whose connection drops before the server
+    /// reads them (an I/O error).
+    pub dropped_before_share: f64,
+    /// The share of requests whose connection drops after the server
+    /// served them (an I/O error).
+    pub dropped_after_share: f64,
 }
 
 impl Profile {
@@ -74,6 +90,57 @@ impl Profile {
             spread: Duration::from_millis(20),
             throttled_latency: Duration::from_millis(5),
             queueing: false,
+            transit: Duration::ZERO,
+            refused_share: 0.0,
+            failed_share: 0.0,
+            dropped_before_share: 0.0,
+            dropped_after_share: 0.0,
+        }
+    }
+
+    /// A bucket on loopback: served in 0.3–1 ms, refused in 0.3 ms (Tokio's
+    /// paused clock moves in whole milliseconds, so both take 1 ms).
+    pub fn loopback(rate: u64, burst: u64) -> Self {
+        Self {
+            base: Duration::from_micros(300),
+            spread: Duration::from_micros(700),
+            throttled_latency: Duration::from_micros(300),
+            ..Self::bucket(rate, burst)
+        }
+    }
+
+    /// No quota: a bucket of a billion requests per second, holding as
+    /// many.
+    pub fn unlimited(self) -> Self {
+        Self {
+            rate: 1_000_000_000,
+            burst: 1_000_000_000,
+            ..self
+        }
+    }
+
+    /// With `0..transit` on the way to the bucket.
+    pub fn with_transit(self, transit: Duration) -> Self {
+        Self { transit, ..self }
+    }
+
+    /// The CLI benchmark's fault mix: 10 % answered 503, 5 % 429, 1 %
+    /// dropped before the server reads them, 1 % after it served them.
+    pub fn with_fault_mix(self) -> Self {
+        Self {
+            refused_share: 0.05,
+            failed_share: 0.10,
+            dropped_before_share: 0.01,
+            dropped_after_share: 0.01,
+            ..self
+        }
+    }
+
+    /// Refusing `share` of the requests at random.
+    pub fn with_refused_share(self, share: f64) -> Self {
+        Self {
+            refused_share: share,
+            ..self
         }
     }
 }
@@ -101,6 +168,16 @@ struct State {
     overrides: Vec<(String, u16, Option<u64>, u32)>,
     in_flight: usize,
     max_in_flight: usize,
+}
+
+impl State {
+    /// xorshift, for draws that repeat from run to run.
+    fn next_random(&mut self) -> u64 {
+        self.random ^= self.random << 13;
+        self.random ^= self.random >> 7;
+        self.random ^= self.random << 17;
+        self.random
+    }
 }
 
 /// The simulated server, a [`Transport`].
@@ -159,12 +236,53 @@ impl SimServer {
     }
 
     /// Serves or refuses a request arriving now, and says after how long
-    /// the answer leaves.
-    fn decide(&self, path: &str) -> (HttpResponse, Duration) {
+    /// the answer (or the dropped connection) leaves.
+    fn decide(&self, path: &str) -> (Result<HttpResponse, TransportError>, Duration) {
+        let profile = self.profile;
+        let (mut dropped_before, mut dropped_after, mut failed) = (false, false, false);
+        {
+            let mut state = self.lock();
+            let mut draw = |share: f64| {
+                share > 0.0 && ((state.next_random() >> 11) as f64 / (1_u64 << 53) as f64) < share
+            };
+            dropped_before |= draw(profile.dropped_before_share);
+            dropped_after |= draw(profile.dropped_after_share);
+            failed |= draw(profile.failed_share);
+        }
+        if dropped_before {
+            return (
+                Err(TransportError::io("connection reset")),
+                profile.throttled_latency,
+            );
+        }
+        if failed {
+            let mut state = self.lock();
+            let at = state.start.elapsed();
+            state.arrivals.push(Arrival {
+                at,
+                path: path.to_owned(),
+                throttled: false,
+            });
+            return (Ok(json_response(503, "{}")), profile.throttled_latency);
+        }
+        let (response, latency) = self.decide_bucket(path);
+        if dropped_after && response.status() == 200 {
+            return (Err(TransportError::io("connection reset")), latency);
+        }
+        (Ok(response), latency)
+    }
+
+    fn decide_bucket(&self, path: &str) -> (HttpResponse, Duration) {
         let profile = self.profile;
         let mut state = self.lock();
         let now = state.start.elapsed();
-        let at = now.as_nanos();
+        let transit = profile.transit.as_nanos();
+        let at = now.as_nanos()
+            + if transit > 0 {
+                u128::from(state.next_random()) % transit
+            } else {
+                0
+            };
         let overridden = state
             .overrides
             .iter_mut()
@@ -185,6 +303,23 @@ impl SimServer {
             }
             return (response, profile.throttled_latency);
         }
+        if profile.refused_share > 0.0 {
+            let draw = state.next_random();
+            let draw_share = (draw >> 11) as f64 / (1_u64 << 53) as f64;
+            if draw_share < profile.refused_share {
+                state.arrivals.push(Arrival {
+                    at: now,
+                    path: path.to_owned(),
+                    throttled: true,
+                });
+                let mut response = json_response(429, r#"{"error":{"code":429}}"#);
+                let seconds = if draw & 1 == 0 { "0" } else { "1" };
+                response
+                    .headers_mut()
+                    .insert("retry-after", seconds.parse().unwrap());
+                return (response, profile.throttled_latency);
+            }
+        }
         let interval = 1_000_000_000 / u128::from(profile.rate);
         let tolerance = interval * u128::from(profile.burst.saturating_sub(1));
         let earliest = state.tat.saturating_sub(tolerance);
@@ -204,12 +339,8 @@ impl SimServer {
             return (response, profile.throttled_latency);
         }
         state.tat = state.tat.max(at) + interval;
-        // xorshift, for a latency spread that repeats from run to run.
-        state.random ^= state.random << 13;
-        state.random ^= state.random >> 7;
-        state.random ^= state.random << 17;
         let spread = profile.spread.as_nanos().max(1);
-        let extra = u128::from(state.random) % spread;
+        let extra = u128::from(state.next_random()) % spread;
         let latency = if profile.queueing {
             profile.base * (state.in_flight as u32 + 1)
         } else {
@@ -231,6 +362,6 @@ impl Transport for SimServer {
         }
         tokio::time::sleep(latency).await;
         self.lock().in_flight -= 1;
-        Ok(response)
+        response
     }
 }

@@ -1,0 +1,596 @@
+//! [`Rules`]: the pacing rate, from the 429s and what was served.
+//!
+//! A run is in one of four phases:
+//!
+//! - **free** (from the start): unpaced, or paced at the ceiling. The
+//!   first 429 opens a verdict. Once a verdict has found that 429s are not
+//!   a quota, single 429s are ignored; an interval with more than
+//!   [`OVER_SHARE`] of 429s still starts a search.
+//! - **verdict**: still unpaced, the answers that follow the first 429 are
+//!   weighed ([`Verdict`]) until they show a quota (a search follows) or
+//!   refusals that are not one (free again, judged).
+//! - **search** for the quota's rate, from what was served in the last
+//!   second (at least [`SEARCH_FLOOR`]): each served answer after a wait
+//!   adds [`SEARCH_STEP`] (about ×2 every 140 ms). The first 429 of a
+//!   request started in the search ends it: the rate becomes [`SEARCH_CUT`]
+//!   × the rate in effect when that request started.
+//! - **quota**: each served answer after a wait adds [`PROBE_STEP`] (about
+//!   +2 % a second); a 429 multiplies the rate by [`CUT`], at most once per
+//!   round and per [`CUT_GAP`]; an interval with more than [`OVER_SHARE`] of
+//!   429s brings the rate down to the interval's served rate. When 429s go
+//!   on while the sent rate falls by [`FALL`] and the served rate falls with
+//!   it, they are not a quota: free again, judged.
+//!
+//! Answers to requests started before the phase began do not count in it.
+//! The rate grows only while it holds requests back (a wait since the last
+//! increase), stays at least [`MIN_RATE`] and never exceeds the ceiling.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use super::tally::Sample;
+use super::verdict::{Judgement, Verdict};
+use crate::bulk::options::MIN_RATE;
+
+/// The least rate a search starts from (requests/s).
+pub(crate) const SEARCH_FLOOR: f64 = 20.0;
+/// What a served answer adds to the rate while searching (requests/s).
+pub(crate) const SEARCH_STEP: f64 = 5.0;
+/// The factor the first 429 of a search multiplies the rate it went over
+/// at by.
+pub(crate) const SEARCH_CUT: f64 = 0.95;
+/// The rates a search remembers, to know the one a refused request
+/// started at.
+const SEARCH_HISTORY: usize = 64;
+/// What a served answer adds to the rate under a quota (requests/s).
+pub(crate) const PROBE_STEP: f64 = 0.02;
+/// The factor a 429 multiplies the rate by under a quota.
+pub(crate) const CUT: f64 = 0.9;
+/// The least time between two cuts.
+pub(crate) const CUT_GAP: Duration = Duration::from_millis(50);
+/// A share of 429s above which an interval was far over a quota.
+pub(crate) const OVER_SHARE: f64 = 0.2;
+/// A share of 429s up to which an interval was quiet.
+pub(crate) const QUIET_SHARE: f64 = 0.01;
+/// Under a quota: the factor by which the sent rate must fall, over
+/// intervals with 429s in a row, for 429s that go on not to be a quota.
+pub(crate) const FALL: f64 = 1.25;
+/// The share of a fall in the sent rate that the served rate must fall by
+/// too, for the served rate to have followed.
+pub(crate) const FOLLOW: f64 = 0.5;
+
+/// Where the rules are.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Phase {
+    /// Unpaced (or at the ceiling). `judged`: 429s were seen and found not
+    /// to be a quota.
+    Free { judged: bool },
+    /// Weighing the answers that followed a first 429.
+    Verdict(Verdict),
+    /// Looking for a quota's rate.
+    Search,
+    /// Following a quota's rate.
+    Quota,
+}
+
+/// The rate rules of a run.
+#[derive(Debug, Clone)]
+pub(crate) struct Rules {
+    phase: Phase,
+    /// When the phase began: answers to requests started before do not
+    /// count in it.
+    since: Option<Instant>,
+    rate: f64,
+    ceiling: Option<f64>,
+    last_cut: Option<Instant>,
+    held_back: bool,
+    /// Under a quota: the first of the intervals in a row with 429s.
+    refusing_since: Option<Sample>,
+    /// While searching: the rate from each instant on, oldest first.
+    history: VecDeque<(Instant, f64)>,
+}
+
+impl Rules {
+    /// Rules starting at `now` free, or searching from `initial` when
+    /// given; never above `ceiling`.
+    pub(crate) fn new(initial: Option<f64>, ceiling: Option<f64>, now: Instant) -> Self {
+        let mut rules = Self {
+            phase: Phase::Free { judged: false },
+            since: None,
+            rate: 0.0,
+            ceiling,
+            last_cut: None,
+            held_back: false,
+            refusing_since: None,
+            history: VecDeque::new(),
+        };
+        if let Some(initial) = initial {
+            rules.phase = Phase::Search;
+            rules.rate = rules.bounded(initial);
+            rules.remember(now);
+        }
+        rules
+    }
+
+    fn bounded(&self, rate: f64) -> f64 {
+        let rate = rate.max(MIN_RATE);
+        self.ceiling.map_or(rate, |ceiling| rate.min(ceiling))
+    }
+
+    /// The phase, for tests.
+    #[cfg(test)]
+    pub(crate) fn phase(&self) -> &Phase {
+        &self.phase
+    }
+
+    /// The pacing rate; `None` when unpaced.
+    pub(crate) fn rate(&self) -> Option<f64> {
+        match self.phase {
+            Phase::Free { .. } | Phase::Verdict(_) => self.ceiling,
+            Phase::Search | Phase::Quota => Some(self.rate),
+        }
+    }
+
+    /// A request waited for the pacer.
+    pub(crate) fn held_back(&mut self) {
+        self.held_back = true;
+    }
+
+    fn enter(&mut self, phase: Phase, now: Instant, rate: f64) {
+        self.phase = phase;
+        self.since = Some(now);
+        self.rate = self.bounded(rate);
+        self.refusing_since = None;
+        self.history.clear();
+        self.remember(now);
+    }
+
+    fn remember(&mut self, now: Instant) {
+        if self.history.len() == SEARCH_HISTORY {
+            self.history.pop_front();
+        }
+        self.history.push_back((now, self.rate));
+    }
+
+    /// The search's rate at `at` (the oldest remembered when `at` is older).
+    fn rate_at(&self, at: Instant) -> f64 {
+        self.history
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= at)
+            .or(self.history.front())
+            .map_or(self.rate, |(_, rate)| *rate)
+    }
+
+    /// A served answer raises the rate by `step` if a request waited since
+    /// the last raise; returns whether it did.
+    fn grow(&mut self, step: f64) -> bool {
+        if !self.held_back {
+            return false;
+        }
+        self.held_back = false;
+        self.rate = self.bounded(self.rate + step);
+        true
+    }
+
+    /// A request started at `started` was served (`throttled`: answered
+    /// 429) at `now`; `recent_served` is how many answers were served in
+    /// the last second. Returns whether a new phase began, whose intervals
+    /// count from `now`.
+    pub(crate) fn on_answer(
+        &mut self,
+        throttled: bool,
+        started: Instant,
+        now: Instant,
+        recent_served: u32,
+    ) -> bool {
+        let in_phase = self.since.is_none_or(|since| started >= since);
+        match &mut self.phase {
+            Phase::Free { judged: false } if throttled => {
+                let mut verdict = Verdict::default();
+                verdict.weigh(true);
+                self.enter(Phase::Verdict(verdict), now, 0.0);
+                false
+            }
+            Phase::Verdict(verdict) => match verdict.weigh(throttled) {
+                Judgement::Pending => false,
+                Judgement::Quota => {
+                    let from = f64::from(recent_served).max(SEARCH_FLOOR);
+                    self.enter(Phase::Search, now, from);
+                    true
+                }
+                Judgement::NotQuota => {
+                    self.enter(Phase::Free { judged: true }, now, 0.0);
+                    true
+                }
+            },
+            Phase::Search if in_phase && throttled => {
+                // The rate went over when this request started.
+                let over = self.rate_at(started);
+                self.enter(Phase::Quota, now, over * SEARCH_CUT);
+                self.last_cut = Some(now);
+                false
+            }
+            Phase::Search if in_phase => {
+                if self.grow(SEARCH_STEP) {
+                    self.remember(now);
+                }
+                false
+            }
+            Phase::Quota if in_phase && throttled => {
+                let after_cut = self.last_cut.is_none_or(|last| {
+                    started >= last && now.saturating_duration_since(last) >= CUT_GAP
+                });
+                if after_cut {
+                    self.rate = self.bounded(self.rate * CUT);
+                    self.last_cut = Some(now);
+                }
+                false
+            }
+            Phase::Quota if in_phase => {
+                self.grow(PROBE_STEP);
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// Every request started in an interval was answered (or the interval
+    /// waited long enough). Returns whether a new phase began, whose
+    /// intervals count from `now`.
+    pub(crate) fn on_sample(&mut self, sample: Sample, now: Instant) -> bool {
+        let over = sample.throttled_share() > OVER_SHARE;
+        match self.phase {
+            Phase::Free { .. } if over => {
+                let from = sample.served_rate().max(SEARCH_FLOOR);
+                self.enter(Phase::Search, now, from);
+                true
+            }
+            Phase::Quota if over => {
+                self.rate = self.bounded(self.rate.min(sample.served_rate()));
+                self.last_cut = Some(now);
+                false
+            }
+            Phase::Quota => {
+                if sample.throttled_share() <= QUIET_SHARE {
+                    self.refusing_since = None;
+                    return false;
+                }
+                let first = *self.refusing_since.get_or_insert(sample);
+                // Sending much less served less and the 429s went on: they
+                // are not a quota.
+                let not_quota = sample.sent_rate() * FALL <= first.sent_rate()
+                    && served_followed(&sample, &first);
+                if not_quota {
+                    self.enter(Phase::Free { judged: true }, now, 0.0);
+                }
+                not_quota
+            }
+            Phase::Free { .. } | Phase::Verdict(_) | Phase::Search => false,
+        }
+    }
+}
+
+/// Whether, between an interval that sent less (`low`) and one that sent
+/// more (`high`), the served rate differs by at least [`FOLLOW`] of the
+/// difference in the sent rate.
+fn served_followed(low: &Sample, high: &Sample) -> bool {
+    high.served_rate() - low.served_rate() >= FOLLOW * (high.sent_rate() - low.sent_rate())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    fn sample(seconds: f64, sent: u32, served: u32, throttled: u32) -> Sample {
+        Sample {
+            seconds,
+            sent,
+            served,
+            throttled,
+        }
+    }
+
+    fn close(got: Option<f64>, expected: f64) -> bool {
+        got.is_some_and(|got| (got - expected).abs() < 1e-9)
+    }
+
+    /// A served answer after a wait.
+    fn served_after_wait(rules: &mut Rules, started: Instant, now: Instant) {
+        rules.held_back();
+        rules.on_answer(false, started, now, 0);
+    }
+
+    #[test]
+    fn free_runs_unpaced_or_at_the_ceiling() {
+        let t0 = Instant::now();
+        let mut rules = Rules::new(None, None, t0);
+        assert_eq!(rules.rate(), None);
+        served_after_wait(&mut rules, t0, t0 + ms(50));
+        assert_eq!(rules.rate(), None);
+        assert_eq!(*rules.phase(), Phase::Free { judged: false });
+        assert_eq!(Rules::new(None, Some(50.0), t0).rate(), Some(50.0));
+    }
+
+    #[test]
+    fn a_quota_found_by_the_verdict_starts_a_search_from_what_was_served() {
+        let t0 = Instant::now();
+        let mut rules = Rules::new(None, None, t0);
+        assert!(!rules.on_answer(true, t0, t0 + ms(5), 37));
+        assert!(matches!(rules.phase(), Phase::Verdict(_)));
+        assert_eq!(rules.rate(), None, "still unpaced");
+        // Two 429s in a row: a quota. 37 served in the last second.
+        assert!(rules.on_answer(true, t0, t0 + ms(6), 37));
+        assert_eq!(*rules.phase(), Phase::Search);
+        assert_eq!(rules.rate(), Some(37.0));
+
+        let mut rules = Rules::new(None, None, t0);
+        rules.on_answer(true, t0, t0 + ms(5), 3);
+        rules.on_answer(true, t0, t0 + ms(6), 3);
+        assert_eq!(rules.rate(), Some(SEARCH_FLOOR), "at least 20");
+    }
+
+    #[test]
+    fn refusals_judged_not_a_quota_are_ignored() {
+        let t0 = Instant::now();
+        let mut rules = Rules::new(None, None, t0);
+        rules.on_answer(true, t0, t0 + ms(5), 0);
+        for n in 0..7 {
+            assert!(!rules.on_answer(false, t0, t0 + ms(6 + n), 0));
+        }
+        assert!(rules.on_answer(false, t0, t0 + ms(20), 0));
+        assert_eq!(*rules.phase(), Phase::Free { judged: true });
+        for n in 0..5 {
+            assert!(!rules.on_answer(true, t0 + ms(30), t0 + ms(40 + n), 0));
+        }
+        assert_eq!(*rules.phase(), Phase::Free { judged: true });
+        assert_eq!(rules.rate(), None);
+    }
+
+    #[test]
+    fn a_search_grows_by_5_per_served_answer_after_a_wait() {
+        let t0 = Instant::now();
+        let mut rules = Rules::new(Some(20.0), None, t0);
+        assert_eq!(rules.rate(), Some(20.0));
+        rules.on_answer(false, t0, t0 + ms(50), 0);
+        assert_eq!(rules.rate(), Some(20.0), "no wait");
+        served_after_wait(&mut rules, t0, t0 + ms(60));
+        assert_eq!(rules.rate(), Some(25.0));
+        rules.on_answer(false, t0, t0 + ms(70), 0);
+        assert_eq!(rules.rate(), Some(25.0), "one raise per wait");
+        served_after_wait(&mut rules, t0, t0 + ms(80));
+        assert_eq!(rules.rate(), Some(30.0));
+    }
+
+    /// From 20 at t0, 25 from 100 ms, 30 from 200 ms: a 429 for a request
+    /// started at 150 ms went over at 25, the rate becomes 0.95 × 25.
+    #[test]
+    fn a_search_ends_at_its_first_429_below_the_rate_that_request_started_at() {
+        let t0 = Instant::now();
+        let mut rules = Rules::new(Some(20.0), None, t0);
+        served_after_wait(&mut rules, t0, t0 + ms(100));
+        served_after_wait(&mut rules, t0, t0 + ms(200));
+        assert_eq!(rules.rate(), Some(30.0));
+        assert!(!rules.on_answer(true, t0 + ms(150), t0 + ms(250), 0));
+        assert_eq!(*rules.phase(), Phase::Quota);
+        assert!(close(rules.rate(), 23.75));
+
+        let mut rules = Rules::new(Some(20.0), None, t0);
+        served_after_wait(&mut rules, t0, t0 + ms(100));
+        rules.on_answer(true, t0 + ms(50), t0 + ms(150), 0);
+        assert!(close(rules.rate(), 19.0), "started at 20");
+    }
+
+    /// Quota entered at t1 = 300 ms at 23.75 (the cut counts as one).
+    #[test]
+    fn under_a_quota_a_429_cuts_a_tenth_once_per_round_and_50_ms() {
+        let t0 = Instant::now();
+        let mut rules = Rules::new(Some(25.0), None, t0);
+        let t1 = t0 + ms(300);
+        rules.on_answer(true, t0 + ms(10), t1, 0);
+        assert!(close(rules.rate(), 23.75));
+        // 40 ms after the last cut: too soon.
+        rules.on_answer(true, t1 + ms(10), t1 + ms(40), 0);
+        assert!(close(rules.rate(), 23.75));
+        // 60 ms after: 23.75 × 0.9.
+        rules.on_answer(true, t1 + ms(10), t1 + ms(60), 0);
+        assert!(close(rules.rate(), 21.375));
+        // Started before that cut: ignored, however late it comes.
+        rules.on_answer(true, t1 + ms(50), t1 + ms(200), 0);
+        assert!(close(rules.rate(), 21.375));
+        // Started at the cut, 50 ms after it: 21.375 × 0.9.
+        rules.on_answer(true, t1 + ms(60), t1 + ms(110), 0);
+        assert!(close(rules.rate(), 19.2375));
+        // A served answer after a wait adds 0.02, once per wait.
+        served_after_wait(&mut rules, t1 + ms(120), t1 + ms(170));
+        rules.on_answer(false, t1 + ms(130), t1 + ms(180), 0);
+        assert!(close(rules.rate(), 19.2575));
+    }
+
+    fn quota(t0: Instant, rate: f64) -> Rules {
+        let mut rules = Rules::new(Some(rate / SEARCH_CUT), None, t0);
+        rules.on_answer(true, t0, t0, 0);
+        assert_eq!(*rules.phase(), Phase::Quota);
+        assert!(close(rules.rate(), rate));
+        rules
+    }
+
+    #[test]
+    fn an_interval_far_over_the_quota_brings_the_rate_down_to_what_was_served() {
+        let t0 = Instant::now();
+        let mut rules = quota(t0, 100.0);
+        // 20 % refused is not far over.
+        assert!(!rules.on_sample(sample(1.0, 100, 80, 20), t0 + ms(1_000)));
+        assert!(close(rules.rate(), 100.0));
+        // 40 % refused, 60 served per second.
+        assert!(!rules.on_sample(sample(1.0, 100, 60, 40), t0 + ms(2_000)));
+        assert!(close(rules.rate(), 60.0));
+        // Far over but serving more than the rate: no change.
+        rules.on_sample(sample(0.1, 20, 15, 5), t0 + ms(3_000));
+        assert!(close(rules.rate(), 60.0));
+        // The rule counts as a cut: a 429 45 ms later does not cut.
+        rules.on_answer(true, t0 + ms(3_000), t0 + ms(3_045), 0);
+        assert!(close(rules.rate(), 60.0));
+    }
+
+    /// 200 sent, 180 served per second (10 % refused), then 170 (not
+    /// 1.25 times less), then 160 sent, 144 served: 160 × 1.25 = 200 and
+    /// 180 - 144 = 36 ≥ (200 - 160) / 2, with 429s all along.
+    #[test]
+    fn refusals_going_on_while_less_is_sent_and_served_are_not_a_quota() {
+        let t0 = Instant::now();
+        let mut rules = quota(t0, 100.0);
+        assert!(!rules.on_sample(sample(1.0, 200, 180, 20), t0 + ms(1_000)));
+        assert!(!rules.on_sample(sample(1.0, 170, 153, 17), t0 + ms(2_000)));
+        assert!(rules.on_sample(sample(1.0, 160, 144, 16), t0 + ms(3_000)));
+        assert_eq!(*rules.phase(), Phase::Free { judged: true });
+        assert_eq!(rules.rate(), None);
+    }
+
+    #[test]
+    fn refusals_stopping_or_served_holding_up_are_a_quota() {
+        let t0 = Instant::now();
+        // Served held up: 200 → 195 while sent went 250 → 200.
+        let mut rules = quota(t0, 100.0);
+        rules.on_sample(sample(1.0, 250, 200, 50), t0 + ms(1_000));
+        assert!(!rules.on_sample(sample(1.0, 200, 195, 5), t0 + ms(2_000)));
+        assert_eq!(*rules.phase(), Phase::Quota);
+        // A quiet interval in between: the run of intervals with 429s
+        // starts again from the next one.
+        let mut rules = quota(t0, 100.0);
+        rules.on_sample(sample(1.0, 200, 180, 20), t0 + ms(1_000));
+        rules.on_sample(sample(1.0, 170, 170, 1), t0 + ms(2_000));
+        rules.on_sample(sample(1.0, 170, 153, 17), t0 + ms(3_000));
+        assert!(!rules.on_sample(sample(1.0, 160, 144, 16), t0 + ms(4_000)));
+        assert_eq!(*rules.phase(), Phase::Quota);
+        // 136 × 1.25 = 170.
+        assert!(rules.on_sample(sample(1.0, 136, 122, 14), t0 + ms(5_000)));
+    }
+
+    #[test]
+    fn an_interval_far_over_while_free_starts_a_search_from_what_was_served() {
+        let t0 = Instant::now();
+        let mut rules = Rules::new(None, None, t0);
+        assert!(!rules.on_sample(sample(1.0, 300, 250, 50), t0 + ms(1_000)));
+        assert!(rules.on_sample(sample(1.0, 300, 100, 200), t0 + ms(2_000)));
+        assert_eq!(*rules.phase(), Phase::Search);
+        assert_eq!(rules.rate(), Some(100.0));
+        let mut rules = Rules::new(None, None, t0);
+        rules.on_sample(sample(1.0, 300, 5, 295), t0 + ms(1_000));
+        assert_eq!(rules.rate(), Some(SEARCH_FLOOR));
+        // Searching or judging, intervals change nothing.
+        assert!(!rules.on_sample(sample(1.0, 300, 5, 295), t0 + ms(2_000)));
+        assert_eq!(*rules.phase(), Phase::Search);
+    }
+
+    #[test]
+    fn answers_to_requests_started_before_the_phase_do_not_count() {
+        let t0 = Instant::now();
+        let mut rules = Rules::new(None, None, t0);
+        rules.on_answer(true, t0, t0 + ms(10), 40);
+        rules.on_answer(true, t0, t0 + ms(10), 40);
+        assert_eq!(rules.rate(), Some(40.0));
+        // Started at 5 ms, before the search began at 10 ms.
+        served_after_wait(&mut rules, t0 + ms(5), t0 + ms(60));
+        rules.on_answer(true, t0 + ms(5), t0 + ms(60), 40);
+        assert_eq!(*rules.phase(), Phase::Search);
+        assert_eq!(rules.rate(), Some(40.0));
+        served_after_wait(&mut rules, t0 + ms(10), t0 + ms(60));
+        assert_eq!(rules.rate(), Some(45.0));
+    }
+
+    #[test]
+    fn the_rate_stays_between_the_floor_and_the_ceiling() {
+        let t0 = Instant::now();
+        let mut rules = Rules::new(Some(50.0), Some(30.0), t0);
+        assert_eq!(rules.rate(), Some(30.0));
+        served_after_wait(&mut rules, t0, t0 + ms(50));
+        assert_eq!(rules.rate(), Some(30.0));
+        rules.on_answer(true, t0, t0 + ms(60), 0);
+        assert!(close(rules.rate(), 28.5));
+        for step in 1..200 {
+            let at = t0 + ms(60 + step * 50);
+            rules.on_answer(true, at, at, 0);
+        }
+        assert_eq!(rules.rate(), Some(MIN_RATE));
+        assert_eq!(Rules::new(Some(0.0), None, t0).rate(), Some(MIN_RATE));
+    }
+
+    #[derive(Debug, Clone)]
+    enum Event {
+        /// An answer to a request started `age` ms before now.
+        Answer {
+            throttled: bool,
+            age: u64,
+            recent: u32,
+        },
+        /// A request waits for the pacer.
+        Wait,
+        /// An interval's sample.
+        Sample {
+            sent: u32,
+            served: u32,
+            throttled: u32,
+        },
+    }
+
+    fn event() -> impl Strategy<Value = Event> {
+        prop_oneof![
+            4 => (any::<bool>(), 0..300_u64, 0..400_u32)
+                .prop_map(|(throttled, age, recent)| Event::Answer { throttled, age, recent }),
+            2 => Just(Event::Wait),
+            1 => (20..400_u32, 0..400_u32, 0..400_u32).prop_map(|(sent, served, throttled)| {
+                let served = served.min(sent);
+                Event::Sample { sent, served, throttled: throttled.min(sent - served) }
+            }),
+        ]
+    }
+
+    proptest! {
+        /// Whatever comes, events 7 ms apart: unpaced only while free or
+        /// judging (else at the ceiling); paced within `MIN_RATE..=ceiling`;
+        /// once judged free, never judging again.
+        #[test]
+        fn the_rate_stays_in_bounds_whatever_comes(
+            initial in proptest::option::of(0.0..500.0_f64),
+            ceiling in proptest::option::of(1.0..300.0_f64),
+            events in proptest::collection::vec(event(), 0..300),
+        ) {
+            let t0 = Instant::now();
+            let mut rules = Rules::new(initial, ceiling, t0);
+            let mut judged = false;
+            for (step, event) in events.into_iter().enumerate() {
+                let now = t0 + ms(1_000 + step as u64 * 7);
+                match event {
+                    Event::Answer { throttled, age, recent } => {
+                        rules.on_answer(throttled, now - ms(age), now, recent);
+                    }
+                    Event::Wait => rules.held_back(),
+                    Event::Sample { sent, served, throttled } => {
+                        rules.on_sample(sample(0.1, sent, served, throttled), now);
+                    }
+                }
+                match rules.phase() {
+                    Phase::Free { .. } | Phase::Verdict(_) => prop_assert_eq!(rules.rate(), ceiling),
+                    Phase::Search | Phase::Quota => {
+                        let rate = rules.rate().unwrap_or_default();
+                        prop_assert!(rate >= MIN_RATE);
+                        prop_assert!(ceiling.is_none_or(|ceiling| rate <= ceiling));
+                    }
+                }
+                if *rules.phase() == (Phase::Free { judged: true }) {
+                    judged = true;
+                }
+                if judged {
+                    prop_assert!(!matches!(rules.phase(), Phase::Verdict(_)));
+                }
+            }
+        }
+    }
+}
