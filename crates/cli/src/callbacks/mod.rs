@@ -3,6 +3,7 @@
 mod listen;
 mod nonce;
 mod parse_files;
+mod post;
 mod report;
 mod secret;
 mod send;
