@@ -20,5 +20,6 @@ mod stub;
 mod support;
 mod tour;
 mod transfer;
+mod trigger;
 mod usage;
 mod version;
