@@ -7,6 +7,7 @@ mod contacts;
 mod escapes;
 mod import_safety;
 mod ingest;
+mod listen_forward;
 mod listen_refusals;
 mod listen_service;
 mod listen_state;

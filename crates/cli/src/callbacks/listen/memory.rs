@@ -9,6 +9,7 @@ use sinch_contacts_callbacks::mirror::ContactMirror;
 use sinch_contacts_callbacks::optout::SuppressionList;
 use sinch_contacts_callbacks::{Callback, Verifier};
 
+use super::forward::{Forwarder, Holding};
 use super::metrics::Metrics;
 use super::ops::Ops;
 use super::printed::{print_callback, print_rejected};
@@ -26,14 +27,20 @@ struct State {
 }
 
 /// Serves until Ctrl-C or SIGTERM, then prints the mirror and the opt-outs.
-pub async fn run(verifier: Verifier, path: &str, address: SocketAddr, output: Output) -> CliResult {
+pub async fn run(
+    verifier: Verifier,
+    path: &str,
+    address: SocketAddr,
+    forward: Option<Arc<Forwarder>>,
+    output: Output,
+) -> CliResult {
     let state = Arc::new(Mutex::new(State::default()));
     let metrics = Arc::new(Metrics::default());
     let handler_state = state.clone();
     let handler_metrics = metrics.clone();
     let rejected_metrics = metrics.clone();
     let ops = Ops::new(metrics.clone(), None);
-    let router = WebhookReceiver::new(verifier, move |callback: Callback| {
+    let handler = move |callback: Callback| {
         let state = handler_state.clone();
         let metrics = handler_metrics.clone();
         async move {
@@ -41,13 +48,14 @@ pub async fn run(verifier: Verifier, path: &str, address: SocketAddr, output: Ou
             metrics.applied(true);
             Ok::<(), HandlerError>(())
         }
-    })
-    .on_rejected(move |rejected| {
-        rejected_metrics.rejected(rejected.reason);
-        print_rejected(rejected);
-    })
-    .router(path)
-    .merge(ops.routes());
+    };
+    let webhook = WebhookReceiver::new(verifier, Holding::new(handler, forward.clone()))
+        .on_rejected(move |rejected| {
+            rejected_metrics.rejected(rejected.reason);
+            print_rejected(rejected);
+        })
+        .router(path);
+    let router = Forwarder::wrap(webhook, forward.as_ref()).merge(ops.routes());
     serve(router, path, address, &ops, output).await?;
 
     let state = state
