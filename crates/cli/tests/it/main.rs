@@ -15,6 +15,7 @@ mod live;
 mod logging;
 mod man;
 mod pipes;
+mod profiles;
 mod rate_limit;
 mod secrets;
 mod stub;
