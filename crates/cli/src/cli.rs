@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 
 use crate::callbacks::CallbacksCommand;
 use crate::completions::CompletionsArgs;
+use crate::config_show::ConfigCommand;
 use crate::contacts::ContactsArgs;
 use crate::demo::DemoArgs;
 use crate::emulator::EmulatorArgs;
@@ -66,6 +67,10 @@ pub enum Command {
     /// Parse, verify, receive and send webhook callbacks.
     #[command(subcommand)]
     Callbacks(CallbacksCommand),
+    /// The configuration file's profiles: `config show` prints the settings `contacts` would use
+    /// and where each came from.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print a manual page (roff), or write one per command with --out DIR.

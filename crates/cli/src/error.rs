@@ -92,12 +92,15 @@ impl CliError {
             },
             PortError::Auth(_) => Some(
                 "check the key: with --base-url --key-id and --key-secret or SINCH_KEY_SECRET \
-                 (default: the emulator's), without it SINCH_KEY_ID and SINCH_KEY_SECRET",
+                 (default: the emulator's), without it SINCH_KEY_ID and SINCH_KEY_SECRET, else \
+                 the profile's key_id and key_secret_file; `sinch-contacts config show` says \
+                 which were used",
             ),
             PortError::Api(api) if api.status().as_u16() == 401 || api.status().as_u16() == 403 => {
                 Some(
                     "check the key and the project: with --base-url --key-id, --key-secret or \
-                     SINCH_KEY_SECRET and --project-id, without it the SINCH_* variables",
+                     SINCH_KEY_SECRET and --project-id, without it the SINCH_* variables or the \
+                     profile; `sinch-contacts config show` says which were used",
                 )
             }
             PortError::Api(api) if api.status().as_u16() == 404 => {

@@ -6,6 +6,8 @@
 mod callbacks;
 mod cli;
 mod completions;
+mod config;
+mod config_show;
 mod contacts;
 mod demo;
 mod emulator;
@@ -73,6 +75,7 @@ async fn run(cli: Cli) -> CliResult {
         Command::Contacts(args) => contacts::run(*args, output).await,
         Command::Emulator(args) => emulator::run(&args, output).await,
         Command::Callbacks(command) => callbacks::run(command, output).await,
+        Command::Config(command) => config_show::run(&command, output),
         Command::Completions(args) => completions::run(&args, Cli::command()),
         Command::Man(args) => man::run(&args, Cli::command(), output),
     }

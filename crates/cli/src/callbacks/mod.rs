@@ -1,12 +1,14 @@
-//! `callbacks parse | verify | listen | suppressed | send`.
+//! `callbacks parse | verify | listen | suppressed | send | trigger`.
 
 mod listen;
 mod nonce;
 mod parse_files;
+mod post;
 mod report;
 mod secret;
 mod send;
 mod suppressed;
+mod trigger;
 mod verify;
 
 pub use report::{describe_callback, mirror_change_text};
@@ -34,6 +36,9 @@ pub enum CallbacksCommand {
     Suppressed(suppressed::SuppressedArgs),
     /// Sign a body like the API does (fresh nonce, current time) and POST it to a webhook.
     Send(send::SendArgs),
+    /// Send a built-in, realistic callback of a trigger (CONTACT_CREATE, MESSAGE_INBOUND, ...),
+    /// with fields changed by --set, signed like the API does; --list lists the triggers.
+    Trigger(trigger::TriggerArgs),
 }
 
 /// Runs a callbacks command.
@@ -44,5 +49,6 @@ pub async fn run(command: CallbacksCommand, output: Output) -> CliResult {
         CallbacksCommand::Listen(args) => listen::run(args, output).await,
         CallbacksCommand::Suppressed(args) => suppressed::run(&args, output).await,
         CallbacksCommand::Send(args) => send::run(&args, output).await,
+        CallbacksCommand::Trigger(args) => trigger::run(&args, output).await,
     }
 }

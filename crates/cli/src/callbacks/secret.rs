@@ -22,9 +22,11 @@ use crate::error::{CliError, CliResult, read_file};
 pub const SECRET_ENV: &str = "SINCH_WEBHOOK_SECRET";
 
 /// The secret flags; `ROTATION` accepts several secrets (a receiver or a check during a
-/// rotation: any one verifies), otherwise exactly one (a sender signs with one).
+/// rotation: any one verifies), otherwise exactly one (a sender signs with one). Unless
+/// `REQUIRED` is false, clap refuses a command line without one; otherwise the command checks
+/// with [`SecretArgs::is_given`] (for a command that needs no secret in one of its modes).
 #[derive(Clone, Default)]
-pub struct SecretArgs<const ROTATION: bool> {
+pub struct SecretArgs<const ROTATION: bool, const REQUIRED: bool = true> {
     given: Vec<String>,
     from_env: bool,
     files: Vec<PathBuf>,
@@ -34,8 +36,10 @@ pub struct SecretArgs<const ROTATION: bool> {
 pub type RotatingSecrets = SecretArgs<true>;
 /// The one secret a body is signed with.
 pub type SigningSecret = SecretArgs<false>;
+/// The one secret a body is signed with, not required by clap.
+pub type OptionalSigningSecret = SecretArgs<false, false>;
 
-impl<const ROTATION: bool> fmt::Debug for SecretArgs<ROTATION> {
+impl<const ROTATION: bool, const REQUIRED: bool> fmt::Debug for SecretArgs<ROTATION, REQUIRED> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SecretArgs")
             .field("given", &self.given.len())
@@ -45,7 +49,12 @@ impl<const ROTATION: bool> fmt::Debug for SecretArgs<ROTATION> {
     }
 }
 
-impl<const ROTATION: bool> SecretArgs<ROTATION> {
+impl<const ROTATION: bool, const REQUIRED: bool> SecretArgs<ROTATION, REQUIRED> {
+    /// Whether a flag or the variable gives a secret (empty or not).
+    pub fn is_given(&self) -> bool {
+        !self.given.is_empty() || !self.files.is_empty()
+    }
+
     /// The secrets, in the order given (`--secret` values, then files); a usage error when one
     /// is empty or, for a single secret, when both flags are given.
     pub fn resolve(&self) -> CliResult<Vec<Vec<u8>>> {
@@ -87,7 +96,7 @@ impl<const ROTATION: bool> SecretArgs<ROTATION> {
     }
 }
 
-impl<const ROTATION: bool> FromArgMatches for SecretArgs<ROTATION> {
+impl<const ROTATION: bool, const REQUIRED: bool> FromArgMatches for SecretArgs<ROTATION, REQUIRED> {
     fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
         let mut args = Self::default();
         args.update_from_arg_matches(matches)?;
@@ -108,7 +117,7 @@ impl<const ROTATION: bool> FromArgMatches for SecretArgs<ROTATION> {
     }
 }
 
-impl<const ROTATION: bool> Args for SecretArgs<ROTATION> {
+impl<const ROTATION: bool, const REQUIRED: bool> Args for SecretArgs<ROTATION, REQUIRED> {
     fn augment_args(command: Command) -> Command {
         let (action, secret_help, file_help) = if ROTATION {
             (
@@ -126,25 +135,24 @@ impl<const ROTATION: bool> Args for SecretArgs<ROTATION> {
                 "A file holding the webhook secret (its trailing line break removed)",
             )
         };
-        command
-            .arg(
-                Arg::new("secret")
-                    .long("secret")
-                    .value_name("S")
-                    .action(action.clone())
-                    .env(SECRET_ENV)
-                    .hide_env_values(true)
-                    .required_unless_present("secret_file")
-                    .help(secret_help),
-            )
-            .arg(
-                Arg::new("secret_file")
-                    .long("secret-file")
-                    .value_name("PATH")
-                    .action(action)
-                    .value_parser(clap::value_parser!(PathBuf))
-                    .help(file_help),
-            )
+        let mut secret = Arg::new("secret")
+            .long("secret")
+            .value_name("S")
+            .action(action.clone())
+            .env(SECRET_ENV)
+            .hide_env_values(true)
+            .help(secret_help);
+        if REQUIRED {
+            secret = secret.required_unless_present("secret_file");
+        }
+        command.arg(secret).arg(
+            Arg::new("secret_file")
+                .long("secret-file")
+                .value_name("PATH")
+                .action(action)
+                .value_parser(clap::value_parser!(PathBuf))
+                .help(file_help),
+        )
     }
 
     fn augment_args_for_update(command: Command) -> Command {

@@ -1,4 +1,6 @@
-//! Where `contacts` commands connect: an emulator (`--base-url`) or the real API (`SINCH_*`).
+//! Where `contacts` commands connect: an emulator (`--base-url`) or the real API, each setting
+//! from its flag, else its `SINCH_*` variable, else the profile of the configuration file
+//! (`crate::config`).
 
 use std::time::Duration;
 
@@ -6,6 +8,7 @@ use clap::{Args, ValueEnum};
 use sinch_contacts_port::{Auth, BulkOptions, ContactsClient, RetryPolicy, SafeCreateOptions};
 use sinch_contacts_reqwest::ReqwestTransport;
 
+use crate::config::{self, Fallback, Flags, ProfileArgs, Settings};
 use crate::error::{CliError, CliResult};
 use crate::logging::LoggedTransport;
 use crate::target::{Target, is_loopback};
@@ -20,23 +23,9 @@ pub const EMULATOR_KEY_SECRET: &str = "emulator-secret";
 /// Connection flags shared by every `contacts` command.
 #[derive(Debug, Args)]
 pub struct ConnectionArgs {
-    /// A server speaking the contacts API, e.g. the emulator's base URL. Without it the real API
-    /// is used, configured by SINCH_PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET and SINCH_REGION.
-    #[arg(long, global = true, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// The project id (with --base-url; default: the emulator's `emulator-project`).
-    #[arg(long, global = true, requires = "base_url")]
-    pub project_id: Option<String>,
-    /// The access key id (with --base-url; default: the emulator's `emulator-key`).
-    #[arg(long, global = true, requires = "base_url")]
-    pub key_id: Option<String>,
-    /// The access key secret (with --base-url; default: SINCH_KEY_SECRET, else the emulator's
-    /// `emulator-secret`). Anyone who can run `ps` reads it: prefer the variable.
-    #[arg(long, global = true, requires = "base_url")]
-    pub key_secret: Option<String>,
-    /// How to authenticate with --base-url (the token URL is `{URL}/oauth2/token`).
-    #[arg(long, global = true, value_enum, default_value_t = AuthScheme::Oauth2, requires = "base_url")]
-    pub auth: AuthScheme,
+    /// Where to connect and as whom.
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
     /// Attempts per request, the first included, where a retry is safe (see docs/port.md); also
     /// the most creates a safe create sends. Default: 3 for single calls; 10 for the requests of
     /// `import` and `export`, whose waits hold no place in flight.
@@ -47,6 +36,62 @@ pub struct ConnectionArgs {
     /// and `export`). A `Retry-After` from the server is never cut short.
     #[arg(long, global = true, value_name = "MS")]
     pub backoff_ms: Option<u64>,
+}
+
+/// Where to connect and as whom: each setting from its flag, else its variable, else the
+/// profile (`sinch-contacts config show` says which).
+#[derive(Debug, Args)]
+pub struct CredentialArgs {
+    /// A server speaking the contacts API, e.g. the emulator's base URL (then the project, key
+    /// id and secret default to the emulator's). Else SINCH_BASE_URL, else the profile's
+    /// base_url, else the region's (SINCH_REGION or the profile's region).
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The project id (else SINCH_PROJECT_ID, else the profile's project_id; with --base-url
+    /// default: the emulator's `emulator-project`).
+    #[arg(long, global = true)]
+    pub project_id: Option<String>,
+    /// The access key id (else SINCH_KEY_ID, else the profile's key_id; with --base-url default:
+    /// the emulator's `emulator-key`).
+    #[arg(long, global = true)]
+    pub key_id: Option<String>,
+    /// The access key secret (else SINCH_KEY_SECRET, else the file the profile's
+    /// key_secret_file names; with --base-url default: the emulator's `emulator-secret`).
+    /// Anyone who can run `ps` reads it: prefer the variable or a file.
+    #[arg(long, global = true)]
+    pub key_secret: Option<String>,
+    /// How to authenticate with --base-url (the token URL is `{URL}/oauth2/token`).
+    #[arg(long, global = true, value_enum, default_value_t = AuthScheme::Oauth2, requires = "base_url")]
+    pub auth: AuthScheme,
+    /// The configuration file and its profile.
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
+impl CredentialArgs {
+    /// The flags, for [`config::resolve`]; with --base-url, the emulator's credentials fill in
+    /// what is found nowhere.
+    pub fn flags(&self) -> Flags<'_> {
+        Flags {
+            config: self.profile.config.as_deref(),
+            profile: self.profile.profile.as_deref(),
+            base_url: self.base_url.as_deref(),
+            project_id: self.project_id.as_deref(),
+            key_id: self.key_id.as_deref(),
+            key_secret: self.key_secret.as_deref(),
+            fallback: self.base_url.as_ref().map(|_| Fallback {
+                project_id: EMULATOR_PROJECT,
+                key_id: EMULATOR_KEY_ID,
+                key_secret: EMULATOR_KEY_SECRET,
+                source: "the emulator's default (with --base-url)",
+            }),
+        }
+    }
+
+    /// The effective settings, read from the flags, the process environment and the profile.
+    pub fn settings(&self) -> CliResult<Settings> {
+        config::resolve(&self.flags(), &|name| std::env::var(name).ok())
+    }
 }
 
 /// Attempts per single call when `--max-attempts` is not given.
@@ -103,17 +148,26 @@ pub enum AuthScheme {
 /// retry itself, token requests included, so that a dead server is found out after a few
 /// connection errors instead of a few per attempt.
 pub fn connect(args: &ConnectionArgs, retry: RetryPolicy) -> CliResult<(ContactsClient, Target)> {
-    let client = match &args.base_url {
+    let credentials = &args.credentials;
+    let settings = credentials.settings()?;
+    let client = match &credentials.base_url {
         Some(base_url) => connect_to(
             base_url,
-            args.project_id.as_deref().unwrap_or(EMULATOR_PROJECT),
-            args.key_id.as_deref().unwrap_or(EMULATOR_KEY_ID),
-            &key_secret(args.key_secret.as_deref(), KEY_SECRET_ENV),
-            args.auth,
+            settings.project_id.as_str(),
+            settings.key_id.as_str(),
+            settings.key_secret.as_str(),
+            credentials.auth,
             retry,
         )?,
         None => {
-            let config = sinch_contacts_reqwest::EnvConfig::from_env().map_err(env_error)?;
+            // The settings resolved above, and the variables they do not cover (SINCH_AUTH,
+            // SINCH_TOKEN_URL) from the environment.
+            let config = sinch_contacts_reqwest::EnvConfig::from_lookup(|name| {
+                settings
+                    .lookup(name)
+                    .unwrap_or_else(|| std::env::var(name).ok())
+            })
+            .map_err(|error| env_error(&error, &settings))?;
             let transport = ReqwestTransport::new().map_err(|error| {
                 CliError::failure(format!("cannot build the HTTP client: {error}"))
             })?;
@@ -131,24 +185,15 @@ pub fn connect(args: &ConnectionArgs, retry: RetryPolicy) -> CliResult<(Contacts
     Ok((client, target))
 }
 
-/// The variable that holds the key secret, read with --base-url too.
-const KEY_SECRET_ENV: &str = "SINCH_KEY_SECRET";
-
-/// The key secret with --base-url: `--key-secret`, else the variable `env` when set and not
-/// empty, else the emulator's.
-fn key_secret(flag: Option<&str>, env: &str) -> String {
-    match flag {
-        Some(secret) => secret.to_owned(),
-        None => std::env::var(env)
-            .ok()
-            .filter(|secret| !secret.is_empty())
-            .unwrap_or_else(|| EMULATOR_KEY_SECRET.to_owned()),
-    }
-}
-
-fn env_error(error: sinch_contacts_reqwest::EnvError) -> CliError {
-    CliError::failure(format!("missing or invalid credentials: {error}")).hint(
-        "set SINCH_PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET and SINCH_REGION, or pass --base-url URL for an emulator",
+fn env_error(error: &sinch_contacts_reqwest::EnvError, settings: &Settings) -> CliError {
+    CliError::failure(format!(
+        "missing or invalid credentials: {}",
+        settings.explain(error)
+    ))
+    .hint(
+        "set SINCH_PROJECT_ID, SINCH_KEY_ID, SINCH_KEY_SECRET and SINCH_REGION, or select a \
+         profile of the config file with --profile NAME, or pass --base-url URL for an emulator; \
+         `sinch-contacts config show` says what was found where",
     )
 }
 

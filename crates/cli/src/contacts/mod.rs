@@ -11,7 +11,7 @@ mod write;
 use clap::{Args, Subcommand};
 use sinch_contacts_port::RetryPolicy;
 
-pub use connect::{AuthScheme, ConnectionArgs, connect, connect_to};
+pub use connect::{AuthScheme, ConnectionArgs, CredentialArgs, connect, connect_to};
 
 use crate::error::CliResult;
 use crate::output::Output;

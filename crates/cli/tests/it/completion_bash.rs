@@ -52,7 +52,11 @@ fn bash_completes_subcommands_and_flags_below_the_top_level() {
     let script = dir.path().join("sinch-contacts.bash");
     std::fs::write(&script, &output.stdout).unwrap();
 
-    assert_eq!(complete(&script, &["sinch-contacts", "con"]), ["contacts"]);
+    assert_eq!(
+        complete(&script, &["sinch-contacts", "con"]),
+        ["contacts", "config"]
+    );
+    assert_eq!(complete(&script, &["sinch-contacts", "cont"]), ["contacts"]);
     assert_eq!(
         complete(&script, &["sinch-contacts", "contacts", "im"]),
         ["import"]

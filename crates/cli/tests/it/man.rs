@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use crate::support::bin;
 
 /// Every page, written out by hand from the command tree.
-const PAGES: [&str; 23] = [
+const PAGES: [&str; 26] = [
     "sinch-contacts",
     "sinch-contacts-demo",
     "sinch-contacts-contacts",
@@ -27,6 +27,9 @@ const PAGES: [&str; 23] = [
     "sinch-contacts-callbacks-listen",
     "sinch-contacts-callbacks-suppressed",
     "sinch-contacts-callbacks-send",
+    "sinch-contacts-callbacks-trigger",
+    "sinch-contacts-config",
+    "sinch-contacts-config-show",
     "sinch-contacts-completions",
     "sinch-contacts-man",
 ];
@@ -58,7 +61,7 @@ fn man_out_writes_one_page_per_command_naming_it_and_its_flags() {
     let expected: BTreeSet<String> = PAGES.iter().map(|page| format!("{page}.1")).collect();
     assert_eq!(files, expected);
     // One printed path per page.
-    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 23);
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 26);
 
     let page = |name: &str| std::fs::read_to_string(dir.path().join(format!("{name}.1"))).unwrap();
     for name in PAGES {

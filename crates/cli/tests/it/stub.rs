@@ -11,6 +11,7 @@ pub struct Stub {
     /// `http://127.0.0.1:PORT`.
     pub url: String,
     heads: Arc<Mutex<Vec<String>>>,
+    bodies: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 /// A response with this status, extra header lines (`name: value`) and JSON body.
@@ -34,7 +35,9 @@ impl Stub {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let heads = Arc::new(Mutex::new(Vec::new()));
+        let bodies = Arc::new(Mutex::new(Vec::new()));
         let kept = heads.clone();
+        let kept_bodies = bodies.clone();
         std::thread::spawn(move || {
             for response in responses {
                 let Ok((stream, _)) = listener.accept() else {
@@ -60,16 +63,22 @@ impl Stub {
                 }
                 let mut body = vec![0; length];
                 let _ = reader.read_exact(&mut body);
+                kept_bodies.lock().unwrap().push(body);
                 kept.lock().unwrap().push(head);
                 let mut stream = reader.into_inner();
                 let _ = stream.write_all(response.as_bytes());
             }
         });
-        Self { url, heads }
+        Self { url, heads, bodies }
     }
 
     /// The heads (request line and headers) of the requests read so far.
     pub fn heads(&self) -> Vec<String> {
         self.heads.lock().unwrap().clone()
+    }
+
+    /// The bodies of the requests read so far, as read (by their `content-length`).
+    pub fn bodies(&self) -> Vec<Vec<u8>> {
+        self.bodies.lock().unwrap().clone()
     }
 }

@@ -8,7 +8,25 @@ use std::time::Duration;
 
 /// Variables of the developer's shell that would change what the binary does; tests that want
 /// one set it themselves.
-const CLEARED_VARIABLES: [&str; 3] = ["SINCH_KEY_SECRET", "SINCH_WEBHOOK_SECRET", "RUST_LOG"];
+const CLEARED_VARIABLES: [&str; 11] = [
+    "SINCH_KEY_SECRET",
+    "SINCH_WEBHOOK_SECRET",
+    "RUST_LOG",
+    "SINCH_PROJECT_ID",
+    "SINCH_KEY_ID",
+    "SINCH_REGION",
+    "SINCH_BASE_URL",
+    "SINCH_AUTH",
+    "SINCH_TOKEN_URL",
+    "SINCH_PROFILE",
+    "SINCH_CONTACTS_CONFIG",
+];
+
+/// The HOME the binary is given: a folder that does not exist, so the developer's
+/// `~/.config/sinch-contacts/config.toml` is never read (tests of profiles set their own).
+pub fn no_home() -> PathBuf {
+    std::env::temp_dir().join("sinch-contacts-tests-have-no-home")
+}
 
 /// The binary under test.
 pub fn bin() -> assert_cmd::Command {
@@ -17,6 +35,7 @@ pub fn bin() -> assert_cmd::Command {
     for name in CLEARED_VARIABLES {
         command.env_remove(name);
     }
+    command.env("HOME", no_home());
     command
 }
 
@@ -26,6 +45,7 @@ pub fn bin_std() -> Command {
     for name in CLEARED_VARIABLES {
         command.env_remove(name);
     }
+    command.env("HOME", no_home());
     command
 }
 

@@ -15,6 +15,7 @@ use sinch_contacts_callbacks::axum_handler::{RejectReason, StoreHandler, Webhook
 use sinch_contacts_emulator::ConnectionLimits;
 use sinch_contacts_store::{AnyStore, Applied, StoreOptions, is_postgres_url};
 
+use super::forward::{Forwarder, Holding};
 use super::metrics::Metrics;
 use super::ops::Ops;
 use super::printed::{print_callback, print_rejected};
@@ -30,6 +31,7 @@ pub async fn run(
     path: &str,
     address: SocketAddr,
     limits: ConnectionLimits,
+    forward: Option<Arc<Forwarder>>,
     output: Output,
 ) -> CliResult {
     let store = open_state(location, true).await?;
@@ -60,13 +62,13 @@ pub async fn run(
         });
     let rejected_metrics = metrics.clone();
     let ops = Ops::new(metrics.clone(), Some(store.clone()));
-    let router = WebhookReceiver::new(verifier, handler)
+    let webhook = WebhookReceiver::new(verifier, Holding::new(handler, forward.clone()))
         .on_rejected(move |rejected| {
             rejected_metrics.rejected(rejected.reason);
             print_rejected(rejected);
         })
-        .router(path)
-        .merge(ops.routes());
+        .router(path);
+    let router = Forwarder::wrap(webhook, forward.as_ref()).merge(ops.routes());
     let served = serve(router, path, address, limits, &ops, output).await;
     // Every request has been answered: commit what is still queued, then close.
     store.close().await;

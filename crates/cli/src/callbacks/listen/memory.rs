@@ -10,6 +10,7 @@ use sinch_contacts_callbacks::optout::SuppressionList;
 use sinch_contacts_callbacks::{Callback, Verifier};
 use sinch_contacts_emulator::ConnectionLimits;
 
+use super::forward::{Forwarder, Holding};
 use super::metrics::Metrics;
 use super::ops::Ops;
 use super::printed::{print_callback, print_rejected};
@@ -32,6 +33,7 @@ pub async fn run(
     path: &str,
     address: SocketAddr,
     limits: ConnectionLimits,
+    forward: Option<Arc<Forwarder>>,
     output: Output,
 ) -> CliResult {
     let state = Arc::new(Mutex::new(State::default()));
@@ -40,7 +42,7 @@ pub async fn run(
     let handler_metrics = metrics.clone();
     let rejected_metrics = metrics.clone();
     let ops = Ops::new(metrics.clone(), None);
-    let router = WebhookReceiver::new(verifier, move |callback: Callback| {
+    let handler = move |callback: Callback| {
         let state = handler_state.clone();
         let metrics = handler_metrics.clone();
         async move {
@@ -48,13 +50,14 @@ pub async fn run(
             metrics.applied(true);
             Ok::<(), HandlerError>(())
         }
-    })
-    .on_rejected(move |rejected| {
-        rejected_metrics.rejected(rejected.reason);
-        print_rejected(rejected);
-    })
-    .router(path)
-    .merge(ops.routes());
+    };
+    let webhook = WebhookReceiver::new(verifier, Holding::new(handler, forward.clone()))
+        .on_rejected(move |rejected| {
+            rejected_metrics.rejected(rejected.reason);
+            print_rejected(rejected);
+        })
+        .router(path);
+    let router = Forwarder::wrap(webhook, forward.as_ref()).merge(ops.routes());
     serve(router, path, address, limits, &ops, output).await?;
 
     let state = state

@@ -1,9 +1,11 @@
 //! `callbacks listen`: a webhook receiver that prints what arrives, keeping its state in memory
 //! ([`memory`]) or, with `--state`, in a SQLite file or a PostgreSQL database shared by several
 //! receivers ([`durable`]). Beside the webhook it answers `/healthz`, `/readyz` and `/metrics`
-//! ([`ops`]); on Ctrl-C or SIGTERM it drains ([`serve`]).
+//! ([`ops`]); on Ctrl-C or SIGTERM it drains ([`serve`]). With `--forward-to` it passes what it
+//! accepted on to an app ([`forward`]).
 
 mod durable;
+mod forward;
 mod memory;
 mod metrics;
 mod ops;
@@ -49,6 +51,11 @@ pub struct ListenArgs {
     /// What the receiver allows a client.
     #[command(flatten)]
     pub limits: ServerLimitArgs,
+    /// After the receiver accepted a delivery (with --state: once committed), POST its raw body
+    /// and signature headers to the app at URL, and answer the sender with the app's status and
+    /// body, or 502 when the app cannot be reached. Refused deliveries are not forwarded.
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
 }
 
 pub async fn run(args: ListenArgs, output: Output) -> CliResult {
@@ -71,8 +78,15 @@ pub async fn run(args: ListenArgs, output: Output) -> CliResult {
     }
     let address = SocketAddr::new(args.bind, args.port);
     let limits = args.limits.limits();
+    let forward = args
+        .forward_to
+        .as_deref()
+        .map(|url| forward::Forwarder::new(url, verifier.clone(), output))
+        .transpose()?;
     match &args.state {
-        Some(location) => durable::run(location, verifier, &path, address, limits, output).await,
-        None => memory::run(verifier, &path, address, limits, output).await,
+        Some(location) => {
+            durable::run(location, verifier, &path, address, limits, forward, output).await
+        }
+        None => memory::run(verifier, &path, address, limits, forward, output).await,
     }
 }

@@ -4,8 +4,9 @@ use serde::Serialize;
 use sinch_contacts_callbacks::Callback;
 use sinch_contacts_callbacks::axum_handler::{RejectReason, Rejected};
 
+use super::forward::{self, HeldLine};
 use crate::callbacks::report::describe_callback;
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::output::{Output, eprint_line, escape_controls};
 
 /// The JSON line printed per callback.
@@ -21,7 +22,8 @@ struct Received<'a> {
 }
 
 /// Prints one callback with what it did to the mirror and the suppression list, or that it was
-/// a delivery applied before (a duplicate).
+/// a delivery applied before (a duplicate). With `--forward-to`, the line is held until the app
+/// answered, and ends with its answer ([`forward::hold`]).
 pub fn print_callback(
     callback: &Callback,
     mirror: String,
@@ -31,14 +33,21 @@ pub fn print_callback(
 ) -> CliResult {
     let report = describe_callback(callback);
     if output.json {
-        output.json_line(&Received {
+        let received = Received {
             trigger: &report.trigger,
             summary: &report.summary,
             mirror,
             suppression,
             already_applied,
             callback,
-        })
+        };
+        if forward::holding() {
+            let value = serde_json::to_value(&received)
+                .map_err(|error| CliError::failure(format!("cannot write JSON: {error}")))?;
+            forward::hold(HeldLine::Json(value));
+            return Ok(());
+        }
+        output.json_line(&received)
     } else {
         // Each part on one line: a name holding a line break cannot forge another callback.
         let mut line = escape_controls(&report.summary).into_owned();
@@ -49,6 +58,10 @@ pub fn print_callback(
         }
         if already_applied {
             line.push_str(" | already applied (duplicate delivery), nothing changed");
+        }
+        if forward::holding() {
+            forward::hold(HeldLine::Text(line));
+            return Ok(());
         }
         output.text(&line)
     }
