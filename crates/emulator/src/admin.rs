@@ -8,6 +8,7 @@
 //! | `POST /_emulator/contacts` | seeds contacts: a JSON array of create requests (or `{"contacts": [...]}`), no callbacks |
 //! | `POST /_emulator/inbound` | [`crate::Emulator::inject_inbound`] with an [`crate::InboundMessage`] |
 //! | `POST /_emulator/opt-outs`, `POST /_emulator/opt-ins` | [`crate::Emulator::inject_opt_out`], [`crate::Emulator::inject_opt_in`] with an [`crate::OptChange`] |
+//! | `POST /_emulator/callbacks` | [`crate::Emulator::inject_callback`] with the raw body; answers the trigger and the webhooks it was queued for |
 //! | `GET /_emulator/deliveries` | the delivery log |
 //! | `GET`, `PUT /_emulator/faults` | the fault spec and counts; `PUT` takes the text form or `{"spec": "..."}` |
 //! | `GET`, `POST /_emulator/webhooks`, `DELETE /_emulator/webhooks/{id}` | webhooks; `POST` refuses what [`crate::Webhook::validate`] refuses (400 naming the field) |
@@ -65,6 +66,7 @@ fn route(
             let change: OptChange = json_body(request)?;
             Ok(ok_json(&shared.inject_opt(Direction::In, &change)))
         }
+        ("callbacks", &Method::POST) => inject_callback(shared, request),
         ("deliveries", &Method::GET) => Ok(ok_json(
             &json!({ "deliveries": shared.outbox.deliveries() }),
         )),
@@ -95,9 +97,11 @@ fn route(
             }
         }
         ("status" | "deliveries", _) => Err(Failure::method_not_allowed("GET")),
-        ("reset" | "contacts" | "inbound" | "opt-outs" | "opt-ins" | "tokens:expire", _) => {
-            Err(Failure::method_not_allowed("POST"))
-        }
+        (
+            "reset" | "contacts" | "inbound" | "opt-outs" | "opt-ins" | "callbacks"
+            | "tokens:expire",
+            _,
+        ) => Err(Failure::method_not_allowed("POST")),
         ("faults", _) => Err(Failure::method_not_allowed("GET, PUT")),
         ("webhooks", _) => Err(Failure::method_not_allowed("GET, POST")),
         _ => Err(Failure::not_found(format!(
@@ -129,6 +133,24 @@ fn status(shared: &Shared) -> Response<Bytes> {
         "rate_limit": rate_limit,
         "webhooks": shared.outbox.stats(),
     }))
+}
+
+/// The body, as given, to the webhooks subscribed to its trigger: `{"trigger", "queued",
+/// "webhook_ids", "not_queued"}`, and a `note` saying why when it was queued for none.
+fn inject_callback(shared: &Shared, request: &Request<Bytes>) -> Result<Response<Bytes>, Failure> {
+    let injected = shared
+        .inject_callback(request.body())
+        .map_err(|error| Failure::invalid(error.field(), error.description()))?;
+    let mut answer = json!({
+        "trigger": injected.trigger,
+        "queued": injected.queued(),
+        "webhook_ids": injected.webhook_ids,
+        "not_queued": injected.not_queued,
+    });
+    if let (Some(note), Value::Object(members)) = (injected.nothing_queued(), &mut answer) {
+        members.insert("note".to_owned(), Value::from(note));
+    }
+    Ok(ok_json(&answer))
 }
 
 fn faults(shared: &Shared) -> Response<Bytes> {

@@ -11,6 +11,7 @@ use crate::connections::ConnectionLimits;
 use crate::consent::{Direction, OptChange, OptInjected};
 use crate::faults::{FaultCounts, FaultSpec};
 use crate::inbound::{InboundMessage, Injected};
+use crate::injected_callback::{CallbackError, CallbackInjected};
 use crate::rate_limit::RateLimit;
 use crate::rate_limiter::RateLimitCounts;
 use crate::server::{self, RunningEmulator};
@@ -163,6 +164,62 @@ impl Emulator {
     /// like [`inject_opt_out`](Self::inject_opt_out).
     pub fn inject_opt_in(&self, change: OptChange) -> OptInjected {
         self.shared.inject_opt(Direction::In, &change)
+    }
+
+    /// Delivers a callback body of your own (a realistic fixture, a callback of a trigger the
+    /// emulator never produces, a body a receiver should handle in some odd way) to every
+    /// registered webhook subscribed to its trigger, exactly as the emulator delivers its own
+    /// callbacks: through each webhook's queue, signed with each webhook's secret, retried,
+    /// logged in [`deliveries`](Self::deliveries) and counted in
+    /// [`delivery_stats`](Self::delivery_stats).
+    ///
+    /// The body must parse with the callbacks crate as a callback of a trigger it types; its
+    /// notification key tells the trigger (a top-level `trigger` member may name it as well,
+    /// and must then agree). It is sent as given, bytes unchanged: its `app_id`,
+    /// `project_id` and times are not replaced by the emulator's. A body subscribed to by no
+    /// webhook is not an error: [`CallbackInjected::queued`] is then 0.
+    ///
+    /// ```
+    /// use sinch_contacts_emulator::{Emulator, Webhook};
+    /// use sinch_contacts_model::WebhookTrigger;
+    ///
+    /// let emulator = Emulator::new();
+    /// let id = emulator.register_webhook(Webhook {
+    ///     target: "http://127.0.0.1:9/callbacks".to_owned(),
+    ///     secret: "webhook-secret".to_owned(),
+    ///     triggers: vec![WebhookTrigger::OptOut],
+    /// });
+    /// let opt_out = r#"{"app_id": "emulator-app", "project_id": "emulator-project",
+    ///   "accepted_time": "2024-06-15T14:00:00.123Z",
+    ///   "opt_out_notification": {"contact_id": "c1", "channel": "VIBERBM",
+    ///     "identity": "+46700000001", "status": "OPT_OUT_SUCCEEDED"}}"#;
+    /// let injected = emulator.inject_callback(opt_out)?;
+    /// assert_eq!(injected.trigger, WebhookTrigger::OptOut);
+    /// assert_eq!(injected.webhook_ids, [id]);
+    /// assert_eq!(emulator.deliveries()[0].body, opt_out);
+    ///
+    /// // No webhook is subscribed to CONTACT_DELETE: nothing is queued.
+    /// let deleted = r#"{"app_id": "a", "project_id": "p",
+    ///   "contact_delete_notification": {"contact": {"id": "c1"}}}"#;
+    /// assert_eq!(emulator.inject_callback(deleted)?.queued(), 0);
+    ///
+    /// // A body that is not a callback is refused, naming what is wrong.
+    /// let error = emulator.inject_callback(r#"{"app_id": "a", "project_id": "p",
+    ///   "contact_delete_notification": {"contact": []}}"#).unwrap_err();
+    /// assert_eq!(error.field(), "contact_delete_notification.contact");
+    /// # Ok::<(), sinch_contacts_emulator::CallbackError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`CallbackError`] naming the field at fault when the body is not JSON, does not fit a
+    /// callback, holds no notification key of a typed trigger, or has a `trigger` member naming
+    /// another trigger. Nothing is delivered then.
+    pub fn inject_callback(
+        &self,
+        body: impl AsRef<[u8]>,
+    ) -> Result<CallbackInjected, CallbackError> {
+        self.shared.inject_callback(body.as_ref())
     }
 
     /// Replaces the faults and restarts their sequence from the seed.

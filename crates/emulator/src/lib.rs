@@ -14,7 +14,8 @@
 //! deliveries in flight per webhook and retries ([`Emulator::register_webhook`],
 //! [`Emulator::deliveries`], [`Emulator::delivery_stats`]), can inject inbound messages ([`Emulator::inject_inbound`])
 //! and the OPT_IN / OPT_OUT notifications of channels with native opt-out
-//! ([`Emulator::inject_opt_out`]),
+//! ([`Emulator::inject_opt_out`]), deliver a callback body of your own to the webhooks
+//! subscribed to its trigger ([`Emulator::inject_callback`]),
 //! can limit the project's request rate with a token bucket ([`RateLimit`]: 429 with an honest
 //! `Retry-After` beyond it) and injects faults drawn from a seed ([`FaultSpec`]): 503s, 429s
 //! with `Retry-After`, latency, and connections dropped before or after the request is applied.
@@ -60,6 +61,7 @@ mod shared;
 
 mod consent;
 mod inbound;
+mod injected_callback;
 mod state;
 mod webhooks;
 
@@ -94,6 +96,7 @@ pub use consent::{OptChange, OptInjected};
 pub use emulator::Emulator;
 pub use faults::{FaultCounts, FaultKind, FaultSpec, FaultSpecError};
 pub use inbound::{InboundMessage, Injected};
+pub use injected_callback::{CallbackError, CallbackInjected, NotQueued};
 pub use rate_limit::RateLimit;
 pub use rate_limit_spec::{RateLimitSpecError, RateLimitSpecErrorKind};
 pub use rate_limiter::RateLimitCounts;

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::consent::{self, Direction, OptChange, OptInjected};
 use crate::faults::{FaultCounts, FaultInjector, FaultKind, FaultSpec};
 use crate::inbound::{InboundMessage, Injected, inject};
+use crate::injected_callback::{self, CallbackError, CallbackInjected};
 use crate::rate_limit::RateLimit;
 use crate::rate_limiter::{RateLimitCounts, RateLimiter};
 use crate::state::{State, contact_from};
@@ -118,6 +119,16 @@ impl Shared {
 
     pub(crate) fn inject_opt(&self, direction: Direction, change: &OptChange) -> OptInjected {
         self.change(|state| consent::inject(state, direction, change))
+    }
+
+    /// Checks that `body` is a callback of a typed trigger, then logs and queues it, as given,
+    /// for every webhook subscribed to that trigger.
+    pub(crate) fn inject_callback(&self, body: &[u8]) -> Result<CallbackInjected, CallbackError> {
+        let trigger = injected_callback::check(body)?;
+        // The parser has checked that the body is UTF-8.
+        let text = String::from_utf8_lossy(body);
+        let offered = self.outbox.post_body(&trigger, &text);
+        Ok(CallbackInjected::new(trigger, offered))
     }
 
     /// Validates every request first, then stores them all (no callbacks): all or nothing.

@@ -118,15 +118,15 @@ impl Lane {
     }
 
     /// Queues the callback logged as `sequence`, or, when the queue is full or no attempt can be
-    /// made, logs why and counts it. Never waits.
-    pub(crate) fn offer(&self, sequence: u64, body: Bytes) {
+    /// made, logs why and counts it. Never waits. `Err` with the reason when it was not queued.
+    pub(crate) fn offer(&self, sequence: u64, body: Bytes) -> Result<(), String> {
         let mut tally = self.tally();
         if tally.closed {
             // Reset while the callback was being posted: the log was (or is about to be)
             // cleared, and the entry goes with it.
             drop(tally);
             self.log.remove(sequence);
-            return;
+            return Err("not sent: the emulator was reset".to_owned());
         }
         let (reason, dropped) = match &self.poster {
             Err(reason) => {
@@ -154,15 +154,16 @@ impl Lane {
                 if slot_free {
                     self.wake.notify_one();
                 }
-                return;
+                return Ok(());
             }
         };
         drop(tally);
         self.log.update(sequence, |delivery| {
-            delivery.last_error = Some(reason);
+            delivery.last_error = Some(reason.clone());
             delivery.dropped = dropped;
             delivery.finished = true;
         });
+        Err(reason)
     }
 
     /// Where the lane's deliveries stand.

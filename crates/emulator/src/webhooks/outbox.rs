@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
+use sinch_contacts_model::WebhookTrigger;
 
 use super::lane::Lane;
 use super::log::{Delivery, DeliveryLog};
@@ -133,10 +134,7 @@ impl Outbox {
         let lanes = self.registered();
         for notification in notifications {
             let mut body: Option<String> = None;
-            let subscribed = lanes
-                .iter()
-                .filter(|lane| lane.webhook().triggers.contains(&notification.trigger));
-            for lane in subscribed {
+            for lane in subscribed(&lanes, &notification.trigger) {
                 let body = body
                     .get_or_insert_with(|| {
                         notification
@@ -144,17 +142,40 @@ impl Outbox {
                             .to_string()
                     })
                     .clone();
-                let sequence = self.next_sequence.fetch_add(1, Ordering::Relaxed);
-                self.log.insert(Delivery::new(
-                    sequence,
-                    lane.id().to_owned(),
-                    notification.trigger.clone(),
-                    lane.webhook().target.clone(),
-                    body.clone(),
-                ));
-                lane.offer(sequence, Bytes::from(body));
+                // A callback not queued is logged with the reason; nobody waits for it here.
+                let _ = self.queue(lane, &notification.trigger, body);
             }
         }
+    }
+
+    /// Logs and queues `body`, as given, for every webhook subscribed to `trigger`, like
+    /// [`post`](Self::post) does a notification's envelope: each such webhook's id, with `Err`
+    /// and the reason when the callback was not queued for it (the reason is logged too).
+    pub(crate) fn post_body(
+        &self,
+        trigger: &WebhookTrigger,
+        body: &str,
+    ) -> Vec<(String, Result<(), String>)> {
+        let lanes = self.registered();
+        subscribed(&lanes, trigger)
+            .map(|lane| {
+                let queued = self.queue(lane, trigger, body.to_owned());
+                (lane.id().to_owned(), queued)
+            })
+            .collect()
+    }
+
+    /// Logs one delivery of `body` to `lane` and offers it to the lane's queue.
+    fn queue(&self, lane: &Lane, trigger: &WebhookTrigger, body: String) -> Result<(), String> {
+        let sequence = self.next_sequence.fetch_add(1, Ordering::Relaxed);
+        self.log.insert(Delivery::new(
+            sequence,
+            lane.id().to_owned(),
+            trigger.clone(),
+            lane.webhook().target.clone(),
+            body.clone(),
+        ));
+        lane.offer(sequence, Bytes::from(body))
     }
 
     /// Waits until no delivery is queued, in flight or waiting for a retry, at most `timeout`;
@@ -162,4 +183,14 @@ impl Outbox {
     pub(crate) async fn wait_idle(&self, timeout: Duration) -> bool {
         self.pending.wait_idle(timeout).await
     }
+}
+
+/// The lanes whose webhook is subscribed to `trigger`.
+fn subscribed<'a>(
+    lanes: &'a [Arc<Lane>],
+    trigger: &'a WebhookTrigger,
+) -> impl Iterator<Item = &'a Arc<Lane>> {
+    lanes
+        .iter()
+        .filter(move |lane| lane.webhook().triggers.contains(trigger))
 }

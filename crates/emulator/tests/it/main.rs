@@ -10,6 +10,7 @@ mod errors;
 mod faults;
 mod held_receiver;
 mod http_wire;
+mod injected_callbacks;
 mod listing;
 mod merge;
 mod opt_outs;
