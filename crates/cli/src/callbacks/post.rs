@@ -1,10 +1,10 @@
 //! Signing a body like the API does (a fresh nonce, the current time) and POSTing it to a
-//! webhook: `callbacks send` and `callbacks trigger`.
+//! webhook: `callbacks send` and `callbacks trigger`; the HTTP client they use.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sinch_contacts_callbacks::signature_headers;
-use sinch_contacts_reqwest::reqwest::StatusCode;
+use sinch_contacts_reqwest::reqwest::{Client, StatusCode};
 
 use crate::callbacks::nonce::new_nonce;
 use crate::error::{CliError, CliResult};
@@ -31,16 +31,7 @@ pub async fn post_signed(to: &str, secret: &[u8], body: &[u8]) -> CliResult<Post
         .duration_since(UNIX_EPOCH)
         .map_err(|_| CliError::failure("the system clock is before 1970"))?
         .as_secs() as i64;
-    let mut client = sinch_contacts_reqwest::client_builder()
-        .map_err(|error| CliError::failure(format!("cannot build an HTTP client: {error}")))?
-        .timeout(Duration::from_secs(30));
-    if is_loopback(to) {
-        client = client.no_proxy();
-    }
-    let client = client
-        .build()
-        .map_err(|error| CliError::failure(format!("cannot build an HTTP client: {error}")))?;
-    let mut request = client
+    let mut request = client_for(to)?
         .post(to)
         .header("content-type", "application/json")
         .body(body.to_vec());
@@ -59,4 +50,18 @@ pub async fn post_signed(to: &str, secret: &[u8], body: &[u8]) -> CliResult<Post
         timestamp,
         response,
     })
+}
+
+/// An HTTP client for requests to `url`: a 30 s timeout, and no proxy when `url` names this
+/// machine.
+pub fn client_for(url: &str) -> CliResult<Client> {
+    let mut client = sinch_contacts_reqwest::client_builder()
+        .map_err(|error| CliError::failure(format!("cannot build an HTTP client: {error}")))?
+        .timeout(Duration::from_secs(30));
+    if is_loopback(url) {
+        client = client.no_proxy();
+    }
+    client
+        .build()
+        .map_err(|error| CliError::failure(format!("cannot build an HTTP client: {error}")))
 }
