@@ -37,7 +37,8 @@ pub enum CallbacksCommand {
     /// Sign a body like the API does (fresh nonce, current time) and POST it to a webhook.
     Send(send::SendArgs),
     /// Send a built-in, realistic callback of a trigger (CONTACT_CREATE, MESSAGE_INBOUND, ...),
-    /// with fields changed by --set, signed like the API does; --list lists the triggers.
+    /// with fields changed by --set, signed like the API does, or through an emulator's webhooks
+    /// with --emulator; --list lists the triggers.
     Trigger(trigger::TriggerArgs),
 }
 

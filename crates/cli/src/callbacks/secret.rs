@@ -55,6 +55,11 @@ impl<const ROTATION: bool, const REQUIRED: bool> SecretArgs<ROTATION, REQUIRED> 
         !self.given.is_empty() || !self.files.is_empty()
     }
 
+    /// Whether `--secret` or `--secret-file` is on the command line (the variable aside).
+    pub fn is_given_by_flag(&self) -> bool {
+        (!self.from_env && !self.given.is_empty()) || !self.files.is_empty()
+    }
+
     /// The secrets, in the order given (`--secret` values, then files); a usage error when one
     /// is empty or, for a single secret, when both flags are given.
     pub fn resolve(&self) -> CliResult<Vec<Vec<u8>>> {

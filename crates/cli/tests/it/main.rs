@@ -24,5 +24,6 @@ mod support;
 mod tour;
 mod transfer;
 mod trigger;
+mod trigger_emulator;
 mod usage;
 mod version;

@@ -1,13 +1,10 @@
 //! `callbacks trigger`: a built-in, realistic callback of a given trigger ([`fixtures`]), with
-//! fields changed by `--set` ([`set`]), signed like the API signs and POSTed to a webhook; or,
-//! with `--list`, the triggers there are.
-//!
-//! There is no `--emulator URL`: the emulator turns what its admin routes are given (an inbound
-//! text, a native opt-in or opt-out) into callbacks of its own making, and has no route that
-//! takes a raw callback body to deliver to its registered webhooks. Sending to the webhook's
-//! target with `--to` is the same signed delivery.
+//! fields changed by `--set` ([`set`]), signed like the API signs and POSTed to a webhook, or
+//! given to an emulator that delivers it to its webhooks ([`inject`]); or, with `--list`, the
+//! triggers there are.
 
 mod fixtures;
+mod inject;
 mod set;
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -37,18 +34,23 @@ pub struct TriggerArgs {
     )]
     pub trigger: Option<String>,
     /// The webhook URL to POST to.
-    #[arg(long, value_name = "URL", required_unless_present_any = ["list", "print"])]
+    #[arg(long, value_name = "URL", required_unless_present_any = ["list", "print", "emulator"])]
     pub to: Option<String>,
+    /// Give the body to the emulator at this URL (`sinch-contacts emulator` prints it): it
+    /// delivers it to each of its webhooks subscribed to the trigger, signed with that webhook's
+    /// secret (no secret is given here).
+    #[arg(long, value_name = "URL", conflicts_with = "to")]
+    pub emulator: Option<String>,
     /// Change a field of the body: a dotted path into the notification (`contact.display_name=Ada`)
     /// or from the top (`project_id=p`), array elements by number; the value takes the field's
     /// type. `PATH:=JSON` sets any JSON. Repeat for several fields.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub assignments: Vec<Assignment>,
     /// Print the body that would be sent (after --set) instead of sending it.
-    #[arg(long, conflicts_with = "to")]
+    #[arg(long, conflicts_with_all = ["to", "emulator"])]
     pub print: bool,
     /// List the triggers and what each built-in body tells.
-    #[arg(long, conflicts_with_all = ["trigger", "to", "assignments", "print"])]
+    #[arg(long, conflicts_with_all = ["trigger", "to", "emulator", "assignments", "print"])]
     pub list: bool,
     /// The secret to sign with.
     #[command(flatten)]
@@ -98,10 +100,17 @@ pub async fn run(args: &TriggerArgs, output: Output) -> CliResult {
     if args.print {
         return output.text(&text);
     }
-    let to = args
-        .to
-        .as_deref()
-        .ok_or_else(|| CliError::usage("give the webhook URL with --to URL"))?;
+    if let Some(emulator) = &args.emulator {
+        if args.secret.is_given_by_flag() {
+            return Err(CliError::usage(
+                "--emulator signs with each webhook's own secret: give no --secret or --secret-file",
+            ));
+        }
+        return inject::inject(emulator, text.as_bytes(), output).await;
+    }
+    let to = args.to.as_deref().ok_or_else(|| {
+        CliError::usage("give the webhook URL with --to URL, or an emulator with --emulator URL")
+    })?;
     if !args.secret.is_given() {
         return Err(CliError::usage(format!(
             "give the webhook secret to sign with: --secret-file PATH, {SECRET_ENV} or --secret S"
