@@ -19,7 +19,11 @@
 //!   the limit down for nothing.
 //! - The limit stays within `min..=max`.
 //!
-//! The baseline latency is the lowest seen. While the limit is at its
+//! The baseline latency is the lowest seen, but never less than
+//! [`BASELINE_FLOOR`] when it comes to judging an answer slow: below a few
+//! milliseconds (a server on the same machine) latency moves with thread
+//! scheduling more than with load, and ten times a 100 µs baseline is still
+//! a fast answer. While the limit is at its
 //! minimum it drifts up by [`DRIFT`] of the gap towards each slower answer:
 //! a server that stays slow when the run sends it the least it can is
 //! slower for good, and is accepted as it is after a few dozen answers. At
@@ -32,6 +36,9 @@ use std::time::{Duration, Instant};
 pub(crate) const DECREASE: f64 = 0.9;
 /// An answer slower than this many times the baseline counts as overload.
 pub(crate) const LATENCY_TOLERANCE: f64 = 2.0;
+/// The least baseline an answer is judged against: an answer is slow only
+/// beyond [`LATENCY_TOLERANCE`] × 2.5 ms = 5 ms, however fast the fastest was.
+pub(crate) const BASELINE_FLOOR: Duration = Duration::from_micros(2_500);
 /// Served answers (while the limit is in use) before the limit may double
 /// per round.
 pub(crate) const SLOW_START_AFTER: u32 = 16;
@@ -88,7 +95,7 @@ impl ConcurrencyLimiter {
     pub(crate) fn on_served(&mut self, started: Instant, now: Instant, in_flight: usize) {
         let latency = now.saturating_duration_since(started);
         let slow = self.baseline.is_some_and(|baseline| {
-            latency.as_secs_f64() > baseline.as_secs_f64() * LATENCY_TOLERANCE
+            latency.as_secs_f64() > baseline.max(BASELINE_FLOOR).as_secs_f64() * LATENCY_TOLERANCE
         });
         self.baseline = Some(match self.baseline {
             Some(baseline) if latency > baseline && self.limit > self.min => baseline,
@@ -128,6 +135,26 @@ mod tests {
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
+    }
+
+    #[test]
+    fn an_answer_is_judged_against_a_baseline_of_at_least_two_and_a_half_ms() {
+        let t0 = Instant::now();
+        let us = Duration::from_micros;
+        let mut limiter = ConcurrencyLimiter::new(1, 8, 16);
+        limiter.on_served(t0, t0 + us(100), 8);
+        assert_eq!(limiter.baseline(), Some(us(100)));
+        let after_first = limiter.exact_limit();
+        // Fifty times the baseline, yet under 2 × 2.5 ms: served in normal time.
+        limiter.on_served(t0, t0 + us(5_000), 8);
+        assert!(limiter.exact_limit() > after_first, "{}", limiter.exact_limit());
+        let before = limiter.exact_limit();
+        limiter.on_served(t0 + us(5_000), t0 + us(10_001), 8);
+        assert!(
+            (limiter.exact_limit() - before * 0.9).abs() < 1e-9,
+            "5.001 ms is slow: {} from {before}",
+            limiter.exact_limit()
+        );
     }
 
     #[test]
@@ -253,7 +280,7 @@ mod tests {
 
     fn event() -> impl Strategy<Value = Event> {
         prop_oneof![
-            8 => (1..400_u64, 1..70_usize)
+            8 => (0..400_u64, 1..70_usize)
                 .prop_map(|(latency, in_flight)| Event::Served { latency, in_flight }),
             1 => (0..300_u64).prop_map(|age| Event::Overload { age }),
         ]
@@ -263,8 +290,9 @@ mod tests {
         /// The limiter against the rule restated naively: each event at
         /// 10 ms steps; a decrease ignores requests started before the
         /// last one; an increase needs the limit in use, and is 1 instead
-        /// of 1 / limit after 16 such answers with no overload yet; the
-        /// baseline is the lowest latency, drifting up by 1 % of each gap
+        /// of 1 / limit after 16 such answers with no overload yet; an
+        /// answer is slow beyond twice the baseline or 5 ms; the baseline
+        /// is the lowest latency, drifting up by 1 % of each gap
         /// only while the limit is at its minimum.
         #[test]
         fn the_limiter_follows_the_rule(
@@ -292,7 +320,8 @@ mod tests {
                     Event::Served { latency, in_flight } => {
                         let started = now - latency;
                         let seconds = latency as f64 / 1_000.0;
-                        let slow = baseline.is_some_and(|b| seconds > b * 2.0);
+                        // Judged against at least 2.5 ms.
+                        let slow = baseline.is_some_and(|b: f64| seconds > b.max(0.0025) * 2.0);
                         baseline = Some(match baseline {
                             Some(b) if seconds > b && limit > min as f64 => b,
                             Some(b) if seconds > b => b + (seconds - b) * 0.01,
