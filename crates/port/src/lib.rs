@@ -30,8 +30,9 @@
 //!
 //! [`Bulk`] runs many independent operations (any `async` closure over the
 //! client, or [`Bulk::create_safe`] for creates) as fast as the server's
-//! quota allows: an AIMD concurrency limit and a pacing rate learnt from
-//! 429s (under an optional `max_rate`), retries scheduled by the run with
+//! quota allows: an AIMD concurrency limit and a pacing rate (none until
+//! 429s show a quota, then learnt from them and from what was served, under
+//! an optional `max_rate`), retries scheduled by the run with
 //! jitter over `Retry-After` (a job waiting for its retry holds no place in
 //! flight), only what the table above allows repeated, and one [`Stopped`]
 //! error when a systemic failure (credentials, an unreachable server) ends

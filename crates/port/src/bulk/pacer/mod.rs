@@ -1,15 +1,15 @@
 //! [`Pacer`]: how fast requests may start, from the 429s and what was
 //! served.
 //!
-//! - [`Rules`](rules::Rules) decide the rate: none (unpaced) until 429s
-//!   show a quota, then a search for the quota's rate and additive
-//!   increase, multiplicative decrease around it;
+//! - [`Rules`] decide the rate: none (unpaced) until 429s show a quota,
+//!   then a search for the quota's rate and additive increase,
+//!   multiplicative decrease around it;
 //! - a [`Verdict`](verdict::Verdict) weighs the answers after the first 429;
-//! - a [`Tally`](tally::Tally) counts, per interval of at least 100 ms and
-//!   20 requests, what the requests started in it met;
-//! - a [`Schedule`](schedule::Schedule) spaces the starts at `1 / rate`;
-//! - [`Recent`](recent::Recent) counts the answers served in the last
-//!   second, where a search starts from.
+//! - a [`Tally`] counts, per interval of at least 100 ms and 20 requests,
+//!   what the requests started in it met;
+//! - a [`Schedule`] spaces the starts at `1 / rate`;
+//! - [`Recent`] counts the answers served in the last second, where a
+//!   search starts from.
 
 mod recent;
 mod rules;

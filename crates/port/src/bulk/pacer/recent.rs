@@ -29,13 +29,11 @@ impl Recent {
     fn advance(&mut self, now: Instant) -> usize {
         let index =
             (now.saturating_duration_since(self.origin).as_nanos() / BUCKET.as_nanos()) as u64;
-        if index > self.last {
-            let passed = (index - self.last).min(BUCKETS as u64);
-            for step in 1..=passed {
-                self.counts[((self.last + step) % BUCKETS as u64) as usize] = 0;
-            }
-            self.last = index;
+        let passed = index.saturating_sub(self.last).min(BUCKETS as u64);
+        for step in 1..=passed {
+            self.counts[((self.last + step) % BUCKETS as u64) as usize] = 0;
         }
+        self.last = self.last.max(index);
         (self.last % BUCKETS as u64) as usize
     }
 

@@ -413,6 +413,20 @@ mod tests {
         assert!(close(rules.rate(), 19.2575));
     }
 
+    /// Quota entered at 100 ms: an answer to a request started before
+    /// does not raise the rate, one started after does (+0.02).
+    #[test]
+    fn under_a_quota_answers_to_requests_started_before_it_do_not_raise_the_rate() {
+        let t0 = Instant::now();
+        let mut rules = Rules::new(Some(100.0), None, t0);
+        rules.on_answer(true, t0, t0 + ms(100), 0);
+        assert!(close(rules.rate(), 95.0));
+        served_after_wait(&mut rules, t0 + ms(99), t0 + ms(150));
+        assert!(close(rules.rate(), 95.0));
+        served_after_wait(&mut rules, t0 + ms(100), t0 + ms(150));
+        assert!(close(rules.rate(), 95.02));
+    }
+
     fn quota(t0: Instant, rate: f64) -> Rules {
         let mut rules = Rules::new(Some(rate / SEARCH_CUT), None, t0);
         rules.on_answer(true, t0, t0, 0);

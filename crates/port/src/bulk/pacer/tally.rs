@@ -150,8 +150,8 @@ impl Tally {
             }
         }
         let mut samples = Vec::new();
-        while self.intervals.len() > 1 {
-            let oldest = &self.intervals[0];
+        // The open interval has no end: it stops the loop.
+        while let Some(oldest) = self.intervals.front() {
             let Some(end) = oldest.end else { break };
             if oldest.answered < oldest.sent && self.intervals.len() <= MAX_PENDING + 1 {
                 break;
