@@ -27,12 +27,12 @@ pub struct ConnectionArgs {
     #[command(flatten)]
     pub credentials: CredentialArgs,
     /// Attempts per request, the first included, where a retry is safe (see docs/port.md); also
-    /// the most creates a safe create sends. Default: 3 for single calls; 10 for the requests of
-    /// `import` and `export`, whose waits hold no place in flight.
-    #[arg(long, global = true, value_parser = clap::value_parser!(u32).range(1..=10))]
+    /// the most creates a safe create sends. Default: 3 for single calls; 20 for the requests of
+    /// `import` and `export`, whose waits hold no place in flight (about 30 s of patience).
+    #[arg(long, global = true, value_parser = clap::value_parser!(u32).range(1..=30))]
     pub max_attempts: Option<u32>,
     /// Initial back-off in milliseconds of retries and of a safe create's look-ups (default 1000,
-    /// growing ×4 for retries, ×2 for look-ups; 500 growing ×2 up to 30 s, jittered, for `import`
+    /// growing ×4 for retries, ×2 for look-ups; 100 growing ×2 up to 2 s, jittered, for `import`
     /// and `export`). A `Retry-After` from the server is never cut short.
     #[arg(long, global = true, value_name = "MS")]
     pub backoff_ms: Option<u64>,
@@ -96,6 +96,13 @@ impl CredentialArgs {
 
 /// Attempts per single call when `--max-attempts` is not given.
 const SINGLE_CALL_ATTEMPTS: u32 = 3;
+/// Attempts per request of bulk runs when `--max-attempts` is not given: with the back-off
+/// below, a row rides out about 30 s of failures before it is counted failed.
+const BULK_ATTEMPTS: u32 = 20;
+/// Initial back-off of the requests of bulk runs when `--backoff-ms` is not given.
+const BULK_BACKOFF_MS: u64 = 100;
+/// The longest back-off of the requests of bulk runs (a server's `Retry-After` may be longer).
+const BULK_MAX_BACKOFF_S: u64 = 2;
 /// Initial back-off of single calls when `--backoff-ms` is not given.
 const SINGLE_CALL_BACKOFF_MS: u64 = 1000;
 
@@ -112,12 +119,23 @@ impl ConnectionArgs {
     /// The retry policy of bulk runs (`import`, `export`): the runner's defaults, with the
     /// flags given.
     pub fn bulk_retry_policy(&self) -> RetryPolicy {
-        let mut retry = BulkOptions::default().retry().clone();
+        // Short waits: in a bulk run the concurrency limit and the pacer, not each row's wait,
+        // keep the load off a struggling server; a row's wait only spreads its retry out, and
+        // long waits leave a run finished but for a few rows waiting tens of seconds.
+        let mut retry = BulkOptions::default()
+            .retry()
+            .clone()
+            .with_initial_backoff(Duration::from_millis(BULK_BACKOFF_MS))
+            .with_max_backoff(Duration::from_secs(BULK_MAX_BACKOFF_S))
+            .with_max_attempts(BULK_ATTEMPTS);
         if let Some(attempts) = self.max_attempts {
             retry = retry.with_max_attempts(attempts);
         }
         if let Some(backoff) = self.backoff_ms {
-            retry = retry.with_initial_backoff(Duration::from_millis(backoff));
+            let backoff = Duration::from_millis(backoff);
+            retry = retry
+                .with_initial_backoff(backoff)
+                .with_max_backoff(backoff.max(Duration::from_secs(BULK_MAX_BACKOFF_S)));
         }
         retry
     }
