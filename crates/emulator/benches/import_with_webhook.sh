@@ -18,7 +18,9 @@
 # RECEIVERS chooses the receivers compared with no webhook (default "listen sink"; "durable"
 # is `callbacks listen --state FILE`, a SQLite file per run; "unsent" registers a webhook whose
 # target is not http://, so every callback is produced and logged but none is sent: the cost
-# of a webhook to the API alone).
+# of a webhook to the API alone). RECEIVER_NICE (e.g. 19) runs the receiver under `nice -n`,
+# as a receiver sharing a machine with the API would be run so that it never takes a core the
+# API needs (with --background-deliveries, the deliveries then catch up after the import).
 set -euo pipefail
 
 ROUNDS=${1:-6}
@@ -76,12 +78,14 @@ finished() {
 run() {
     local receiver=$1 receiver_pid="" emulator_pid sampler_pid="" started
     local flags=()
+    local niced=()
+    if [[ -n ${RECEIVER_NICE:-} ]]; then niced=(nice -n "$RECEIVER_NICE"); fi
     case $receiver in
-        listen) "$BIN" callbacks listen --port "$RECEIVER_PORT" --secret "$SECRET" >"$WORK/receiver.out" 2>&1 & ;;
+        listen) "${niced[@]}" "$BIN" callbacks listen --port "$RECEIVER_PORT" --secret "$SECRET" >"$WORK/receiver.out" 2>&1 & ;;
         durable) rm -f "$WORK"/state.db*
-            "$BIN" callbacks listen --port "$RECEIVER_PORT" --secret "$SECRET" --state "$WORK/state.db" \
+            "${niced[@]}" "$BIN" callbacks listen --port "$RECEIVER_PORT" --secret "$SECRET" --state "$WORK/state.db" \
                 >"$WORK/receiver.out" 2>&1 & ;;
-        sink) "$SINK" "$RECEIVER_PORT" >"$WORK/receiver.out" 2>&1 & ;;
+        sink) "${niced[@]}" "$SINK" "$RECEIVER_PORT" >"$WORK/receiver.out" 2>&1 & ;;
     esac
     if [[ $receiver != none && $receiver != unsent ]]; then
         receiver_pid=$!
