@@ -147,7 +147,11 @@ mod tests {
         let after_first = limiter.exact_limit();
         // Fifty times the baseline, yet under 2 × 2.5 ms: served in normal time.
         limiter.on_served(t0, t0 + us(5_000), 8);
-        assert!(limiter.exact_limit() > after_first, "{}", limiter.exact_limit());
+        assert!(
+            limiter.exact_limit() > after_first,
+            "{}",
+            limiter.exact_limit()
+        );
         let before = limiter.exact_limit();
         limiter.on_served(t0 + us(5_000), t0 + us(10_001), 8);
         assert!(
