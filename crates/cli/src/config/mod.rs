@@ -1,6 +1,6 @@
 //! Where the `contacts` commands connect and as whom: each setting from its flag, else its
-//! environment variable, else the selected profile of the configuration file ([`file`]), as
-//! cargo and the AWS CLI do ([`resolve`]). Secrets come from a flag, the environment or a file
+//! environment variable, else the selected profile of the configuration file ([`mod@file`]), as
+//! cargo and the AWS CLI do ([`mod@resolve`]). Secrets come from a flag, the environment or a file
 //! a profile names, never from the configuration file itself.
 
 mod env_config;

@@ -8,7 +8,7 @@
 //!
 //! The line printed for the delivery waits for the app's answer and ends with it
 //! (`| forwarded: HTTP 201`, or `| not forwarded: cannot connect to the app: ...; answered
-//! 502`; with `--json` a `forwarded` member), see [`hold`]. When the app's answer is not 2xx,
+//! 502`; with `--json` a `forwarded` member), see [`mod@hold`]. When the app's answer is not 2xx,
 //! the delivery's nonce is released from the replay guard, so that the sender's retry of the
 //! same signed body is verified again (and, with `--state`, found in the ledger: not applied
 //! twice, but forwarded again).
