@@ -126,6 +126,7 @@ pub fn every_trigger() -> Vec<WebhookTrigger> {
 
 pub async fn run(args: &EmulatorArgs, output: Output) -> CliResult {
     let emulator = build(args)?;
+    let stop = crate::signals::install();
     let address = SocketAddr::from(([127, 0, 0, 1], args.port));
     let server = emulator.serve(address).await.map_err(|error| {
         CliError::failure(format!("cannot serve on {address}: {error}"))
@@ -167,7 +168,7 @@ pub async fn run(args: &EmulatorArgs, output: Output) -> CliResult {
             "try: sinch-contacts contacts --base-url {base_url} list"
         ))?;
     }
-    crate::signals::stop_requested().await;
+    stop.stopped().await;
     if tokio::time::timeout(Duration::from_secs(2), server.shutdown())
         .await
         .is_err()

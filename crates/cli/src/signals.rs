@@ -5,25 +5,51 @@
 
 use crate::output::stdout_closed;
 
-/// Resolves at the first Ctrl-C or SIGTERM, or once a write found standard output closed.
-pub async fn stop_requested() {
-    tokio::select! {
-        () = signal() => {}
-        () = stdout_closed() => {}
-    }
+/// The stop signals, registered: a signal that arrives after [`install`] is seen, even before
+/// anything waits for it (a script may send SIGTERM as soon as the server printed its address).
+pub struct StopSignals {
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
 }
 
-async fn signal() {
+/// Registers the handlers of Ctrl-C and SIGTERM now. Call it before printing that a server is
+/// ready: until then, a SIGTERM ends the process the default way (killed, with no exit code).
+pub fn install() -> StopSignals {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+        StopSignals {
+            interrupt: signal(SignalKind::interrupt()).ok(),
+            terminate: signal(SignalKind::terminate()).ok(),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        StopSignals {}
+    }
+}
+
+impl StopSignals {
+    /// Resolves at the first Ctrl-C or SIGTERM since [`install`], or once a write found
+    /// standard output closed.
+    pub async fn stopped(self) {
+        tokio::select! {
+            () = self.signal() => {}
+            () = stdout_closed() => {}
+        }
+    }
+
+    async fn signal(mut self) {
+        #[cfg(unix)]
+        if let (Some(interrupt), Some(terminate)) = (&mut self.interrupt, &mut self.terminate) {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
+                _ = interrupt.recv() => {}
                 _ = terminate.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -7,7 +7,7 @@
 //! [`CliError::closed_pipe`], which every command passes up with `?`, so the command stops at
 //! once and the process exits 0 without a message, as the reader asked for no more. A server
 //! (`callbacks listen`, `emulator`) also stops: [`stdout_closed`] resolves, and
-//! `signals::stop_requested` waits for it beside Ctrl-C and SIGTERM.
+//! `signals::StopSignals::stopped` waits for it beside Ctrl-C and SIGTERM.
 
 use std::io::{self, Write};
 use std::sync::LazyLock;

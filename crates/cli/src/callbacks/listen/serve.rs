@@ -34,6 +34,7 @@ pub async fn serve(
         .local_addr()
         .map_err(|error| CliError::failure(format!("cannot read the bound address: {error}")))?;
     let url = format!("http://{local}{path}");
+    let signals = crate::signals::install();
     if output.json {
         output.json_line(&serde_json::json!({ "listening": url }))?;
     } else {
@@ -41,7 +42,7 @@ pub async fn serve(
     }
     let draining = ops.clone();
     let stop = async move {
-        crate::signals::stop_requested().await;
+        signals.stopped().await;
         draining.start_draining();
     };
     // No grace limit: a drain waits for every delivery accepted.
