@@ -11,3 +11,6 @@ mod plan;
 pub use desired::{Columns, DesiredContact};
 pub use outcome::{Conflict, Delete, FieldChange, SyncPlan, Update};
 pub use plan::{PlanError, PlanOptions, plan};
+
+#[cfg(test)]
+mod tests;
