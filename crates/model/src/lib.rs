@@ -18,6 +18,7 @@
 //! - [`validate_create`] and friends, [`ListContactsQuery`]: validation with typed errors that
 //!   name the field.
 //! - [`find_duplicated_identities`], [`find_identity_conflicts`]: identities shared by contacts.
+//! - [`plan`]: the changes that make Sinch's contacts equal to a source of truth ([`SyncPlan`]).
 //!
 //! ```
 //! use sinch_contacts_model::{Contact, ConversationChannel};
@@ -42,6 +43,7 @@ mod merge;
 mod patch;
 mod query;
 mod recipient;
+mod sync;
 mod trigger;
 mod validate;
 
@@ -55,6 +57,10 @@ pub use patch::{
     ContactField, ContactPatch, MaskError, Patch, PatchBodyError, UpdateMask, apply_patch,
 };
 pub use query::{ContactFilter, IdentityConflictsQuery, ListContactsQuery};
+pub use sync::{
+    Columns, Conflict, Delete, DesiredContact, FieldChange, PlanError, PlanOptions, SyncPlan,
+    Update, plan,
+};
 pub use validate::{
     METADATA_MAX_CHARS, PAGE_SIZE_MAX, PAGE_SIZE_MIN, TEXT_MAX_CHARS, ValidationError, Violation,
     ViolationKind, validate_capability_query, validate_channel_profile_request, validate_contact,

@@ -11,6 +11,7 @@ mod merge_laws;
 mod patch_laws;
 mod seed_examples;
 mod strategies;
+mod sync_laws;
 mod text_limits;
 mod unknown_member_text;
 mod validation_laws;
