@@ -41,9 +41,6 @@ pub(crate) struct Engine {
     /// `Basic base64(key_id:secret)`, computed once (also used to fetch tokens).
     pub(crate) basic_header: HeaderValue,
     pub(crate) tokens: TokenCache,
-    /// The policy of token requests (calls bring their own, see
-    /// [`SendSettings`]).
-    pub(crate) retry: RetryPolicy,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) sleep: Option<Arc<dyn Sleep>>,
     pub(crate) jitter: Arc<dyn Jitter>,
@@ -74,7 +71,7 @@ impl Engine {
         let mut attempt = 1;
         let mut refreshed = false;
         loop {
-            let credential = self.credential().await?;
+            let credential = self.credential(&settings.retry).await?;
             request
                 .headers_mut()
                 .insert(AUTHORIZATION, credential.clone());
@@ -113,7 +110,11 @@ impl Engine {
         }
     }
 
-    async fn credential(&self) -> Result<HeaderValue, Error> {
+    /// The credential of a request; a token request it needs is repeated
+    /// as `retry` says, the policy of the call that needs the token (a bulk
+    /// run's client, which makes one request per call, fetches a token once
+    /// per attempt and leaves the retries to the run).
+    async fn credential(&self, retry: &RetryPolicy) -> Result<HeaderValue, Error> {
         match self.auth.scheme() {
             Scheme::Basic => Ok(self.basic_header.clone()),
             Scheme::OAuth2 { token_url, .. } => {
@@ -123,7 +124,7 @@ impl Engine {
                         || async {
                             let request = build_token_request(&self.basic_header, token_url)?;
                             let mut log = SendLog::default();
-                            let fetch = self.send_with_retries(&request, &mut log);
+                            let fetch = self.send_with_retries(&request, retry, &mut log);
                             #[cfg(feature = "tracing")]
                             let span = crate::trace::token_span();
                             #[cfg(feature = "tracing")]
@@ -148,15 +149,13 @@ impl Engine {
     pub(crate) async fn send_with_retries(
         &self,
         request: &HttpRequest,
+        retry: &RetryPolicy,
         log: &mut SendLog,
     ) -> Result<HttpResponse, Error> {
         let mut attempt = 1;
         loop {
             let outcome = self.send_once(request, log).await;
-            if !self
-                .back_off(&self.retry, attempt, request, &outcome, log)
-                .await
-            {
+            if !self.back_off(retry, attempt, request, &outcome, log).await {
                 return outcome.map_err(Error::from);
             }
             attempt += 1;

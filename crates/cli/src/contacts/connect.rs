@@ -159,13 +159,11 @@ pub enum AuthScheme {
     Basic,
 }
 
-/// A client for the flags, or for the `SINCH_*` variables without --base-url, whose calls (and
-/// token requests) follow `retry`.
-///
-/// Bulk runs (`import`, `export`) pass [`RetryPolicy::disabled`]: the runner schedules every
-/// retry itself, token requests included, so that a dead server is found out after a few
-/// connection errors instead of a few per attempt.
-pub fn connect(args: &ConnectionArgs, retry: RetryPolicy) -> CliResult<(ContactsClient, Target)> {
+/// A client for the flags, or for the `SINCH_*` variables without --base-url. Bulk runs
+/// (`import`, `export`) give it to the port's runner, which makes one request per call, token
+/// requests included, and schedules every retry itself.
+pub fn connect(args: &ConnectionArgs) -> CliResult<(ContactsClient, Target)> {
+    let retry = args.retry_policy();
     let credentials = &args.credentials;
     let settings = credentials.settings()?;
     let client = match &credentials.base_url {

@@ -9,7 +9,6 @@ mod read;
 mod write;
 
 use clap::{Args, Subcommand};
-use sinch_contacts_port::RetryPolicy;
 
 pub use connect::{AuthScheme, ConnectionArgs, CredentialArgs, connect, connect_to};
 
@@ -70,11 +69,7 @@ pub async fn run(args: ContactsArgs, output: Output) -> CliResult {
         ContactsCommand::Merge(merge) => merge.check()?,
         _ => {}
     }
-    let retry = match &args.command {
-        ContactsCommand::Import(_) | ContactsCommand::Export(_) => RetryPolicy::disabled(),
-        _ => args.connection.retry_policy(),
-    };
-    let (client, target) = connect(&args.connection, retry)?;
+    let (client, target) = connect(&args.connection)?;
     let safe = args.connection.safe_create_options();
     match args.command {
         ContactsCommand::List(list) => read::list(&client, &list, output).await,

@@ -138,11 +138,11 @@ impl ContactsClientBuilder {
                 basic_header: auth.basic_header(),
                 auth,
                 tokens,
-                retry: self.retry,
                 clock: self.clock,
                 sleep: self.sleep,
                 jitter: self.jitter,
             },
+            self.retry,
             self.max_empty_pages,
         ))
     }

@@ -85,9 +85,14 @@ impl ContactsClient {
         ContactsClientBuilder::new(transport, project_id.into())
     }
 
-    pub(crate) fn from_parts(endpoint: Endpoint, engine: Engine, max_empty_pages: u32) -> Self {
+    pub(crate) fn from_parts(
+        endpoint: Endpoint,
+        engine: Engine,
+        retry: RetryPolicy,
+        max_empty_pages: u32,
+    ) -> Self {
         let settings = SendSettings {
-            retry: engine.retry.clone(),
+            retry,
             effects: None,
         };
         Self {
@@ -102,8 +107,8 @@ impl ContactsClient {
     /// shares the transport, the token cache and everything else.
     ///
     /// `client.with_retry_policy(RetryPolicy::disabled())` makes one attempt
-    /// per call, for a caller that schedules its own retries. OAuth2 token requests keep the policy
-    /// given to the builder. Without a sleeper (no `tokio` feature and none
+    /// per call, for a caller that schedules its own retries. An OAuth2 token
+    /// request follows the policy of the call that needs the token. Without a sleeper (no `tokio` feature and none
     /// given) a policy of more than one attempt makes one.
     ///
     /// ```
@@ -115,6 +120,7 @@ impl ContactsClient {
     ///     .auth(Auth::basic("key-id", "key-secret"))
     ///     .build()
     ///     .unwrap();
+    /// // Its calls, and the token requests they need, are sent once.
     /// let once = client.with_retry_policy(RetryPolicy::disabled());
     /// assert_eq!(once.retry_policy().max_attempts(), 1);
     /// assert_eq!(client.retry_policy().max_attempts(), 3);

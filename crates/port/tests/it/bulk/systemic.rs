@@ -124,6 +124,34 @@ async fn a_token_endpoint_refusing_the_key_stops_the_run() {
     assert!(fake.request_count() <= 4);
 }
 
+/// A token endpoint that cannot be reached stops the run after three
+/// attempts: the token request follows the run's one request per call, not
+/// the three attempts the client was built with.
+#[tokio::test(start_paused = true)]
+async fn an_unreachable_token_endpoint_stops_the_run_after_three_token_requests_in_a_row() {
+    const TOKEN_URL: &str = "http://127.0.0.1:9/oauth2/token";
+    let fake = FakeTransport::new();
+    fake.set_handler(|request| async move {
+        assert_eq!(request.uri(), TOKEN_URL, "no API request without a token");
+        Err(TransportError::connect("connection refused"))
+    });
+    let client = ContactsClient::builder(fake.clone(), "project-1")
+        .region(Region::Eu)
+        .auth(Auth::oauth2("key-id", "key-secret").with_token_url(TOKEN_URL))
+        .clock(Arc::new(TokioClock::new()))
+        .sleep(Arc::new(TokioSleep))
+        .jitter(Arc::new(RandomJitter::with_seed(1)))
+        .build()
+        .unwrap();
+    assert_eq!(client.retry_policy().max_attempts(), 3);
+    let items = run_gets(&client).await;
+    assert_eq!(stopped(&items).0, StopReason::Unreachable { failures: 3 });
+    // As with API requests: the first four attempts left together, each
+    // sending its token request once, and nothing followed the third error.
+    // (Token requests retried as the client was built would send 3 each.)
+    assert_eq!(fake.request_count(), 4);
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_retry_after_beyond_the_limit_stops_the_run() {
     let fake = FakeTransport::new();
