@@ -7,45 +7,23 @@ use std::path::Path;
 
 use serde_json::Value;
 use sinch_contacts_emulator::{Emulator, FaultSpec, RateLimit};
-use sinch_contacts_model::{Contact, ContactCreateRequest};
+use sinch_contacts_model::ContactCreateRequest;
 
 use crate::live::LiveEmulator;
-use crate::support::{bin, write};
+use crate::support::{bin, external_id_counts, jsonl_rows, write};
 
-/// `count` rows as JSON lines, from `row-0`.
-fn jsonl_rows(count: usize) -> String {
-    (0..count)
-        .map(|n| {
-            format!(
-                "{{\"external_id\":\"row-{n}\",\"display_name\":\"Person {n}\",\"language\":\"EN_US\",\"channel_identities\":[{{\"channel\":\"SMS\",\"identity\":\"+4672{n:07}\"}}]}}\n"
-            )
-        })
-        .collect()
-}
-
-/// The same rows as CSV.
+/// The rows of [`jsonl_rows`] as CSV.
 fn csv_rows(count: usize) -> String {
     let mut text = String::from("external_id,display_name,language,channel_identities\n");
     for n in 0..count {
-        text.push_str(&format!("row-{n},Person {n},EN_US,SMS:+4672{n:07}\n"));
+        text.push_str(&format!("row-{n},Person {n},EN_US,SMS:+4671{n:07}\n"));
     }
     text
 }
 
-/// The emulator's contacts by external id: how many carry each.
-fn counts(contacts: &[Contact]) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for contact in contacts {
-        *counts
-            .entry(contact.external_id.clone().unwrap_or_default())
-            .or_insert(0) += 1;
-    }
-    counts
-}
-
 /// Every row once, nothing else.
 fn assert_each_row_once(live: &LiveEmulator, rows: usize) {
-    let counts = counts(&live.contacts());
+    let counts = external_id_counts(&live.contacts());
     let expected: BTreeMap<String, usize> = (0..rows).map(|n| (format!("row-{n}"), 1)).collect();
     assert_eq!(counts, expected);
 }
@@ -179,7 +157,7 @@ fn a_small_file_against_a_large_project_looks_its_rows_up_one_by_one() {
     // 400 contacts are 20 pages; 3 rows cost at most 3 pages, then a look-up and a create each.
     let requests = live.emulator.rate_limit_counts().allowed - before;
     assert!(requests <= 4 + 6, "{requests} requests");
-    let counts = counts(&live.contacts());
+    let counts = external_id_counts(&live.contacts());
     assert_eq!(counts.len(), 403);
     assert!(counts.values().all(|count| *count == 1));
 }

@@ -259,3 +259,27 @@ pub fn http_get(url: &str, path: &str) -> (u16, String) {
         .unwrap_or_default();
     (status, body)
 }
+
+/// External id -> how many of `contacts` carry it.
+pub fn external_id_counts(
+    contacts: &[sinch_contacts_model::Contact],
+) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for contact in contacts {
+        *counts
+            .entry(contact.external_id.clone().unwrap_or_default())
+            .or_insert(0) += 1;
+    }
+    counts
+}
+
+/// `count` import rows as JSON lines: `row-N`, "Person N", EN_US, SMS `+4671NNNNNNN`.
+pub fn jsonl_rows(count: usize) -> String {
+    (0..count)
+        .map(|n| {
+            format!(
+                "{{\"external_id\":\"row-{n}\",\"display_name\":\"Person {n}\",\"language\":\"EN_US\",\"channel_identities\":[{{\"channel\":\"SMS\",\"identity\":\"+4671{n:07}\"}}]}}\n"
+            )
+        })
+        .collect()
+}

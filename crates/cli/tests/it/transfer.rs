@@ -11,7 +11,7 @@ use sinch_contacts_model::{
 };
 
 use crate::live::LiveEmulator;
-use crate::support::{Running, bin, bin_std, write};
+use crate::support::{Running, bin, bin_std, external_id_counts, jsonl_rows, write};
 
 fn summary(output: &std::process::Output) -> Value {
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -22,27 +22,6 @@ fn summary(output: &std::process::Output) -> Value {
         )
     });
     serde_json::from_str(last).unwrap()
-}
-
-/// External id -> how many stored contacts carry it.
-fn external_id_counts(contacts: &[Contact]) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for contact in contacts {
-        *counts
-            .entry(contact.external_id.clone().unwrap_or_default())
-            .or_insert(0) += 1;
-    }
-    counts
-}
-
-fn jsonl_rows(count: usize) -> String {
-    (0..count)
-        .map(|n| {
-            format!(
-                "{{\"external_id\":\"row-{n}\",\"display_name\":\"Person {n}\",\"language\":\"EN_US\",\"channel_identities\":[{{\"channel\":\"SMS\",\"identity\":\"+4671{n:07}\"}}]}}\n"
-            )
-        })
-        .collect()
 }
 
 #[test]

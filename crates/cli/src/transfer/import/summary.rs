@@ -47,8 +47,15 @@ pub struct Summary {
     pub stopped: Option<String>,
     pub elapsed_seconds: f64,
     pub created_per_second: f64,
+    /// The first [`PROBLEMS_LISTED`] rows not imported (every one is also said on standard
+    /// error as it happens, without `--json`).
     pub problems: Vec<Problem>,
+    /// Rows not imported beyond those listed in `problems`.
+    pub problems_not_listed: u64,
 }
+
+/// How many rows not imported the summary lists: memory stays bounded whatever the file holds.
+pub const PROBLEMS_LISTED: usize = 1_000;
 
 impl Summary {
     /// Counts a problem and, on a terminal, says it at once (the summary repeats it in JSON).
@@ -74,7 +81,11 @@ impl Summary {
                 ),
             );
         }
-        self.problems.push(problem);
+        if self.problems.len() < PROBLEMS_LISTED {
+            self.problems.push(problem);
+        } else {
+            self.problems_not_listed += 1;
+        }
     }
 
     /// Rows that were neither done nor given up: not read, or abandoned when the run stopped.
@@ -124,5 +135,32 @@ impl Summary {
                 .map(|journal| format!("; journal {journal}"))
                 .unwrap_or_default()
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(line: u64) -> Problem {
+        Problem {
+            line,
+            external_id: None,
+            status: "refused",
+            error: "bad".to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_summary_lists_the_first_thousand_problems_and_counts_the_rest() {
+        let bar = indicatif::ProgressBar::hidden();
+        let mut summary = Summary::default();
+        for line in 1..=1_002 {
+            summary.report(&bar, Output { json: true }, refused(line));
+        }
+        assert_eq!(summary.refused, 1_002);
+        assert_eq!(summary.problems.len(), 1_000);
+        assert_eq!(summary.problems.last().map(|p| p.line), Some(1_000));
+        assert_eq!(summary.problems_not_listed, 2);
     }
 }
