@@ -93,6 +93,8 @@ mod encode;
 mod error;
 mod execute;
 pub mod operations;
+#[cfg(feature = "tokio")]
+mod precise_timer;
 mod request;
 mod retry;
 mod runtime;
@@ -120,8 +122,8 @@ pub use error::{
 };
 pub use request::USER_AGENT_VALUE;
 pub use retry::RetryPolicy;
-#[cfg(feature = "tokio")]
-pub use runtime::TokioSleep;
 pub use runtime::{Clock, FixedJitter, Jitter, RandomJitter, Sleep, SleepFuture, SystemClock};
+#[cfg(feature = "tokio")]
+pub use runtime::{PreciseSleep, TokioSleep};
 pub use transport::{HttpRequest, HttpResponse, Transport, TransportFn, transport_fn};
 pub use transport_error::{TransportError, TransportErrorKind};

@@ -27,10 +27,19 @@ pub trait Clock: Send + Sync + fmt::Debug {
     }
 }
 
-/// Waits for a duration, used between retry attempts.
+/// Waits for a duration, used between retry attempts and, in a
+/// [`Bulk`](crate::Bulk) run, to space requests at a rate.
 pub trait Sleep: Send + Sync + fmt::Debug {
     /// Returns a future that completes once `duration` has elapsed.
     fn sleep(&self, duration: Duration) -> SleepFuture;
+
+    /// Returns a future that completes once `duration` has elapsed, for the
+    /// short waits that space a bulk run's requests at its pacing rate. An
+    /// implementation whose timer fires on a coarse tick may end these
+    /// waits more precisely; the default is [`Sleep::sleep`].
+    fn pace(&self, duration: Duration) -> SleepFuture {
+        self.sleep(duration)
+    }
 }
 
 /// Draws the random part of a back-off delay ("full jitter").
@@ -49,8 +58,10 @@ impl Clock for SystemClock {
     }
 }
 
-/// [`Sleep`] backed by `tokio::time::sleep`; needs a Tokio runtime with the
-/// time driver enabled.
+/// [`Sleep`] backed by `tokio::time::sleep` for every wait; needs a Tokio
+/// runtime with the time driver enabled. It follows Tokio's clock, paused or
+/// not, so it is the sleeper for tests on a paused clock; its pacing waits
+/// end on Tokio's millisecond tick (see [`PreciseSleep`]).
 #[cfg(feature = "tokio")]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TokioSleep;
@@ -59,6 +70,45 @@ pub struct TokioSleep;
 impl Sleep for TokioSleep {
     fn sleep(&self, duration: Duration) -> SleepFuture {
         Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// The client's default [`Sleep`] with the `tokio` feature: retry back-off
+/// on `tokio::time::sleep`, and pacing waits ([`Sleep::pace`]) ended by a
+/// background timer thread within tens of microseconds of their deadline.
+///
+/// Tokio's timer fires on a millisecond tick, so a 5.3 ms wait ends after 6
+/// or 7: a bulk run against a quota of one request every 5 ms with no burst
+/// lost a quarter of the quota to it. The timer thread is started on the
+/// first pacing wait and spins on nothing. It reads the real clock: under a
+/// paused Tokio clock use [`TokioSleep`].
+///
+/// ```
+/// use std::sync::Arc;
+/// use sinch_contacts_port::{Auth, ContactsClient, PreciseSleep, Region};
+/// # use sinch_contacts_port::test_util::FakeTransport;
+/// # let transport = FakeTransport::new();
+/// let client = ContactsClient::builder(transport, "project-id")
+///     .region(Region::Eu)
+///     .auth(Auth::basic("key-id", "key-secret"))
+///     .sleep(Arc::new(PreciseSleep))
+///     .build()?;
+/// # Ok::<(), sinch_contacts_port::ConfigError>(())
+/// ```
+#[cfg(feature = "tokio")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PreciseSleep;
+
+#[cfg(feature = "tokio")]
+impl Sleep for PreciseSleep {
+    fn sleep(&self, duration: Duration) -> SleepFuture {
+        Box::pin(tokio::time::sleep(duration))
+    }
+
+    fn pace(&self, duration: Duration) -> SleepFuture {
+        Box::pin(crate::precise_timer::precise_delay(
+            Instant::now() + duration,
+        ))
     }
 }
 

@@ -198,7 +198,7 @@ where
                     .as_ref()
                     .is_none_or(|(end, _)| until < *end)
                 {
-                    self.pacer_sleep = Some((until, self.time.sleep.sleep(wait)));
+                    self.pacer_sleep = Some((until, self.time.sleep.pace(wait)));
                 }
                 let (_, sleep) = self.pacer_sleep.as_mut().expect("set above");
                 if sleep.as_mut().poll(cx).is_pending() {

@@ -150,7 +150,7 @@ impl ContactsClientBuilder {
 
 #[cfg(feature = "tokio")]
 fn default_sleep() -> Option<Arc<dyn Sleep>> {
-    Some(Arc::new(crate::runtime::TokioSleep))
+    Some(Arc::new(crate::runtime::PreciseSleep))
 }
 
 #[cfg(not(feature = "tokio"))]

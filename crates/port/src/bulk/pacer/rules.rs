@@ -15,8 +15,9 @@
 //!   request started in the search ends it: the rate becomes [`SEARCH_CUT`]
 //!   × the rate in effect when that request started.
 //! - **quota**: each served answer after a wait adds [`PROBE_STEP`] (about
-//!   +2 % a second); a 429 multiplies the rate by [`CUT`], at most once per
-//!   round and per [`CUT_GAP`]; an interval with more than [`OVER_SHARE`] of
+//!   +2 % a second); a 429 multiplies the rate by [`CUT`], or only by
+//!   [`NUDGE`] when at most [`STRAY_SHARE`] of the answers since the last
+//!   cut were 429s, at most once per round and per [`CUT_GAP`]; an interval with more than [`OVER_SHARE`] of
 //!   429s brings the rate down to the interval's served rate. When 429s go
 //!   on while the sent rate falls by [`FALL`] and the served rate falls with
 //!   it, they are not a quota: free again, judged.
@@ -48,6 +49,14 @@ pub(crate) const PROBE_STEP: f64 = 0.02;
 pub(crate) const CUT: f64 = 0.9;
 /// The least time between two cuts.
 pub(crate) const CUT_GAP: Duration = Duration::from_millis(50);
+/// Under a quota: the share of 429s, among the answers to requests started
+/// since the last cut, up to which a 429 is stray and only nudges the rate
+/// down by [`NUDGE`]. Against a bucket of one token, a request that leaves
+/// a fraction of a millisecond early is refused whatever the rate: cutting
+/// a tenth for each such 429 held the rate at three quarters of the quota.
+pub(crate) const STRAY_SHARE: f64 = 0.03;
+/// The factor a stray 429 multiplies the rate by.
+pub(crate) const NUDGE: f64 = 0.98;
 /// A share of 429s above which an interval was far over a quota.
 pub(crate) const OVER_SHARE: f64 = 0.2;
 /// A share of 429s up to which an interval was quiet.
@@ -88,6 +97,9 @@ pub(crate) struct Rules {
     refusing_since: Option<Sample>,
     /// While searching: the rate from each instant on, oldest first.
     history: VecDeque<(Instant, f64)>,
+    /// Under a quota: the answers to requests started since the last cut,
+    /// served and 429.
+    since_cut: (u32, u32),
 }
 
 impl Rules {
@@ -103,6 +115,7 @@ impl Rules {
             held_back: false,
             refusing_since: None,
             history: VecDeque::new(),
+            since_cut: (0, 0),
         };
         if let Some(initial) = initial {
             rules.phase = Phase::Search;
@@ -142,6 +155,7 @@ impl Rules {
         self.rate = self.bounded(rate);
         self.refusing_since = None;
         self.history.clear();
+        self.since_cut = (0, 0);
         self.remember(now);
     }
 
@@ -222,12 +236,21 @@ impl Rules {
                     started >= last && now.saturating_duration_since(last) >= CUT_GAP
                 });
                 if after_cut {
-                    self.rate = self.bounded(self.rate * CUT);
+                    let (served, refused) = self.since_cut;
+                    let share = f64::from(refused + 1) / f64::from(served + refused + 1);
+                    let factor = if share <= STRAY_SHARE { NUDGE } else { CUT };
+                    self.rate = self.bounded(self.rate * factor);
                     self.last_cut = Some(now);
+                    self.since_cut = (0, 0);
+                } else if self.last_cut.is_none_or(|last| started >= last) {
+                    self.since_cut.1 += 1;
                 }
                 false
             }
             Phase::Quota if in_phase => {
+                if self.last_cut.is_none_or(|last| started >= last) {
+                    self.since_cut.0 += 1;
+                }
                 self.grow(PROBE_STEP);
                 false
             }
@@ -249,6 +272,7 @@ impl Rules {
             Phase::Quota if over => {
                 self.rate = self.bounded(self.rate.min(sample.served_rate()));
                 self.last_cut = Some(now);
+                self.since_cut = (0, 0);
                 false
             }
             Phase::Quota => {
@@ -387,9 +411,12 @@ mod tests {
         assert!(close(rules.rate(), 19.0), "started at 20");
     }
 
-    /// Quota entered at t1 = 300 ms at 23.75 (the cut counts as one).
+    /// Quota entered at t1 = 300 ms at 23.75 (the search's end counts as a
+    /// cut). A 429 cuts a tenth, once per round and per 50 ms; when at most
+    /// 3 % of the answers since the last cut (itself included) were 429s,
+    /// only a fiftieth.
     #[test]
-    fn under_a_quota_a_429_cuts_a_tenth_once_per_round_and_50_ms() {
+    fn under_a_quota_a_429_cuts_a_tenth_or_nudges_a_fiftieth_once_per_round_and_50_ms() {
         let t0 = Instant::now();
         let mut rules = Rules::new(Some(25.0), None, t0);
         let t1 = t0 + ms(300);
@@ -398,19 +425,53 @@ mod tests {
         // 40 ms after the last cut: too soon.
         rules.on_answer(true, t1 + ms(10), t1 + ms(40), 0);
         assert!(close(rules.rate(), 23.75));
-        // 60 ms after: 23.75 × 0.9.
+        // 60 ms after, with one 429 already since the cut: 23.75 × 0.9.
         rules.on_answer(true, t1 + ms(10), t1 + ms(60), 0);
         assert!(close(rules.rate(), 21.375));
         // Started before that cut: ignored, however late it comes.
         rules.on_answer(true, t1 + ms(50), t1 + ms(200), 0);
         assert!(close(rules.rate(), 21.375));
-        // Started at the cut, 50 ms after it: 21.375 × 0.9.
-        rules.on_answer(true, t1 + ms(60), t1 + ms(110), 0);
+        // 32 served since the cut, then a 429: 1 in 33 is above 3 %, a cut.
+        let t2 = t1 + ms(60);
+        for n in 0..32 {
+            rules.on_answer(false, t2, t2 + ms(n), 0);
+        }
+        rules.on_answer(true, t2, t2 + ms(100), 0);
         assert!(close(rules.rate(), 19.2375));
-        // A served answer after a wait adds 0.02, once per wait.
-        served_after_wait(&mut rules, t1 + ms(120), t1 + ms(170));
-        rules.on_answer(false, t1 + ms(130), t1 + ms(180), 0);
-        assert!(close(rules.rate(), 19.2575));
+        // 33 served since, then a 429: 1 in 34 is below 3 %, a nudge.
+        let t3 = t2 + ms(100);
+        for n in 0..33 {
+            rules.on_answer(false, t3, t3 + ms(n), 0);
+        }
+        rules.on_answer(true, t3, t3 + ms(100), 0);
+        assert!(close(rules.rate(), 18.85275));
+        // Answers to requests started before the nudge do not count for
+        // the next: 40 of them, then 10 after it and a 429: a cut.
+        let t4 = t3 + ms(100);
+        for n in 0..40 {
+            rules.on_answer(false, t3, t4 + ms(n), 0);
+        }
+        for n in 0..10 {
+            rules.on_answer(false, t4, t4 + ms(40 + n), 0);
+        }
+        rules.on_answer(true, t4, t4 + ms(100), 0);
+        assert!(close(rules.rate(), 16.967_475));
+    }
+
+    /// A served answer after a wait adds 0.02 under a quota, once per wait.
+    #[test]
+    fn under_a_quota_a_served_answer_after_a_wait_adds_a_fiftieth() {
+        let t0 = Instant::now();
+        let mut rules = Rules::new(Some(25.0), None, t0);
+        rules.on_answer(true, t0, t0 + ms(10), 0);
+        assert!(close(rules.rate(), 23.75));
+        served_after_wait(&mut rules, t0 + ms(20), t0 + ms(30));
+        rules.on_answer(false, t0 + ms(20), t0 + ms(40), 0);
+        assert!(close(rules.rate(), 23.77));
+        // A 429 after a wait adds nothing.
+        rules.held_back();
+        rules.on_answer(true, t0 + ms(20), t0 + ms(50), 0);
+        assert!(close(rules.rate(), 23.77));
     }
 
     /// Quota entered at 100 ms: an answer to a request started before
@@ -528,7 +589,7 @@ mod tests {
         assert_eq!(rules.rate(), Some(30.0));
         rules.on_answer(true, t0, t0 + ms(60), 0);
         assert!(close(rules.rate(), 28.5));
-        for step in 1..200 {
+        for step in 1..600 {
             let at = t0 + ms(60 + step * 50);
             rules.on_answer(true, at, at, 0);
         }

@@ -68,3 +68,55 @@ async fn retries_count_against_max_rate() {
     let (arrivals, _) = run_capped(&[3, 4, 5, 6, 7, 100, 101, 102]).await;
     assert!(busiest_second(&arrivals) <= 20);
 }
+
+/// A Tokio sleeper that counts which waits were for pacing.
+#[derive(Debug, Default)]
+struct CountingSleep {
+    paced: std::sync::atomic::AtomicUsize,
+    slept: std::sync::atomic::AtomicUsize,
+}
+
+impl sinch_contacts_port::Sleep for CountingSleep {
+    fn sleep(&self, duration: Duration) -> sinch_contacts_port::SleepFuture {
+        self.slept
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Box::pin(tokio::time::sleep(duration))
+    }
+
+    fn pace(&self, duration: Duration) -> sinch_contacts_port::SleepFuture {
+        self.paced
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// Waits that space requests at the rate go through `Sleep::pace` (which
+/// `PreciseSleep` ends precisely); a retry's wait goes through `sleep`.
+/// 40 jobs at 20 per second, one refused once: 39 starts wait for the
+/// pacer, the refused job's retry waits once.
+#[tokio::test(start_paused = true)]
+async fn pacing_waits_use_pace_and_retry_waits_use_sleep() {
+    let server = SimServer::new(Profile::bucket(100_000, 100_000));
+    server.answer("c7", 429, Some(1), 1);
+    let sleeper = std::sync::Arc::new(CountingSleep::default());
+    let client = sinch_contacts_port::ContactsClient::builder(server.clone(), "project-1")
+        .region(sinch_contacts_port::Region::Eu)
+        .auth(sinch_contacts_port::Auth::basic("key-id", "key-secret"))
+        .clock(std::sync::Arc::new(super::sim::TokioClock::new()))
+        .sleep(sleeper.clone())
+        .build()
+        .unwrap();
+    let bulk = Bulk::new(&client, BulkOptions::default().with_max_rate(20.0)).unwrap();
+    let done = bulk
+        .run(
+            stream::iter((0..40).map(|n| (n, format!("c{n}")))),
+            |attempt, id: String| async move { attempt.client().get(&id).await },
+        )
+        .filter(|result| std::future::ready(result.as_ref().unwrap().outcome.is_ok()))
+        .count()
+        .await;
+    assert_eq!(done, 40);
+    assert_eq!(sleeper.slept.load(std::sync::atomic::Ordering::Relaxed), 1);
+    // Every start after the first waits for its slot; the retry too.
+    assert!(sleeper.paced.load(std::sync::atomic::Ordering::Relaxed) >= 39);
+}
