@@ -19,7 +19,7 @@ use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
 use super::attempt::Attempt;
-use super::backoff::retry_delay;
+use super::backoff::{backoff_step, retry_delay};
 use super::limiter::ConcurrencyLimiter;
 use super::options::BulkOptions;
 use super::outcome::{JobError, JobErrorKind, JobResult, StopReason, Stopped};
@@ -113,6 +113,8 @@ pub(crate) struct Scheduler<K, I, T> {
     ready: VecDeque<Job<K, I>>,
     output: VecDeque<JobResult<K, T>>,
     connect_streak: u32,
+    /// Failed answers (5xx, timeouts, connections) since the last served.
+    failure_streak: u32,
     stopped: Option<Stopped>,
     finished: bool,
 }
@@ -157,6 +159,7 @@ where
             ready: VecDeque::new(),
             output: VecDeque::new(),
             connect_streak: 0,
+            failure_streak: 0,
             stopped: None,
             finished: false,
         }
@@ -279,7 +282,8 @@ where
                 self.give_up(job, JobErrorKind::AttemptsExhausted, Some(error), acted);
             }
             Verdict::Retry { retry_after } => {
-                let delay = retry_delay(&self.retry, job.attempts, retry_after, &*self.time.jitter);
+                let step = backoff_step(job.attempts, self.failure_streak);
+                let delay = retry_delay(&self.retry, step, retry_after, &*self.time.jitter);
                 job.last_error = Some(error);
                 self.wait(job, self.time.sleep.sleep(delay));
             }
@@ -304,6 +308,13 @@ where
             _ => Answer::Other,
         };
         self.pacer.on_answer(answer, started, now);
+        match signal {
+            Signal::Served => self.failure_streak = 0,
+            Signal::Overloaded | Signal::Unreachable => {
+                self.failure_streak = self.failure_streak.saturating_add(1);
+            }
+            Signal::Throttled | Signal::Silent => {}
+        }
         match signal {
             Signal::Served => self.limiter.on_served(started, now, in_flight),
             // A 429 limits the rate, which is the pacer's to follow.
