@@ -24,8 +24,9 @@ pub(crate) fn retry_delay(
         .saturating_add(jitter.sample(policy.backoff_ceiling(retry)))
 }
 
-/// The retry number whose back-off a job's retry takes: its own retry
-/// number, but no higher than `1 + log2(1 + failure_streak)`, where the
+/// The retry number whose back-off a job's retry after a failure (not a
+/// 429: there the back-off spreads jobs refused together, and follows the
+/// job's count) takes: its own retry number, but no higher than `1 + log2(1 + failure_streak)`, where the
 /// streak counts the run's failed answers (5xx, timeouts, cut or refused
 /// connections) since its last served one.
 ///

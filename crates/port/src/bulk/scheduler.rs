@@ -244,7 +244,8 @@ where
     fn finish(&mut self, finished: Finished<K, I, T>) {
         let now = self.time.clock.now();
         let in_flight = self.in_flight.len() + 1;
-        self.learn(signal(&finished.result), finished.started, now, in_flight);
+        let answer = signal(&finished.result);
+        self.learn(answer, finished.started, now, in_flight);
         let mut job = finished.job;
         let error = match finished.result {
             Ok(output) => return self.report(job, Ok(output)),
@@ -282,7 +283,12 @@ where
                 self.give_up(job, JobErrorKind::AttemptsExhausted, Some(error), acted);
             }
             Verdict::Retry { retry_after } => {
-                let step = backoff_step(job.attempts, self.failure_streak);
+                // A 429's spread after its `Retry-After` keeps refused jobs
+                // from coming back together: it grows with the job's count.
+                let step = match answer {
+                    Signal::Throttled => job.attempts,
+                    _ => backoff_step(job.attempts, self.failure_streak),
+                };
                 let delay = retry_delay(&self.retry, step, retry_after, &*self.time.jitter);
                 job.last_error = Some(error);
                 self.wait(job, self.time.sleep.sleep(delay));

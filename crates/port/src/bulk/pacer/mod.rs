@@ -114,7 +114,7 @@ mod tests {
     }
 
     /// 30 answers served in the last second, then two 429s: a quota; the
-    /// search starts at 30 requests/s, 33.3 ms apart.
+    /// search starts at 31 requests/s (one more served meanwhile).
     #[test]
     fn a_quota_paces_the_run_from_what_was_served() {
         let t0 = Instant::now();
@@ -128,11 +128,15 @@ mod tests {
         assert_eq!(pacer.rate(), None);
         pacer.on_answer(Answer::Throttled, t0 + ms(290), t0 + ms(400));
         assert_eq!(pacer.rate(), None, "one 429 is not enough");
+        // Served, started before the first 429 came: not weighed.
+        pacer.on_answer(Answer::Served, t0 + ms(290), t0 + ms(401));
+        assert_eq!(pacer.rate(), None);
+        // ... but it was served within the last second: 31 served.
         pacer.on_answer(Answer::Throttled, t0 + ms(290), t0 + ms(401));
-        assert_eq!(pacer.rate(), Some(30.0));
+        assert_eq!(pacer.rate(), Some(31.0));
         pacer.start(t0 + ms(401));
         let wait = pacer.wait(t0 + ms(401)).unwrap();
-        assert!(wait.abs_diff(Duration::from_secs_f64(1.0 / 30.0)) < Duration::from_micros(1));
+        assert!(wait.abs_diff(Duration::from_secs_f64(1.0 / 31.0)) < Duration::from_micros(1));
     }
 
     #[test]
@@ -142,7 +146,7 @@ mod tests {
         pacer.start(t0);
         pacer.on_answer(Answer::Throttled, t0, t0 + ms(1));
         for n in 0..8 {
-            pacer.on_answer(Answer::Served, t0, t0 + ms(2 + n));
+            pacer.on_answer(Answer::Served, t0 + ms(1), t0 + ms(2 + n));
         }
         for n in 0..50 {
             pacer.start(t0 + ms(20 + n));

@@ -19,8 +19,9 @@
 //!   [`NUDGE`] when at most [`STRAY_SHARE`] of the answers since the last
 //!   cut were 429s, at most once per round and per [`CUT_GAP`]; an interval with more than [`OVER_SHARE`] of
 //!   429s brings the rate down to the interval's served rate. When 429s go
-//!   on while the sent rate falls by [`FALL`] and the served rate falls with
-//!   it, they are not a quota: free again, judged.
+//!   on while the sent rate falls by [`FALL`], the served rate falls with
+//!   it and the share served holds, they are not a quota: free again,
+//!   judged.
 //!
 //! Answers to requests started before the phase began do not count in it.
 //! The rate grows only while it holds requests back (a wait since the last
@@ -64,6 +65,9 @@ pub(crate) const QUIET_SHARE: f64 = 0.01;
 /// Under a quota: the factor by which the sent rate must fall, over
 /// intervals with 429s in a row, for 429s that go on not to be a quota.
 pub(crate) const FALL: f64 = 1.25;
+/// How far apart (a factor) the shares served by two intervals may be for
+/// the share to have held.
+pub(crate) const HELD: f64 = 1.2;
 /// The share of a fall in the sent rate that the served rate must fall by
 /// too, for the served rate to have followed.
 pub(crate) const FOLLOW: f64 = 0.5;
@@ -206,6 +210,11 @@ impl Rules {
                 self.enter(Phase::Verdict(verdict), now, 0.0);
                 false
             }
+            // A request started before the first 429 and served took one
+            // of the last of a bucket's stored tokens: it says nothing of
+            // what followed that 429 (its own 429 still tells of an empty
+            // bucket, and counts).
+            Phase::Verdict(_) if !in_phase && !throttled => false,
             Phase::Verdict(verdict) => match verdict.weigh(throttled) {
                 Judgement::Pending => false,
                 Judgement::Quota => {
@@ -271,6 +280,9 @@ impl Rules {
             }
             Phase::Quota if over => {
                 self.rate = self.bounded(self.rate.min(sample.served_rate()));
+                // Far over is a quota's mark: intervals that could show the
+                // 429s not to be one count from the next.
+                self.refusing_since = None;
                 self.last_cut = Some(now);
                 self.since_cut = (0, 0);
                 false
@@ -284,7 +296,8 @@ impl Rules {
                 // Sending much less served less and the 429s went on: they
                 // are not a quota.
                 let not_quota = sample.sent_rate() * FALL <= first.sent_rate()
-                    && served_followed(&sample, &first);
+                    && served_followed(&sample, &first)
+                    && share_held(&sample, &first);
                 if not_quota {
                     self.enter(Phase::Free { judged: true }, now, 0.0);
                 }
@@ -293,6 +306,20 @@ impl Rules {
             Phase::Free { .. } | Phase::Verdict(_) | Phase::Search => false,
         }
     }
+}
+
+/// Whether an interval that sent less (`low`) than an earlier one (`high`)
+/// served the same share of what it sent, within a factor [`HELD`] either
+/// way. Refusals that are not a quota serve the same share whatever is
+/// sent; under a quota the share served grows as the sent rate falls
+/// towards it (by [`FALL`] at least, here). A bucket's stored tokens can make
+/// the served rate follow the sent rate for a while (a search that ran far
+/// over a burst of R served well above R until the burst was spent), but
+/// then the share served falls: half of 1,200/s, then a third of 600/s.
+fn share_held(low: &Sample, high: &Sample) -> bool {
+    let served_share = |sample: &Sample| f64::from(sample.served) / f64::from(sample.sent.max(1));
+    let (low, high) = (served_share(low), served_share(high));
+    low <= high * HELD && low * HELD >= high
 }
 
 /// Whether, between an interval that sent less (`low`) and one that sent
@@ -350,13 +377,13 @@ mod tests {
         assert!(matches!(rules.phase(), Phase::Verdict(_)));
         assert_eq!(rules.rate(), None, "still unpaced");
         // Two 429s in a row: a quota. 37 served in the last second.
-        assert!(rules.on_answer(true, t0, t0 + ms(6), 37));
+        assert!(rules.on_answer(true, t0 + ms(5), t0 + ms(6), 37));
         assert_eq!(*rules.phase(), Phase::Search);
         assert_eq!(rules.rate(), Some(37.0));
 
         let mut rules = Rules::new(None, None, t0);
         rules.on_answer(true, t0, t0 + ms(5), 3);
-        rules.on_answer(true, t0, t0 + ms(6), 3);
+        rules.on_answer(true, t0 + ms(5), t0 + ms(6), 3);
         assert_eq!(rules.rate(), Some(SEARCH_FLOOR), "at least 20");
     }
 
@@ -365,10 +392,15 @@ mod tests {
         let t0 = Instant::now();
         let mut rules = Rules::new(None, None, t0);
         rules.on_answer(true, t0, t0 + ms(5), 0);
-        for n in 0..7 {
-            assert!(!rules.on_answer(false, t0, t0 + ms(6 + n), 0));
+        // Started before the first 429 came and served: not weighed.
+        for n in 0..20 {
+            assert!(!rules.on_answer(false, t0 + ms(4), t0 + ms(6 + n), 0));
         }
-        assert!(rules.on_answer(false, t0, t0 + ms(20), 0));
+        assert!(matches!(rules.phase(), Phase::Verdict(_)));
+        for n in 0..7 {
+            assert!(!rules.on_answer(false, t0 + ms(5), t0 + ms(6 + n), 0));
+        }
+        assert!(rules.on_answer(false, t0 + ms(5), t0 + ms(20), 0));
         assert_eq!(*rules.phase(), Phase::Free { judged: true });
         for n in 0..5 {
             assert!(!rules.on_answer(true, t0 + ms(30), t0 + ms(40 + n), 0));
@@ -528,6 +560,36 @@ mod tests {
         assert_eq!(rules.rate(), None);
     }
 
+    /// Refusals that are not a quota serve the same share of what is sent:
+    /// 0.9 of 1,000/s, then 0.76 of 800/s is within a factor 1.2 (not a
+    /// quota); 0.74 is not (a quota, or a bucket's stored tokens spent).
+    #[test]
+    fn refusals_are_not_a_quota_only_if_the_share_served_holds() {
+        let t0 = Instant::now();
+        let mut rules = quota(t0, 1_000.0);
+        rules.on_sample(sample(1.0, 1_000, 900, 100), t0 + ms(1_000));
+        assert!(rules.on_sample(sample(1.0, 800, 608, 160), t0 + ms(2_000)));
+        let mut rules = quota(t0, 1_000.0);
+        rules.on_sample(sample(1.0, 1_000, 900, 100), t0 + ms(1_000));
+        assert!(!rules.on_sample(sample(1.0, 800, 592, 160), t0 + ms(2_000)));
+        assert_eq!(*rules.phase(), Phase::Quota);
+    }
+
+    /// The burst of a bucket of 200 at R = 200 made an interval look served
+    /// at 1,262/s (2 of 1,282 refused); then one far over (126 of 146), then
+    /// 199 sent and 189 served. Far over is a quota's mark: the intervals
+    /// compared count from after it, so the fall from 1,282 to 199 is not
+    /// read as served following sent.
+    #[test]
+    fn an_interval_far_over_restarts_the_intervals_compared() {
+        let t0 = Instant::now();
+        let mut rules = quota(t0, 1_500.0);
+        rules.on_sample(sample(0.1, 128, 126, 2), t0 + ms(100));
+        rules.on_sample(sample(0.1, 146, 20, 126), t0 + ms(200));
+        assert!(!rules.on_sample(sample(0.1, 20, 19, 1), t0 + ms(300)));
+        assert_eq!(*rules.phase(), Phase::Quota);
+    }
+
     #[test]
     fn refusals_stopping_or_served_holding_up_are_a_quota() {
         let t0 = Instant::now();
@@ -569,7 +631,7 @@ mod tests {
         let t0 = Instant::now();
         let mut rules = Rules::new(None, None, t0);
         rules.on_answer(true, t0, t0 + ms(10), 40);
-        rules.on_answer(true, t0, t0 + ms(10), 40);
+        rules.on_answer(true, t0 + ms(10), t0 + ms(10), 40);
         assert_eq!(rules.rate(), Some(40.0));
         // Started at 5 ms, before the search began at 10 ms.
         served_after_wait(&mut rules, t0 + ms(5), t0 + ms(60));

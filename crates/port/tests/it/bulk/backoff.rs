@@ -106,3 +106,31 @@ async fn jobs_failing_together_back_off_as_far_as_their_count_says() {
         );
     }
 }
+
+/// A 429 keeps the job's own count: c7 refused four times with
+/// `Retry-After: 0` while the rest is served waits 100, 200, 400 and 800
+/// ms (the spread that keeps jobs a quota refused together apart).
+#[tokio::test(start_paused = true)]
+async fn a_job_refused_by_429s_backs_off_as_far_as_its_count_says() {
+    let server = SimServer::new(Profile::loopback(100_000, 100_000));
+    server.answer("c7", 429, Some(0), 4);
+    let bulk = Bulk::new(&client(&server), options().with_max_rate(100.0)).unwrap();
+    let served = bulk
+        .run(
+            stream::iter((0..300).map(|n| (n, format!("c{n}")))),
+            |attempt, id: String| async move { attempt.client().get(&id).await },
+        )
+        .filter(|result| std::future::ready(result.as_ref().unwrap().outcome.is_ok()))
+        .count()
+        .await;
+    assert_eq!(served, 300);
+    let arrivals = arrivals_of(&server, "c7");
+    assert_eq!(arrivals.len(), 5);
+    for (pair, ceiling) in arrivals.windows(2).zip([100, 200, 400, 800]) {
+        let gap = pair[1] - pair[0];
+        assert!(
+            gap >= Duration::from_millis(ceiling) && gap <= Duration::from_millis(ceiling + 25),
+            "{gap:?} between attempts of c7: {arrivals:?}"
+        );
+    }
+}
