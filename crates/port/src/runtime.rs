@@ -201,6 +201,20 @@ impl Jitter for FixedJitter {
 mod tests {
     use super::*;
 
+    /// A pacing wait never ends before its deadline (the timer thread's
+    /// wake-up is checked against the clock), for waits shorter and longer
+    /// than Tokio's millisecond tick.
+    #[cfg(feature = "tokio")]
+    #[tokio::test]
+    async fn a_precise_pacing_wait_ends_no_earlier_than_asked() {
+        for micros in [0_u64, 400, 5_300, 20_000] {
+            let asked = Duration::from_micros(micros);
+            let start = Instant::now();
+            PreciseSleep.pace(asked).await;
+            assert!(start.elapsed() >= asked, "{micros} µs");
+        }
+    }
+
     #[test]
     fn jitter_stays_within_any_maximum() {
         for max in [Duration::ZERO, Duration::from_millis(1500), Duration::MAX] {
