@@ -52,6 +52,7 @@ impl Clock for SystemClock {
 /// [`Sleep`] backed by `tokio::time::sleep`; needs a Tokio runtime with the
 /// time driver enabled.
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TokioSleep;
 
