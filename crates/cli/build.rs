@@ -2,6 +2,11 @@
 //! built from (read from `Cargo.lock`) and the OpenAPI description the model crate is generated
 //! from (`openapi/contacts.yaml`: its `info.title`, `info.version` and the SHA-256 of its bytes;
 //! CI's `cargo xtask codegen --check` keeps the model generated from exactly that file).
+//!
+//! Both are found from this crate's directory, so the published package builds the same way as
+//! the repository: `openapi/contacts.yaml` here is a symbolic link to the repository's file,
+//! which `cargo package` stores as the file itself, and the package carries its own
+//! `Cargo.lock` (in the repository the workspace's, two directories up, is used).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -20,9 +25,15 @@ const CRATES: [&str; 6] = [
 
 fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-    let root = Path::new(&manifest).join("../..");
-    let lock = root.join("Cargo.lock");
-    let description = root.join("openapi/contacts.yaml");
+    let manifest = Path::new(&manifest);
+    // The package's own lock file, else the workspace's.
+    let package_lock = manifest.join("Cargo.lock");
+    let lock = if package_lock.is_file() {
+        package_lock
+    } else {
+        manifest.join("../../Cargo.lock")
+    };
+    let description = manifest.join("openapi/contacts.yaml");
     println!("cargo:rerun-if-changed={}", lock.display());
     println!("cargo:rerun-if-changed={}", description.display());
 
@@ -36,7 +47,12 @@ fn main() {
         versions.join(", ")
     );
 
-    let bytes = std::fs::read(&description).unwrap_or_default();
+    let bytes = std::fs::read(&description).unwrap_or_else(|error| {
+        panic!(
+            "{} (the OpenAPI description --version names): {error}",
+            description.display()
+        )
+    });
     let text = String::from_utf8_lossy(&bytes);
     let title = info_field(&text, "title").unwrap_or_else(|| "?".to_owned());
     let version = info_field(&text, "version").unwrap_or_else(|| "?".to_owned());

@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use criterion::{Criterion, criterion_group};
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::digest::KeyInit;
+use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sinch_contacts_callbacks::{
     Callback, Verifier, parse_route_unverified, parse_unverified, signature_headers,

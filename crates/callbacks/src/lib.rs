@@ -1,24 +1,4 @@
-//! Receive Sinch Conversation API callbacks: verify, parse, act on opt-outs, keep a contact
-//! mirror.
-//!
-//! ```
-//! use sinch_contacts_callbacks::{Event, Verifier, parse, signature_headers};
-//! use std::time::{Duration, UNIX_EPOCH};
-//!
-//! // What the API sends: a raw body and four signature headers.
-//! let body = br#"{"app_id":"app","project_id":"proj","accepted_time":"2024-06-15T14:00:00Z",
-//!   "contact_create_notification":{"contact":{"id":"c1","display_name":"Ada"}}}"#;
-//! let headers = signature_headers(b"secret", body, "nonce-1", 1_718_460_000);
-//!
-//! // Verify first (raw bytes, constant time, timestamp tolerance), then parse.
-//! let verifier = Verifier::new("secret")
-//!     .with_clock(|| UNIX_EPOCH + Duration::from_secs(1_718_460_010));
-//! let verified = verifier.verify(&headers, body).unwrap();
-//! let callback = parse(&verified).unwrap();
-//! assert_eq!(callback.trigger().as_str(), "CONTACT_CREATE");
-//! let Event::ContactCreate(created) = &callback.event else { unreachable!() };
-//! assert_eq!(created.contact.display_name.as_deref(), Some("Ada"));
-//! ```
+#![doc = include_str!("../README.md")]
 //!
 //! # Crate organization
 //!
@@ -40,10 +20,8 @@
 //!   mirror, ledger of applied deliveries) and its in-memory implementation.
 //! - `axum_handler` (feature `axum`): a webhook endpoint for axum.
 //!
-//! Features: `http` implements [`HeaderSource`] for `http::HeaderMap`; `axum` (implies `http`)
-//! adds the endpoint; `tracing` makes the endpoint log refused requests and handler failures.
-//! The core API uses no HTTP types. `jiff`, `time` and `chrono` add conversions between
-//! [`Timestamp`] and those crates' instants (`SystemTime` needs no feature).
+//! The features are listed above (on docs.rs, the items they add are marked with the feature
+//! they need). The core API uses no HTTP types.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

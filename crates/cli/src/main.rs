@@ -1,6 +1,4 @@
-//! `sinch-contacts`: the command line of the Sinch Conversation API contacts SDK.
-//!
-//! See `docs/cli.md` for the commands, exit codes, output formats and the import's resumability.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
 mod callbacks;

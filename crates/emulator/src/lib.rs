@@ -1,24 +1,21 @@
-//! An in-memory Sinch Conversation API **contacts** emulator, for testing an integration
-//! without a Sinch account.
+#![doc = include_str!("../README.md")]
 //!
-//! It answers every contacts operation at the real paths under `/v1/projects/{project_id}/`
-//! with the documented semantics, by calling the model crate's logic (merge rules, update masks,
-//! validation, identity conflicts): never a second copy of it. Use it
+//! # What it does
 //!
-//! - in-process, as a [`sinch_contacts_port::Transport`] ([`Emulator::transport`]), or
-//! - over HTTP on loopback ([`Emulator::serve`], port 0 for any free port), for any HTTP client.
-//!
-//! It authenticates like the API (HTTP Basic with the key, or bearer tokens from the OAuth2
-//! client-credentials endpoint at `/oauth2/token`, which expire), signs and delivers callbacks
-//! to registered webhooks on a thread of its own, with a bounded queue, a bounded number of
-//! deliveries in flight per webhook and retries ([`Emulator::register_webhook`],
-//! [`Emulator::deliveries`], [`Emulator::delivery_stats`]), can inject inbound messages ([`Emulator::inject_inbound`])
+//! It serves the contacts operations under `/v1/projects/{project_id}/`. It authenticates like
+//! the API (HTTP Basic with the key, or bearer tokens from the OAuth2 client-credentials
+//! endpoint at `/oauth2/token`, which expire), signs and delivers callbacks to registered
+//! webhooks on a thread of its own, with a bounded queue, a bounded number of deliveries in
+//! flight per webhook and retries ([`Emulator::register_webhook`], [`Emulator::deliveries`],
+//! [`Emulator::delivery_stats`]), can inject inbound messages ([`Emulator::inject_inbound`])
 //! and the OPT_IN / OPT_OUT notifications of channels with native opt-out
 //! ([`Emulator::inject_opt_out`]), deliver a callback body of your own to the webhooks
 //! subscribed to its trigger ([`Emulator::inject_callback`]),
 //! can limit the project's request rate with a token bucket ([`RateLimit`]: 429 with an honest
 //! `Retry-After` beyond it) and injects faults drawn from a seed ([`FaultSpec`]): 503s, 429s
 //! with `Retry-After`, latency, and connections dropped before or after the request is applied.
+//!
+//! # Over HTTP on loopback
 //!
 //! ```
 //! use std::time::Duration;

@@ -1,7 +1,4 @@
-//! Wire types and pure domain logic for the Sinch Conversation API contacts domain.
-//!
-//! No I/O, no async, no HTTP types: this crate is what every other crate of the workspace (and
-//! a data pipeline that only needs the types) builds on.
+#![doc = include_str!("../README.md")]
 //!
 //! # Crate organization
 //!
@@ -19,19 +16,6 @@
 //!   name the field.
 //! - [`find_duplicated_identities`], [`find_identity_conflicts`]: identities shared by contacts.
 //! - [`plan`]: the changes that make Sinch's contacts equal to a source of truth ([`SyncPlan`]).
-//!
-//! ```
-//! use sinch_contacts_model::{Contact, ConversationChannel};
-//!
-//! let json = r#"{"id":"01H","channel_identities":[{"channel":"NEW_CHANNEL","identity":"x"}],"future_field":1}"#;
-//! let contact: Contact = serde_json::from_str(json).unwrap();
-//! assert_eq!(contact.channel_identities[0].channel.as_str(), "NEW_CHANNEL");
-//! assert!(contact.channel_identities[0].channel.is_unrecognized());
-//! // Written back, nothing is lost.
-//! let back: serde_json::Value = serde_json::to_value(&contact).unwrap();
-//! assert_eq!(back, serde_json::from_str::<serde_json::Value>(json).unwrap());
-//! # let _ = ConversationChannel::Sms;
-//! ```
 #![forbid(unsafe_code)]
 
 #[rustfmt::skip]

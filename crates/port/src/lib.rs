@@ -1,12 +1,4 @@
-//! Transport-agnostic client for the Sinch Conversation API **contacts**
-//! domain.
-//!
-//! Bring any HTTP stack by implementing one trait, [`Transport`]; the
-//! [`ContactsClient`] adds everything above moving bytes: URLs and
-//! percent-encoding, credentials (HTTP Basic or OAuth2 client credentials
-//! with a shared, single-flight token cache), retries that never repeat a
-//! request that may have created something, pagination as a
-//! [`Stream`](futures_core::Stream), and one [`Error`] type.
+#![doc = include_str!("../README.md")]
 //!
 //! Every operation is a pair of pure functions (see [`Operation`](operations::Operation)): `build`
 //! turns typed input into an [`HttpRequest`] and `parse` turns an
@@ -38,7 +30,10 @@
 //! error when a systemic failure (credentials, an unreachable server) ends
 //! the run. See the [`bulk`] module for the algorithm and an example.
 //!
-//! # Quick start
+//! # Testing without a server
+//!
+//! With the `test-util` feature, `test_util::FakeTransport` answers queued responses and keeps
+//! the requests it was sent:
 //!
 //! ```
 //! use futures_util::TryStreamExt;
@@ -66,19 +61,15 @@
 //! (with `examples/custom_transport.rs`, a ureq-based one) and
 //! `docs/port.md` the design of the client.
 //!
-//! # Features
+//! # Tracing
 //!
-//! - `tokio` (default): [`TokioSleep`] as the default sleeper for back-off.
-//! - `test-util`: an in-memory `FakeTransport` and request rendering helpers.
-//! - `tracing`: one `sinch_contacts.operation` span per call (at `INFO`)
-//!   with the fields `operation` (such as `get_contact`), `project_id`,
-//!   `attempts`, `http.status` (of the last answer), `retry_reasons`
-//!   (`429`, `503`, `timeout`, `token_expired`, ... comma-separated) and
-//!   `error` (the [`Error`] variant, when it failed); a
-//!   `sinch_contacts.token` span (at `DEBUG`) per OAuth2 token request; a
-//!   `sinch_contacts.create_safe` span (at `INFO`) around a safe create; and
-//!   a `retrying` event (at `DEBUG`) before each retry. No field ever holds
-//!   a header, credential, token or body.
+//! With the `tracing` feature: one `sinch_contacts.operation` span per call (at `INFO`) with
+//! the fields `operation` (such as `get_contact`), `project_id`, `attempts`, `http.status` (of
+//! the last answer), `retry_reasons` (`429`, `503`, `timeout`, `token_expired`, ...
+//! comma-separated) and `error` (the [`Error`] variant, when it failed); a `sinch_contacts.token`
+//! span (at `DEBUG`) per OAuth2 token request; a `sinch_contacts.create_safe` span (at `INFO`)
+//! around a safe create; and a `retrying` event (at `DEBUG`) before each retry. No field ever
+//! holds a header, credential, token or body.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -105,6 +96,7 @@ mod transport_error;
 mod validation;
 
 #[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 
 pub use auth::{Auth, AuthError, DEFAULT_TOKEN_URL, MAX_TOKEN_LIFETIME, Secret};
@@ -124,6 +116,7 @@ pub use request::USER_AGENT_VALUE;
 pub use retry::RetryPolicy;
 pub use runtime::{Clock, FixedJitter, Jitter, RandomJitter, Sleep, SleepFuture, SystemClock};
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use runtime::{PreciseSleep, TokioSleep};
 pub use transport::{HttpRequest, HttpResponse, Transport, TransportFn, transport_fn};
 pub use transport_error::{TransportError, TransportErrorKind};

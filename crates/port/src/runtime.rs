@@ -63,6 +63,7 @@ impl Clock for SystemClock {
 /// not, so it is the sleeper for tests on a paused clock; its pacing waits
 /// end on Tokio's millisecond tick (see [`PreciseSleep`]).
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TokioSleep;
 

@@ -1,18 +1,17 @@
-//! Durable callback state for `sinch-contacts-callbacks`: the suppression list, the contact
-//! mirror and the ledger of applied deliveries, on SQLite (feature `sqlite`, default: one file,
-//! no server) or PostgreSQL (feature `postgres`: several receivers sharing one state).
+#![doc = include_str!("../README.md")]
 //!
-//! Both backends implement [`CallbackStore`]:
-//! a delivery's effect and its ledger entry are committed in one transaction, so a redelivery
-//! (or two receivers racing on one delivery) changes the state once, and a crash leaves all of
-//! it or none. Writes go through a bounded queue to the store's writer threads, which commit
-//! what is queued together (group commit) and answer each caller only after the commit; a
-//! caller that goes away never leaves a transaction half done, and a full queue is refused at
-//! once ([`StoreErrorKind::Overloaded`]). The effect is computed by the callbacks crate's shared
-//! rules ([`compute_effect`](sinch_contacts_callbacks::store::compute_effect)); the backends
-//! only load and persist rows. Schema migrations are versioned and applied on open.
+//! # How it works
 //!
-//! See `docs/store.md` for the schema, the transaction boundary and the guarantees.
+//! Both backends implement [`CallbackStore`]. Writes go through a bounded queue to the store's
+//! writer threads, which commit what is queued together (group commit) and answer each caller
+//! only after the commit; a caller that goes away never leaves a transaction half done, and a
+//! full queue is refused at once ([`StoreErrorKind::Overloaded`]). The effect is computed by the
+//! callbacks crate's shared rules
+//! ([`compute_effect`](sinch_contacts_callbacks::store::compute_effect)); the backends only load
+//! and persist rows. Schema migrations are versioned and applied on open.
+//!
+//! See the project's `docs/store.md` for the schema, the transaction boundary and the
+//! guarantees.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -35,11 +34,14 @@ pub mod postgres;
 pub mod sqlite;
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteStore;
 
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
 pub use any::{AnyStore, is_postgres_url};
 pub use options::{
     DEFAULT_BUSY_TIMEOUT, DEFAULT_GATHER, DEFAULT_MAX_GROUP, DEFAULT_QUEUE_CAPACITY,

@@ -1,7 +1,8 @@
 //! Signing, so handlers can be tested with callbacks signed like the API signs them.
 
 use base64::Engine;
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::digest::KeyInit;
+use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::verify::ALGORITHM;

@@ -3,7 +3,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
-use hmac::{KeyInit, Mac};
+use hmac::Mac;
 
 use crate::support::{Running, bin, bin_std, conformance_dir, url_in, write};
 

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use base64::Engine as _;
-use hmac::{KeyInit as _, Mac as _};
+use hmac::Mac as _;
 
 use crate::stub::{Stub, response};
 use crate::support::{Running, bin, bin_std, url_in, write};
