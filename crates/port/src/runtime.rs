@@ -97,6 +97,7 @@ impl Sleep for TokioSleep {
 /// # Ok::<(), sinch_contacts_port::ConfigError>(())
 /// ```
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PreciseSleep;
 
