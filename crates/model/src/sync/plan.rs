@@ -241,6 +241,32 @@ pub fn plan(
     Ok(plan)
 }
 
+/// Checks the source alone, as [`plan`] does before looking at the current contacts: every row
+/// has an `external_id`, no key and no channel identity is in two rows, and each row's values
+/// (within `columns`) pass the crate's validation of an update. So bad input can be refused
+/// before the current contacts are read.
+///
+/// What it cannot check without them: whether a row to create makes a valid create (a
+/// language, an identity); [`plan`] does.
+///
+/// # Errors
+///
+/// The first bad row, as [`plan`] would report it.
+///
+/// ```
+/// use sinch_contacts_model::{check_source, Columns, ContactField, DesiredContact, PlanError};
+///
+/// let columns = Columns::new([ContactField::DisplayName]);
+/// let rows = [DesiredContact::new("a"), DesiredContact::new("a")];
+/// assert!(matches!(
+///     check_source(&rows, &columns),
+///     Err(PlanError::DuplicateExternalId { row: 1, first_row: 0, .. })
+/// ));
+/// ```
+pub fn check_source(desired: &[DesiredContact], columns: &Columns) -> Result<(), PlanError> {
+    check_rows(desired, columns).map(drop)
+}
+
 /// The key of a contact: its `external_id`, unless empty.
 fn external_id(contact: &Contact) -> Option<&str> {
     contact.external_id.as_deref().filter(|key| !key.is_empty())
