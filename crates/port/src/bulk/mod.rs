@@ -46,7 +46,10 @@
 //!   been applied (the safety table of the crate docs, applied to every
 //!   request of the attempt). Creates are repeated through
 //!   [`Bulk::create_safe`], which looks a contact up by external id before
-//!   creating it again after an unclear answer.
+//!   creating it again after an unclear answer; operations whose repetition
+//!   has the effect of one (an update setting fields to values, a delete)
+//!   through [`Bulk::run_repeatable`], which repeats them after any passing
+//!   failure.
 //! - **Systemic failures stop the run**: a 401 (after the client renewed
 //!   its token) or 403, a token endpoint refusing the key, too many connect
 //!   errors in a row ([`BulkOptions::connect_failures_to_stop`]: refused,
