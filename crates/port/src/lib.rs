@@ -107,8 +107,8 @@ pub mod test_util;
 
 pub use auth::{Auth, AuthError, DEFAULT_TOKEN_URL, MAX_TOKEN_LIFETIME, Secret};
 pub use bulk::{
-    Attempt, Bulk, BulkOptions, BulkRun, CreateJob, JobError, JobErrorKind, JobResult, StopReason,
-    Stopped,
+    Attempt, Bulk, BulkOptions, BulkRun, CreateJob, JobError, JobErrorKind, JobResult,
+    ListingError, StopReason, Stopped,
 };
 pub use client::{
     ContactsClient, ContactsClientBuilder, DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES, PaginationError,

@@ -7,7 +7,6 @@ mod import;
 mod journal;
 mod key;
 mod pacing;
-mod pages;
 mod rows;
 
 pub use export::{ExportArgs, export};

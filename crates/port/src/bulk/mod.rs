@@ -102,6 +102,7 @@
 mod attempt;
 mod backoff;
 mod limiter;
+mod listing;
 mod options;
 mod outcome;
 mod pacer;
@@ -111,6 +112,7 @@ mod scheduler;
 mod verdict;
 
 pub use attempt::Attempt;
+pub use listing::{LIST_PAGE_SIZE, ListingError};
 pub use options::{BulkOptions, MIN_RATE};
 pub use outcome::{JobError, JobErrorKind, JobResult, StopReason, Stopped};
 pub use runner::{Bulk, BulkRun};

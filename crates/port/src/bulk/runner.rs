@@ -57,6 +57,11 @@ impl Bulk {
         &self.options
     }
 
+    /// The client the runs call through (one attempt per call).
+    pub(crate) fn client(&self) -> &ContactsClient {
+        &self.client
+    }
+
     /// Runs `operation` once per job of `jobs` (a stream of `(key, input)`;
     /// `futures_util::stream::iter` makes one of an iterator), returning
     /// the results as they complete.

@@ -4,6 +4,7 @@ mod ceiling;
 mod figures;
 mod free;
 mod limits;
+mod listing;
 mod rate;
 mod run;
 mod safety;
