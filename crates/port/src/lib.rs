@@ -37,6 +37,15 @@
 //! flight), only what the table above allows repeated, and one [`Stopped`]
 //! error when a systemic failure (credentials, an unreachable server) ends
 //! the run. See the [`bulk`] module for the algorithm and an example.
+//! [`Bulk::list_contacts`] lists every contact through such a run.
+//!
+//! # Sync
+//!
+//! The [`sync`] module applies a sync plan (the model crate's
+//! [`plan`](sinch_contacts_model::plan), from a source of truth and the
+//! current contacts) through a [`Bulk`] runner, stage by stage in the
+//! plan's [`apply_order`](sinch_contacts_model::apply_order), with one
+//! outcome per change.
 //!
 //! # Quick start
 //!
@@ -96,6 +105,7 @@ pub mod operations;
 mod request;
 mod retry;
 mod runtime;
+pub mod sync;
 #[cfg(feature = "tracing")]
 mod trace;
 mod transport;

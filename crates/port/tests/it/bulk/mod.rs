@@ -1,5 +1,6 @@
 //! The bulk runner, against simulated servers on Tokio's paused clock.
 
+mod apply_plan;
 mod ceiling;
 mod figures;
 mod free;
