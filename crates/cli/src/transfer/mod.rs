@@ -5,6 +5,7 @@ mod export;
 mod format;
 mod import;
 mod journal;
+mod journal_file;
 mod key;
 mod pacing;
 mod rows;
