@@ -1,4 +1,4 @@
-//! `contacts import` and `contacts export`.
+//! `contacts import`, `contacts export` and `contacts sync`.
 
 mod csv_shape;
 mod export;
@@ -9,6 +9,8 @@ mod journal_file;
 mod key;
 mod pacing;
 mod rows;
+mod sync;
 
 pub use export::{ExportArgs, export};
 pub use import::{ImportArgs, import};
+pub use sync::{SyncArgs, sync};
