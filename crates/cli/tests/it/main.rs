@@ -21,6 +21,8 @@ mod secrets;
 mod servers;
 mod stub;
 mod support;
+mod sync;
+mod sync_mirror;
 mod tour;
 mod transfer;
 mod trigger;

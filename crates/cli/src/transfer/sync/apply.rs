@@ -327,7 +327,15 @@ fn describe(error: &ChangeError) -> String {
             }
             None => job.to_string(),
         },
-        held => held.to_string(),
+        ChangeError::HeldBack { waited_for } => format!(
+            "{} releasing an identity it takes did not succeed",
+            if waited_for.len() == 1 {
+                "a change".to_owned()
+            } else {
+                format!("{} changes", waited_for.len())
+            }
+        ),
+        other => other.to_string(),
     }
 }
 
