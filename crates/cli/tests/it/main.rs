@@ -23,6 +23,7 @@ mod stub;
 mod support;
 mod sync;
 mod sync_mirror;
+mod sync_scale;
 mod tour;
 mod transfer;
 mod trigger;
