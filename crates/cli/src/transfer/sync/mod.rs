@@ -43,6 +43,17 @@ use source::Source;
 
 /// Arguments of `contacts sync`.
 #[derive(Debug, Args)]
+#[command(after_long_help = "\
+Output: a summary line `+N to create, ~N to update, -N to delete, !N conflicts, N unchanged`, \
+then one line per change (`+ KEY: field: value; ...`, `~ KEY (ID): field: old → new; ...`, \
+`- KEY (ID)`, `! KEY ...`). With --json, one document (docs/cli.md). --apply prints the plan, \
+applies it (deletes, then updates in waves so that an identity is released before it is \
+taken, then creates), and ends with `+N created, ~N updated, -N deleted, !N conflicts, N \
+unchanged`.
+
+Exit codes: 0 planned, or everything applied (conflicts are listed, not failures); 1 bad input \
+(nothing sent), a change not applied, interrupted or stopped (a rerun plans again against the \
+live state and continues); 2 usage.")]
 pub struct SyncArgs {
     /// The source of truth, in the import's formats: CSV whose header names the columns it has
     /// (`external_id` required; a field without a column is never touched) or JSON lines (one
