@@ -123,13 +123,13 @@ pub fn apply_order(plan: &SyncPlan, current: &[Contact]) -> ApplyOrder {
     };
 
     // Who releases each identity, and what each update takes.
-    let mut releasers: BTreeMap<IdentityKey, Vec<Step>> = BTreeMap::new();
+    let mut releasers: BTreeMap<IdentityKey<'_>, Vec<Step>> = BTreeMap::new();
     for (index, delete) in plan.deletes.iter().enumerate() {
         for key in held_by(&delete.contact_id) {
             releasers.entry(key).or_default().push(Step::Delete(index));
         }
     }
-    let mut update_takes: Vec<BTreeSet<IdentityKey>> = Vec::with_capacity(plan.updates.len());
+    let mut update_takes: Vec<BTreeSet<IdentityKey<'_>>> = Vec::with_capacity(plan.updates.len());
     for (index, update) in plan.updates.iter().enumerate() {
         let after = match &update.patch.channel_identities {
             Patch::Keep => {
@@ -148,7 +148,7 @@ pub fn apply_order(plan: &SyncPlan, current: &[Contact]) -> ApplyOrder {
         }
         update_takes.push(after.difference(&before).cloned().collect());
     }
-    let waits_for = |takes: &BTreeSet<IdentityKey>| -> Vec<Step> {
+    let waits_for = |takes: &BTreeSet<IdentityKey<'_>>| -> Vec<Step> {
         let steps: BTreeSet<Step> = takes
             .iter()
             .filter_map(|key| releasers.get(key))
