@@ -142,11 +142,11 @@ pub fn apply_order(plan: &SyncPlan, current: &[Contact]) -> ApplyOrder {
         let before = held_by(&update.contact_id);
         for key in before.difference(&after) {
             releasers
-                .entry(key.clone())
+                .entry(*key)
                 .or_default()
                 .push(Step::Update(index));
         }
-        update_takes.push(after.difference(&before).cloned().collect());
+        update_takes.push(after.difference(&before).copied().collect());
     }
     let waits_for = |takes: &BTreeSet<IdentityKey<'_>>| -> Vec<Step> {
         let steps: BTreeSet<Step> = takes
