@@ -141,10 +141,7 @@ pub fn apply_order(plan: &SyncPlan, current: &[Contact]) -> ApplyOrder {
         };
         let before = held_by(&update.contact_id);
         for key in before.difference(&after) {
-            releasers
-                .entry(*key)
-                .or_default()
-                .push(Step::Update(index));
+            releasers.entry(*key).or_default().push(Step::Update(index));
         }
         update_takes.push(after.difference(&before).copied().collect());
     }

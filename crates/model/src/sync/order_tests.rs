@@ -76,6 +76,7 @@ fn deletes_come_first_and_a_create_waits_for_the_delete_that_frees_its_identity(
             (vec![Step::Create(0), Step::Create(1)], false),
         ]
     );
+    assert!(!order.is_empty());
     assert_eq!(order.depends_on(Step::Create(0)), [Step::Delete(0)]);
     assert!(order.depends_on(Step::Create(1)).is_empty());
     assert!(order.depends_on(Step::Update(0)).is_empty());
