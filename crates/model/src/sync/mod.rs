@@ -14,7 +14,7 @@ mod scc;
 pub use desired::{Columns, DesiredContact};
 pub use order::{ApplyOrder, Stage, Step, apply_order};
 pub use outcome::{Conflict, Delete, FieldChange, SyncPlan, Update};
-pub use plan::{PlanError, PlanOptions, check_source, plan};
+pub use plan::{CheckedSource, PlanError, PlanOptions, check_source, plan};
 
 #[cfg(test)]
 mod order_tests;

@@ -183,7 +183,53 @@ pub fn plan(
     current: &[Contact],
     options: &PlanOptions,
 ) -> Result<SyncPlan, PlanError> {
-    let (keys, rows_by_key) = check_rows(desired, columns)?;
+    check_source(desired, columns)?.plan(current, options)
+}
+
+/// A source whose rows passed [`check_source`]: it plans against the current contacts without
+/// checking its rows again.
+#[derive(Debug, Clone)]
+pub struct CheckedSource<'a> {
+    desired: &'a [DesiredContact],
+    columns: &'a Columns,
+    keys: Vec<&'a str>,
+    rows_by_key: HashMap<&'a str, usize>,
+}
+
+impl<'a> CheckedSource<'a> {
+    /// The rows.
+    pub fn rows(&self) -> &'a [DesiredContact] {
+        self.desired
+    }
+
+    /// The columns.
+    pub fn columns(&self) -> &'a Columns {
+        self.columns
+    }
+
+    /// [`plan`] of these rows against `current`.
+    ///
+    /// # Errors
+    ///
+    /// [`PlanError::Invalid`] for a row to create that does not make a valid create (the one
+    /// check that needs the current contacts).
+    pub fn plan(&self, current: &[Contact], options: &PlanOptions) -> Result<SyncPlan, PlanError> {
+        plan_checked(self, current, options)
+    }
+}
+
+fn plan_checked(
+    source: &CheckedSource<'_>,
+    current: &[Contact],
+    options: &PlanOptions,
+) -> Result<SyncPlan, PlanError> {
+    let CheckedSource {
+        desired,
+        columns,
+        keys,
+        rows_by_key,
+    } = source;
+    let (desired, columns) = (*desired, *columns);
 
     let mut by_key: HashMap<&str, Indices> = HashMap::with_capacity(current.len());
     for (index, contact) in current.iter().enumerate() {
@@ -225,7 +271,7 @@ pub fn plan(
         BTreeSet::new()
     };
 
-    let held = identity_conflicts(desired, columns, current, &keys, &pairings, &deleted);
+    let held = identity_conflicts(desired, columns, current, keys, &pairings, &deleted);
 
     let mut plan = SyncPlan::default();
     // Shared keys in key order.
@@ -290,7 +336,7 @@ pub fn plan(
 /// before the current contacts are read.
 ///
 /// What it cannot check without them: whether a row to create makes a valid create (a
-/// language, an identity); [`plan`] does.
+/// language, an identity); [`CheckedSource::plan`] does, without checking the rest again.
 ///
 /// # Errors
 ///
@@ -306,8 +352,17 @@ pub fn plan(
 ///     Err(PlanError::DuplicateExternalId { row: 1, first_row: 0, .. })
 /// ));
 /// ```
-pub fn check_source(desired: &[DesiredContact], columns: &Columns) -> Result<(), PlanError> {
-    check_rows(desired, columns).map(drop)
+pub fn check_source<'a>(
+    desired: &'a [DesiredContact],
+    columns: &'a Columns,
+) -> Result<CheckedSource<'a>, PlanError> {
+    let (keys, rows_by_key) = check_rows(desired, columns)?;
+    Ok(CheckedSource {
+        desired,
+        columns,
+        keys,
+        rows_by_key,
+    })
 }
 
 /// The key of a contact: its `external_id`, unless empty.

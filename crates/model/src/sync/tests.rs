@@ -389,3 +389,26 @@ fn an_app_id_on_a_channel_that_is_not_app_scoped_is_no_part_of_the_identity() {
     assert!(plan.is_empty(), "{plan:?}");
     assert_eq!(plan.unchanged, 1);
 }
+
+#[test]
+fn a_checked_source_plans_as_plan_does_without_checking_again() {
+    let rows = [
+        row("a", vec![sms("+1")]).with_email("a@example.com"),
+        row("n", vec![sms("+2")]),
+    ];
+    let current = [contact("01A", Some("a"), vec![sms("+1")])];
+    let columns = columns();
+    let checked = check_source(&rows, &columns).unwrap();
+    assert_eq!(checked.rows().len(), 2);
+    assert_eq!(checked.columns(), &columns);
+    let planned = checked.plan(&current, &keep()).unwrap();
+    assert_eq!(planned, plan(&rows, &columns, &current, &keep()).unwrap());
+    assert_eq!((planned.creates.len(), planned.updates.len()), (1, 1));
+    // The check that needs the current contacts: a row to create without a language.
+    let no_language = [DesiredContact::new("x").with_identity(sms("+3"))];
+    let checked = check_source(&no_language, &columns).unwrap();
+    assert!(matches!(
+        checked.plan(&[], &keep()),
+        Err(PlanError::Invalid { row: 0, .. })
+    ));
+}

@@ -25,9 +25,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use clap::Args;
-use sinch_contacts_model::{
-    Contact, PlanError, PlanOptions, SyncPlan, apply_order, check_source, plan,
-};
+use sinch_contacts_model::{Contact, PlanError, PlanOptions, SyncPlan, apply_order, check_source};
 use sinch_contacts_port::{ContactsClient, RetryPolicy};
 
 use crate::error::{CliError, CliResult};
@@ -115,7 +113,7 @@ pub async fn sync(
         ))
         .hint("an empty source would plan to delete every contact with --delete-missing"));
     }
-    check_source(&source.rows, &source.columns)
+    let checked = check_source(&source.rows, &source.columns)
         .map_err(|error| bad_input(&args.file, &source, &error))?;
     let read_seconds = seconds(started.elapsed());
 
@@ -142,7 +140,8 @@ pub async fn sync(
     let options = PlanOptions {
         delete_missing: args.delete_missing,
     };
-    let plan = plan(&source.rows, &source.columns, &current, &options)
+    let plan = checked
+        .plan(&current, &options)
         .map_err(|error| bad_input(&args.file, &source, &error))?;
     let plan_seconds = seconds(planned.elapsed());
 

@@ -197,3 +197,101 @@ pub fn value_text(field: ContactField, value: &Value) -> String {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use sinch_contacts_model::{ContactLanguage, SyncPlan};
+
+    use super::*;
+
+    #[test]
+    fn values_read_as_the_command_line_writes_them() {
+        let identities = json!([
+            {"channel": "SMS", "identity": "+1"},
+            {"channel": "MESSENGER", "identity": "psid", "app_id": "app"}
+        ]);
+        assert_eq!(
+            value_text(ContactField::ChannelIdentities, &identities),
+            "[SMS:+1, MESSENGER@app:psid]"
+        );
+        assert_eq!(
+            value_text(ContactField::ChannelPriority, &json!(["SMS", "WHATSAPP"])),
+            "SMS > WHATSAPP"
+        );
+        assert_eq!(
+            value_text(ContactField::ChannelPriority, &json!([])),
+            "none"
+        );
+        assert_eq!(value_text(ContactField::Language, &json!("EN_US")), "EN_US");
+        assert_eq!(value_text(ContactField::Email, &json!("a@b")), "\"a@b\"");
+        assert_eq!(value_text(ContactField::DisplayName, &Value::Null), "none");
+        // Something that is not the field's shape is shown as JSON rather than lost.
+        assert_eq!(
+            value_text(ContactField::ChannelIdentities, &json!("odd")),
+            "\"odd\""
+        );
+        assert_eq!(value_text(ContactField::ChannelPriority, &json!(7)), "7");
+    }
+
+    #[test]
+    fn a_create_line_names_the_fields_it_sets_in_schema_order() {
+        let mut create = ContactCreateRequest::new(
+            vec![ChannelIdentity::new(ConversationChannel::Sms, "+1")],
+            ContactLanguage::De,
+        );
+        create.external_id = Some("k".to_owned());
+        create.channel_priority = vec![ConversationChannel::Sms];
+        create.display_name = Some("Kay".to_owned());
+        create.email = Some("k@example.com".to_owned());
+        create.metadata = Some("m".to_owned());
+        assert_eq!(
+            create_line(&create),
+            "+ k: channel_identities: [SMS:+1]; channel_priority: SMS; display_name: \"Kay\"; \
+             email: \"k@example.com\"; language: DE; metadata: \"m\""
+        );
+        let bare = ContactCreateRequest::new(
+            vec![ChannelIdentity::new(ConversationChannel::Sms, "+2")],
+            ContactLanguage::EnUs,
+        );
+        assert_eq!(
+            create_line(&bare),
+            "+ : channel_identities: [SMS:+2]; language: EN_US"
+        );
+    }
+
+    #[test]
+    fn counts_read_as_planned_and_as_applied() {
+        let counts = Counts {
+            create: 1,
+            update: 2,
+            delete: 3,
+            conflicts: 4,
+            unchanged: 5,
+        };
+        assert_eq!(
+            counts.planned(),
+            "+1 to create, ~2 to update, -3 to delete, !4 conflicts, 5 unchanged"
+        );
+        assert_eq!(
+            counts.applied(),
+            "+1 created, ~2 updated, -3 deleted, !4 conflicts, 5 unchanged"
+        );
+        let mut plan = SyncPlan::default();
+        plan.unchanged = 2;
+        assert_eq!(
+            plan_lines(&plan, &Source::default()),
+            [
+                "+0 to create, ~0 to update, -0 to delete, !0 conflicts, 2 unchanged",
+                "nothing to change"
+            ]
+        );
+        assert_eq!(
+            Counts::of(&plan),
+            Counts {
+                unchanged: 2,
+                ..Counts::default()
+            }
+        );
+    }
+}
