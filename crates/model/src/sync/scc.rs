@@ -21,7 +21,8 @@ pub(crate) fn components(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
         }
         walk.push((root, 0));
         while let Some(&mut (node, ref mut followed)) = walk.last_mut() {
-            if *followed == 0 && index[node] == UNSEEN {
+            // A node is pushed unseen, so its first turn (no edge followed yet) numbers it.
+            if *followed == 0 {
                 index[node] = next_index;
                 low[node] = next_index;
                 next_index += 1;
