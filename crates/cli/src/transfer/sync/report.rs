@@ -55,7 +55,9 @@ pub struct CurrentInfo {
 /// A create.
 #[derive(Debug, Serialize)]
 pub struct CreateEntry<'a> {
+    /// The row's key.
     pub external_id: &'a str,
+    /// The row's line.
     pub line: Option<u64>,
     /// The create request, as sent.
     pub contact: &'a ContactCreateRequest,
@@ -64,17 +66,22 @@ pub struct CreateEntry<'a> {
 /// An update.
 #[derive(Debug, Serialize)]
 pub struct UpdateEntry<'a> {
+    /// The row's key.
     pub external_id: &'a str,
+    /// The row's line.
     pub line: Option<u64>,
+    /// The contact updated.
     pub contact_id: &'a str,
     /// The update mask sent: exactly the fields that change, comma-separated.
     pub update_mask: String,
+    /// Each field that changes.
     pub changes: Vec<ChangeEntry<'a>>,
 }
 
 /// One field an update changes.
 #[derive(Debug, Serialize)]
 pub struct ChangeEntry<'a> {
+    /// The field's JSON name.
     pub field: &'static str,
     /// In Sinch now (`null` when empty).
     pub old: &'a Value,
@@ -85,7 +92,9 @@ pub struct ChangeEntry<'a> {
 /// A delete.
 #[derive(Debug, Serialize)]
 pub struct DeleteEntry<'a> {
+    /// The contact's key, which no row has.
     pub external_id: &'a str,
+    /// The contact deleted.
     pub contact_id: &'a str,
 }
 
@@ -95,27 +104,41 @@ pub struct DeleteEntry<'a> {
 pub enum ConflictEntry<'a> {
     /// Several contacts carry one external id.
     SharedExternalId {
+        /// The key.
         external_id: &'a str,
+        /// The contacts carrying it.
         contact_ids: &'a [String],
     },
     /// A row's identity is held by another contact.
     IdentityHeld {
+        /// The row's key.
         external_id: &'a str,
+        /// The row's line.
         line: u64,
+        /// The identity held.
         identity: &'a ChannelIdentity,
+        /// The contact holding it.
         holder_id: &'a str,
+        /// That contact's key, if it has one.
         holder_external_id: Option<&'a str>,
     },
     /// A conflict this version does not know.
-    Other { description: String },
+    Other {
+        /// The conflict, as Rust prints it.
+        description: String,
+    },
 }
 
 /// Seconds spent reading the file, getting the current contacts, planning and applying.
 #[derive(Debug, Default, Clone, Copy, Serialize)]
 pub struct Timings {
+    /// Reading and checking the file.
     pub read_seconds: f64,
+    /// Listing the current contacts, or reading the mirror.
     pub current_seconds: f64,
+    /// Planning.
     pub plan_seconds: f64,
+    /// Applying (with `--apply`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_seconds: Option<f64>,
 }
