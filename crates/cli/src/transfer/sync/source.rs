@@ -100,8 +100,10 @@ fn push(source: &mut Source, line: u64, contact: Contact) {
     source.lines.push(line);
 }
 
-/// The row a parsed contact is.
-fn desired(contact: Contact) -> DesiredContact {
+/// The row a parsed contact is, its lists without spare room.
+fn desired(mut contact: Contact) -> DesiredContact {
+    contact.channel_identities.shrink_to_fit();
+    contact.channel_priority.shrink_to_fit();
     let mut row = DesiredContact::default();
     row.external_id = contact.external_id;
     row.channel_identities = contact.channel_identities;
