@@ -131,6 +131,7 @@ fn status(shared: &Shared) -> Response<Bytes> {
         "faults": spec.to_string(),
         "fault_counts": counts,
         "rate_limit": rate_limit,
+        "api_requests": shared.request_counts(),
         "webhooks": shared.outbox.stats(),
     }))
 }

@@ -20,7 +20,7 @@ pub(crate) enum Handled {
 }
 
 /// Answers one request: emulator-only routes and the token endpoint as they are, API routes
-/// through the rate limit (paths of the emulator's project only), then fault injection. A
+/// counted by method, then through the rate limit (paths of the emulator's project only), then fault injection. A
 /// request the rate limit refuses draws no fault, so the faults of the requests let through
 /// follow the seed as they would without a limit.
 pub(crate) async fn handle(shared: &Shared, request: Request<Bytes>) -> Handled {
@@ -36,6 +36,7 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Bytes>) -> Handled 
             &mut state.tokens,
         ));
     }
+    shared.count_request(request.method());
     if let Some(limit) = &shared.config.rate_limit
         && router::names_project(path, &shared.config.project_id)
         && let Err(wait) = shared.take_rate_token()

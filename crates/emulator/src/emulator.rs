@@ -14,6 +14,7 @@ use crate::inbound::{InboundMessage, Injected};
 use crate::injected_callback::{CallbackError, CallbackInjected};
 use crate::rate_limit::RateLimit;
 use crate::rate_limiter::RateLimitCounts;
+use crate::request_counts::ApiRequestCounts;
 use crate::server::{self, RunningEmulator};
 use crate::shared::Shared;
 use crate::transport::EmulatorTransport;
@@ -251,8 +252,14 @@ impl Emulator {
             .unwrap_or_default()
     }
 
-    /// Back to empty: no contacts, tokens, webhooks or deliveries, fault and rate limit counts
-    /// at zero, the fault sequence restarted and the rate limit's bucket full. The
+    /// How many API requests were received, by method (whatever their answer: refused by the
+    /// rate limit, faulted or served; token requests and emulator-only routes not counted).
+    pub fn api_request_counts(&self) -> ApiRequestCounts {
+        self.shared.request_counts()
+    }
+
+    /// Back to empty: no contacts, tokens, webhooks or deliveries, fault, rate limit and request
+    /// counts at zero, the fault sequence restarted and the rate limit's bucket full. The
     /// configuration and the fault spec stay.
     pub fn reset(&self) {
         self.shared.reset();

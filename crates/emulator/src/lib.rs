@@ -73,6 +73,7 @@ mod page_token;
 mod rate_limit;
 mod rate_limit_spec;
 mod rate_limiter;
+mod request_counts;
 mod rng;
 mod router;
 mod store;
@@ -97,6 +98,7 @@ pub use injected_callback::{CallbackError, CallbackInjected, NotQueued};
 pub use rate_limit::RateLimit;
 pub use rate_limit_spec::{RateLimitSpecError, RateLimitSpecErrorKind};
 pub use rate_limiter::RateLimitCounts;
+pub use request_counts::ApiRequestCounts;
 pub use server::RunningEmulator;
 pub use transport::EmulatorTransport;
 pub use webhooks::{

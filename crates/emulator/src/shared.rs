@@ -13,6 +13,7 @@ use crate::inbound::{InboundMessage, Injected, inject};
 use crate::injected_callback::{self, CallbackError, CallbackInjected};
 use crate::rate_limit::RateLimit;
 use crate::rate_limiter::{RateLimitCounts, RateLimiter};
+use crate::request_counts::{ApiRequestCounts, RequestCounter};
 use crate::state::{State, contact_from};
 use crate::token_bucket::Wait;
 use crate::webhooks::{Notification, Outbox};
@@ -26,6 +27,8 @@ pub(crate) struct Shared {
     faults: Mutex<FaultInjector>,
     /// The project's token bucket, when a rate limit is set.
     rate_limiter: Option<Mutex<RateLimiter>>,
+    /// The API requests received, by method.
+    requests: RequestCounter,
     pub(crate) outbox: Outbox,
 }
 
@@ -42,6 +45,7 @@ impl Shared {
             rate_limiter: config
                 .rate_limit
                 .map(|limit| Mutex::new(RateLimiter::new(limit, Instant::now()))),
+            requests: RequestCounter::default(),
             outbox: Outbox::new(
                 config.app_id.clone(),
                 config.project_id.clone(),
@@ -79,6 +83,16 @@ impl Shared {
         }
     }
 
+    /// Counts an API request of `method` (whatever its answer will be).
+    pub(crate) fn count_request(&self, method: &http::Method) {
+        self.requests.count(method);
+    }
+
+    /// The API requests received so far, by method.
+    pub(crate) fn request_counts(&self) -> ApiRequestCounts {
+        self.requests.counts()
+    }
+
     /// The rate limit in force and its counts, when there is one.
     pub(crate) fn rate_limit(&self) -> Option<(RateLimit, RateLimitCounts)> {
         self.rate_limiter.as_ref().map(|limiter| {
@@ -107,6 +121,7 @@ impl Shared {
         state.tokens.clear();
         drop(state);
         lock(&self.faults).reset();
+        self.requests.reset();
         if let Some(limiter) = &self.rate_limiter {
             lock(limiter).reset(Instant::now());
         }

@@ -42,8 +42,8 @@ pub use patch::{
 };
 pub use query::{ContactFilter, IdentityConflictsQuery, ListContactsQuery};
 pub use sync::{
-    Columns, Conflict, Delete, DesiredContact, FieldChange, PlanError, PlanOptions, SyncPlan,
-    Update, plan,
+    ApplyOrder, CheckedSource, Columns, Conflict, Delete, DesiredContact, FieldChange, PlanError,
+    PlanOptions, Stage, Step, SyncPlan, Update, apply_order, check_source, plan,
 };
 pub use validate::{
     METADATA_MAX_CHARS, PAGE_SIZE_MAX, PAGE_SIZE_MIN, TEXT_MAX_CHARS, ValidationError, Violation,

@@ -405,7 +405,7 @@ pub fn validate_contact(contact: &Contact) -> Result<(), ValidationError> {
 pub fn validate_patch(patch: &ContactPatch) -> Result<(), ValidationError> {
     let mut found = Violations::default();
     match &patch.channel_identities {
-        Patch::Set(identities) => check_identities(identities, &mut found),
+        Patch::Set(_) => {}
         Patch::Clear => found.push("channel_identities", ViolationKind::NoChannelIdentities),
         Patch::Keep => {
             if patch.mask().contains(ContactField::ChannelIdentities) {
@@ -413,16 +413,56 @@ pub fn validate_patch(patch: &ContactPatch) -> Result<(), ValidationError> {
             }
         }
     }
-    check_metadata(patch.metadata.value().map(String::as_str), &mut found);
-    ContactTexts {
-        identities: patch.channel_identities.value().map_or(&[], Vec::as_slice),
-        priority: patch.channel_priority.value().map_or(&[], Vec::as_slice),
-        display_name: patch.display_name.value().map(String::as_str),
-        email: patch.email.value().map(String::as_str),
-        external_id: patch.external_id.value().map(String::as_str),
-        language: patch.language.value(),
+    check_values(
+        &FieldValues {
+            identities: patch.channel_identities.value().map(Vec::as_slice),
+            priority: patch.channel_priority.value().map_or(&[], Vec::as_slice),
+            display_name: patch.display_name.value().map(String::as_str),
+            email: patch.email.value().map(String::as_str),
+            external_id: patch.external_id.value().map(String::as_str),
+            language: patch.language.value(),
+            metadata: patch.metadata.value().map(String::as_str),
+        },
+        &mut found,
+    );
+    found.finish()
+}
+
+/// The values a patch sets, borrowed (`None`: not set), for checking them without building
+/// the patch.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FieldValues<'a> {
+    /// The identities, when set.
+    pub(crate) identities: Option<&'a [ChannelIdentity]>,
+    pub(crate) priority: &'a [ConversationChannel],
+    pub(crate) display_name: Option<&'a str>,
+    pub(crate) email: Option<&'a str>,
+    pub(crate) external_id: Option<&'a str>,
+    pub(crate) language: Option<&'a ContactLanguage>,
+    pub(crate) metadata: Option<&'a str>,
+}
+
+/// What [`validate_patch`] checks of the values a patch sets.
+fn check_values(values: &FieldValues<'_>, found: &mut Violations) {
+    if let Some(identities) = values.identities {
+        check_identities(identities, found);
     }
-    .check(&mut found);
+    check_metadata(values.metadata, found);
+    ContactTexts {
+        identities: values.identities.unwrap_or_default(),
+        priority: values.priority,
+        display_name: values.display_name,
+        email: values.email,
+        external_id: values.external_id,
+        language: values.language,
+    }
+    .check(found);
+}
+
+/// [`validate_patch`] of a patch setting `values` (and clearing nothing else).
+pub(crate) fn validate_values(values: &FieldValues<'_>) -> Result<(), ValidationError> {
+    let mut found = Violations::default();
+    check_values(values, &mut found);
     found.finish()
 }
 

@@ -29,6 +29,15 @@
 //! flight), only what the table above allows repeated, and one [`Stopped`]
 //! error when a systemic failure (credentials, an unreachable server) ends
 //! the run. See the [`bulk`] module for the algorithm and an example.
+//! [`Bulk::list_contacts`] lists every contact through such a run.
+//!
+//! # Sync
+//!
+//! The [`sync`] module applies a sync plan (the model crate's
+//! [`plan`](sinch_contacts_model::plan), from a source of truth and the
+//! current contacts) through a [`Bulk`] runner, stage by stage in the
+//! plan's [`apply_order`](sinch_contacts_model::apply_order), with one
+//! outcome per change.
 //!
 //! # Testing without a server
 //!
@@ -89,6 +98,7 @@ mod precise_timer;
 mod request;
 mod retry;
 mod runtime;
+pub mod sync;
 #[cfg(feature = "tracing")]
 mod trace;
 mod transport;
@@ -101,8 +111,8 @@ pub mod test_util;
 
 pub use auth::{Auth, AuthError, DEFAULT_TOKEN_URL, MAX_TOKEN_LIFETIME, Secret};
 pub use bulk::{
-    Attempt, Bulk, BulkOptions, BulkRun, CreateJob, JobError, JobErrorKind, JobResult, StopReason,
-    Stopped,
+    Attempt, Bulk, BulkOptions, BulkRun, CreateJob, JobError, JobErrorKind, JobResult,
+    ListingError, StopReason, Stopped,
 };
 pub use client::{
     ContactsClient, ContactsClientBuilder, DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES, PaginationError,

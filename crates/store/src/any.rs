@@ -162,6 +162,16 @@ impl AnyStore {
         }
     }
 
+    /// The mirror's live contacts, ordered by id (see [`SqliteStore::live_contacts`]).
+    pub fn live_contacts(&self) -> crate::ContactStream<'_> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite(store) => store.live_contacts(),
+            #[cfg(feature = "postgres")]
+            Self::Postgres(store) => store.live_contacts(),
+        }
+    }
+
     /// Whether [`close`](Self::close) was called.
     pub fn is_closed(&self) -> bool {
         match self {

@@ -43,6 +43,17 @@ pub use sqlite::SqliteStore;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
 pub use any::{AnyStore, is_postgres_url};
+
+/// The live contacts of a mirror, one at a time (see [`SqliteStore::live_contacts`]): what a
+/// sync reads instead of listing the API.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub type ContactStream<'a> = std::pin::Pin<
+    Box<
+        dyn futures_core::Stream<Item = Result<sinch_contacts_callbacks::Contact, StoreError>>
+            + Send
+            + 'a,
+    >,
+>;
 pub use options::{
     DEFAULT_BUSY_TIMEOUT, DEFAULT_GATHER, DEFAULT_MAX_GROUP, DEFAULT_QUEUE_CAPACITY,
     DEFAULT_READ_CONNECTIONS, StoreOptions,

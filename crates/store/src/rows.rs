@@ -147,6 +147,12 @@ pub(crate) fn contact_state(
     }
 }
 
+/// The contact of a live row, from its `contact_json`.
+pub(crate) fn live_contact(id: &str, contact_json: &str) -> Result<Contact, StoreError> {
+    serde_json::from_str(contact_json)
+        .map_err(|error| corrupt(format!("reading contact {id}"), error))
+}
+
 /// A duplicated identity's key: its JSON (equal JSON text is equal value).
 pub(crate) fn duplication_key(duplicate: &DuplicatedIdentity) -> Result<String, StoreError> {
     serde_json::to_string(duplicate)

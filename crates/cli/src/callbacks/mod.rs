@@ -11,6 +11,7 @@ mod suppressed;
 mod trigger;
 mod verify;
 
+pub use listen::open_state;
 pub use report::{describe_callback, mirror_change_text};
 
 use clap::Subcommand;

@@ -28,12 +28,13 @@ pub struct ConnectionArgs {
     pub credentials: CredentialArgs,
     /// Attempts per request, the first included, where a retry is safe (see docs/port.md); also
     /// the most creates a safe create sends. Default: 3 for single calls; 20 for the requests of
-    /// `import` and `export`, whose waits hold no place in flight (about 30 s of patience).
+    /// `import`, `export` and `sync`, whose waits hold no place in flight (about 30 s of
+    /// patience).
     #[arg(long, global = true, value_parser = clap::value_parser!(u32).range(1..=30))]
     pub max_attempts: Option<u32>,
     /// Initial back-off in milliseconds of retries and of a safe create's look-ups (default 1000,
-    /// growing ×4 for retries, ×2 for look-ups; 100 growing ×2 up to 2 s, jittered, for `import`
-    /// and `export`). A `Retry-After` from the server is never cut short.
+    /// growing ×4 for retries, ×2 for look-ups; 100 growing ×2 up to 2 s, jittered, for `import`,
+    /// `export` and `sync`). A `Retry-After` from the server is never cut short.
     #[arg(long, global = true, value_name = "MS")]
     pub backoff_ms: Option<u64>,
 }

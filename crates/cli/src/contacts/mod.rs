@@ -1,4 +1,4 @@
-//! `contacts ...`: every contacts operation, plus `import` and `export`.
+//! `contacts ...`: every contacts operation, plus `import`, `export` and `sync`.
 
 mod connect;
 mod create;
@@ -52,6 +52,9 @@ pub enum ContactsCommand {
     Import(transfer::ImportArgs),
     /// Export every contact as JSON lines or CSV (re-importable with `import`).
     Export(transfer::ExportArgs),
+    /// Make Sinch's contacts equal to a CSV or JSON lines file: a plan to read (--plan, the
+    /// default, sends no write), then --apply.
+    Sync(transfer::SyncArgs),
 }
 
 /// A contact id.
@@ -90,6 +93,16 @@ pub async fn run(args: ContactsArgs, output: Output) -> CliResult {
                 &client,
                 &target,
                 &import,
+                args.connection.bulk_retry_policy(),
+                output,
+            )
+            .await
+        }
+        ContactsCommand::Sync(sync) => {
+            transfer::sync(
+                &client,
+                &target,
+                &sync,
                 args.connection.bulk_retry_policy(),
                 output,
             )

@@ -13,7 +13,7 @@ use crate::output::Output;
 use crate::progress;
 use crate::transfer::csv_shape::{COLUMNS, contact_record};
 use crate::transfer::format::{FileFormat, format_of};
-use crate::transfer::{pacing, pages};
+use crate::transfer::pacing;
 
 /// Arguments of `contacts export`.
 #[derive(Debug, Args)]
@@ -63,7 +63,7 @@ pub async fn export(
 
     let counter = progress::counter("contacts exported");
     let mut without_external_id = 0u64;
-    let mut stream = pages::all_contacts(&bulk);
+    let mut stream = bulk.list_contacts();
     while let Some(contact) = stream.next().await {
         let mut contact = contact.map_err(|error| {
             CliError::failure(error.to_string()).context(format!(

@@ -20,28 +20,23 @@
 //! records are kept as a set of keys.
 
 use std::collections::HashSet;
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{CliError, CliResult};
+use crate::error::CliResult;
 use crate::target::Target;
+use crate::transfer::journal_file::{self, JournalFile, Kind};
 use crate::transfer::key::external_id_key;
 
-const MAGIC: &str = "sinch-contacts import";
-const VERSION: u32 = 2;
-
-/// The first line: which server and project the journal belongs to.
-#[derive(Debug, Serialize, Deserialize)]
-struct Header {
-    journal: String,
-    version: u32,
-    base_url: String,
-    project_id: String,
-}
+/// The import journal: version 2 is written, versions 1 and 2 are read.
+const KIND: Kind = Kind {
+    magic: "sinch-contacts import",
+    version: 2,
+    oldest: 1,
+    noun: "an import journal",
+    written_by: "an import into",
+};
 
 /// Every other line.
 #[derive(Debug, Serialize, Deserialize)]
@@ -123,15 +118,12 @@ impl Resume {
 /// An open journal, appended to as rows progress.
 #[derive(Debug)]
 pub struct Journal {
-    path: PathBuf,
-    file: Mutex<File>,
+    file: JournalFile,
 }
 
 /// The default journal path for an input file: `FILE.import-state`.
 pub fn default_path(input: &Path) -> PathBuf {
-    let mut name = input.as_os_str().to_owned();
-    name.push(".import-state");
-    PathBuf::from(name)
+    journal_file::beside(input, ".import-state")
 }
 
 impl Journal {
@@ -142,62 +134,25 @@ impl Journal {
     ///
     /// When the file cannot be read or written, is not a journal, or belongs to another target.
     pub fn open(path: &Path, target: &Target, max_line: u64) -> CliResult<(Self, Resume)> {
-        let resume = match File::open(path) {
-            Ok(file) => read_resume(path, file, target, max_line)?,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Resume::default(),
-            Err(error) => {
-                return Err(CliError::failure(format!(
-                    "cannot read the journal {}: {error}",
-                    path.display()
-                )));
+        let mut resume = Resume::default();
+        let file = JournalFile::open(path, target, KIND, |line| {
+            match serde_json::from_slice::<Record>(line)? {
+                Record::Started { started, line } => resume.record_started(&started, line),
+                Record::Done { done, line, .. } => resume.record_done(&done, line, max_line),
             }
-        };
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .read(true)
-            .open(path)
-            .map_err(|error| {
-                CliError::failure(format!(
-                    "cannot write the journal {}: {error}",
-                    path.display()
-                ))
-                .hint("pass --journal PATH to keep it elsewhere")
-            })?;
-        let length = file
-            .metadata()
-            .map_err(|error| journal_error(path, &error))?
-            .len();
-        // A cut last line from a killed run: drop it, so the next record starts a line. A
-        // journal whose header itself was cut (read back as empty above) starts again.
-        let complete =
-            complete_length(&mut file, length).map_err(|error| journal_error(path, &error))?;
-        if complete < length {
-            file.set_len(complete)
-                .map_err(|error| journal_error(path, &error))?;
-        }
-        if complete == 0 {
-            file.write_all(&header_line(target))
-                .and_then(|()| file.flush())
-                .map_err(|error| journal_error(path, &error))?;
-        }
-        Ok((
-            Self {
-                path: path.to_owned(),
-                file: Mutex::new(file),
-            },
-            resume,
-        ))
+            Ok(())
+        })?;
+        Ok((Self { file }, resume))
     }
 
     /// Where the journal is.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.file.path()
     }
 
     /// Records that the create for `external_id` (the row at `line`) may be sent from now on.
     pub fn started(&self, external_id: &str, line: u64) -> CliResult {
-        self.append(&Record::Started {
+        self.file.append(&Record::Started {
             started: external_id.to_owned(),
             line: Some(line),
         })
@@ -212,134 +167,20 @@ impl Journal {
         contact_id: Option<&str>,
         outcome: &str,
     ) -> CliResult {
-        self.append(&Record::Done {
+        self.file.append(&Record::Done {
             done: external_id.to_owned(),
             line: Some(line),
             contact_id: contact_id.map(str::to_owned),
             outcome: outcome.to_owned(),
         })
     }
-
-    fn append(&self, record: &Record) -> CliResult {
-        let mut file = self
-            .file
-            .lock()
-            .map_err(|_| CliError::failure("the journal lock was poisoned"))?;
-        write_line(&mut file, record).map_err(|error| journal_error(&self.path, &error))
-    }
-}
-
-fn journal_error(path: &Path, error: &dyn std::fmt::Display) -> CliError {
-    CliError::failure(format!(
-        "cannot write the journal {}: {error}",
-        path.display()
-    ))
-}
-
-/// The header line a journal for `target` starts with.
-fn header_line(target: &Target) -> Vec<u8> {
-    let header = Header {
-        journal: MAGIC.to_owned(),
-        version: VERSION,
-        base_url: target.base_url.clone(),
-        project_id: target.project_id.clone(),
-    };
-    let mut line = serde_json::to_vec(&header).unwrap_or_default();
-    line.push(b'\n');
-    line
-}
-
-/// One record as one line, written with one call.
-fn write_line<T: Serialize>(file: &mut File, value: &T) -> std::io::Result<()> {
-    let mut line = serde_json::to_vec(value).map_err(std::io::Error::other)?;
-    line.push(b'\n');
-    file.write_all(&line)?;
-    file.flush()
-}
-
-/// The length of the file up to its last complete line.
-fn complete_length(file: &mut File, length: u64) -> std::io::Result<u64> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut at = length;
-    let mut chunk = [0u8; 4096];
-    while at > 0 {
-        let size = usize::try_from(at.min(chunk.len() as u64)).unwrap_or(chunk.len());
-        at -= size as u64;
-        file.seek(SeekFrom::Start(at))?;
-        file.read_exact(&mut chunk[..size])?;
-        if let Some(position) = chunk[..size].iter().rposition(|byte| *byte == b'\n') {
-            return Ok(at + position as u64 + 1);
-        }
-    }
-    Ok(0)
-}
-
-fn read_resume(path: &Path, file: File, target: &Target, max_line: u64) -> CliResult<Resume> {
-    let mut reader = BufReader::with_capacity(64 * 1024, file);
-    let mut buffer = Vec::new();
-    let read = |reader: &mut BufReader<File>, buffer: &mut Vec<u8>| {
-        buffer.clear();
-        reader
-            .read_until(b'\n', buffer)
-            .map_err(|error| journal_error(path, &error))
-    };
-    let not_a_journal = || {
-        CliError::failure(format!("{} is not an import journal", path.display()))
-            .hint("pass --journal PATH to use another file")
-    };
-    if read(&mut reader, &mut buffer)? == 0 {
-        return Ok(Resume::default());
-    }
-    if !buffer.ends_with(b"\n") {
-        // Only the start of the header this import writes is a journal cut while it was created.
-        return if header_line(target).starts_with(&buffer) {
-            Ok(Resume::default())
-        } else {
-            Err(not_a_journal())
-        };
-    }
-    let header: Header =
-        serde_json::from_slice(buffer.trim_ascii()).map_err(|_| not_a_journal())?;
-    if header.journal != MAGIC || !(1..=VERSION).contains(&header.version) {
-        return Err(not_a_journal());
-    }
-    if header.base_url != target.base_url || header.project_id != target.project_id {
-        return Err(CliError::failure(format!(
-            "the journal {} belongs to an import into project {} at {}, not {target}",
-            path.display(),
-            header.project_id,
-            header.base_url
-        ))
-        .hint("pass --journal PATH for this target, or delete the journal to start over"));
-    }
-    let mut resume = Resume::default();
-    let mut number = 1u64;
-    while read(&mut reader, &mut buffer)? > 0 {
-        number += 1;
-        let complete = buffer.ends_with(b"\n");
-        let line = buffer.trim_ascii();
-        if line.is_empty() {
-            continue;
-        }
-        match serde_json::from_slice::<Record>(line) {
-            Ok(Record::Started { started, line }) => resume.record_started(&started, line),
-            Ok(Record::Done { done, line, .. }) => resume.record_done(&done, line, max_line),
-            // The last line of a killed run may be cut.
-            Err(_) if !complete => {}
-            Err(error) => {
-                return Err(CliError::failure(format!(
-                    "the journal {} is damaged at line {number}: {error}",
-                    path.display()
-                ))
-                .hint("delete the damaged line, or the journal to start over"));
-            }
-        }
-    }
-    Ok(resume)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fs::OpenOptions;
+    use std::io::Write;
+
     use super::*;
 
     fn target() -> Target {

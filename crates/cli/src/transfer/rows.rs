@@ -158,16 +158,18 @@ impl Iterator for RowReader {
     }
 }
 
-fn open(path: &Path) -> CliResult<File> {
+/// Opens an input file.
+pub fn open(path: &Path) -> CliResult<File> {
     File::open(path).map_err(|error| read_error(path, &error))
 }
 
-fn read_error(path: &Path, error: &dyn std::fmt::Display) -> CliError {
+/// An input file that cannot be read.
+pub fn read_error(path: &Path, error: &dyn std::fmt::Display) -> CliError {
     CliError::failure(format!("cannot read {}: {error}", path.display()))
 }
 
 /// A row's problem: its external id when known, and the reason.
-type Problem = (Option<String>, String);
+pub type Problem = (Option<String>, String);
 
 fn check(request: &ContactCreateRequest) -> Result<(), Problem> {
     let external_id = request
@@ -194,7 +196,7 @@ fn check(request: &ContactCreateRequest) -> Result<(), Problem> {
 type Candidate = (u64, Result<ContactCreateRequest, Problem>);
 
 /// The first line that is not blank must be a JSON object: otherwise the file is not JSON lines.
-fn check_first_json_line(path: &Path) -> CliResult {
+pub fn check_first_json_line(path: &Path) -> CliResult {
     let mut reader = BufReader::new(open(path)?);
     let (mut line, mut buffer) = (0, Vec::new());
     loop {
@@ -262,6 +264,25 @@ fn contact_to_request(contact: Contact) -> Result<ContactCreateRequest, Problem>
 }
 
 fn open_csv(path: &Path) -> CliResult<Source> {
+    let (records, positions) =
+        open_csv_records(path, &["external_id", "channel_identities", "language"])?;
+    Ok(Source::Csv { records, positions })
+}
+
+/// The records of a CSV file and where each column is, once its header names only known
+/// columns and every `required` one.
+///
+/// # Errors
+///
+/// When the file cannot be read, or its header is bad, names an unknown column or lacks a
+/// required one (nothing is sent: the hint says so).
+pub fn open_csv_records(
+    path: &Path,
+    required: &[&str],
+) -> CliResult<(
+    csv::StringRecordsIntoIter<File>,
+    HashMap<&'static str, usize>,
+)> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(open(path)?);
@@ -288,7 +309,7 @@ fn open_csv(path: &Path) -> CliResult<Source> {
             }
         }
     }
-    for required in ["external_id", "channel_identities", "language"] {
+    for required in required {
         if !positions.contains_key(required) {
             return Err(CliError::failure(format!(
                 "{}: line 1: the header has no `{required}` column",
@@ -300,32 +321,47 @@ fn open_csv(path: &Path) -> CliResult<Source> {
             )));
         }
     }
-    Ok(Source::Csv {
-        records: reader.into_records(),
-        positions,
-    })
+    Ok((reader.into_records(), positions))
 }
 
 fn csv_request<'a>(
     cell: &impl Fn(&str) -> Option<&'a str>,
 ) -> Result<ContactCreateRequest, Problem> {
+    let contact = csv_contact(cell)?;
+    if contact.language.is_none() {
+        return Err((
+            contact.external_id,
+            "language: missing (for example EN_US)".to_owned(),
+        ));
+    }
+    contact_to_request(contact)
+}
+
+/// The contact a CSV row holds, `cell(column)` giving each cell (trimmed, `None` when empty or
+/// absent): identities and priority parsed from their text forms, the language when given.
+///
+/// # Errors
+///
+/// A cell that does not parse, named by its column.
+pub fn csv_contact<'a>(cell: &impl Fn(&str) -> Option<&'a str>) -> Result<Contact, Problem> {
     let external_id = cell("external_id").map(str::to_owned);
     let fail = |reason: String| (external_id.clone(), reason);
     let identities = parse_identity_list(cell("channel_identities").unwrap_or_default())
         .map_err(|error| fail(format!("channel_identities: {error}")))?;
-    let language = match cell("language") {
-        Some(text) => parse_language(text).map_err(|error| fail(format!("language: {error}")))?,
-        None => return Err(fail("language: missing (for example EN_US)".to_owned())),
-    };
+    let language = cell("language")
+        .map(|text| parse_language(text).map_err(|error| fail(format!("language: {error}"))))
+        .transpose()?;
     let priority = parse_channel_list(cell("channel_priority").unwrap_or_default())
         .map_err(|error| fail(format!("channel_priority: {error}")))?;
-    let mut request = ContactCreateRequest::new(identities, language);
-    request.channel_priority = priority;
-    request.display_name = cell("display_name").map(str::to_owned);
-    request.email = cell("email").map(str::to_owned);
-    request.external_id = external_id.clone();
-    request.metadata = cell("metadata").map(str::to_owned);
-    Ok(request)
+    let mut contact = Contact::default();
+    contact.channel_identities = identities;
+    contact.language = language;
+    contact.channel_priority = priority;
+    contact.display_name = cell("display_name").map(str::to_owned);
+    contact.email = cell("email").map(str::to_owned);
+    contact.external_id = external_id;
+    contact.metadata = cell("metadata").map(str::to_owned);
+    Ok(contact)
 }
 
 #[cfg(test)]

@@ -69,6 +69,13 @@ impl LiveEmulator {
         contacts
     }
 
+    /// Waits until every callback produced so far is delivered (or given up), at most
+    /// `timeout`; whether that happened.
+    pub fn wait_for_deliveries(&self, timeout: std::time::Duration) -> bool {
+        self.runtime
+            .block_on(self.emulator.wait_for_deliveries(timeout))
+    }
+
     /// Stores contacts directly (no callbacks, no faults).
     pub fn seed(&self, requests: Vec<ContactCreateRequest>) -> Vec<Contact> {
         self.emulator.seed_contacts(requests).unwrap()

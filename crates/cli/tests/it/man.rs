@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use crate::support::bin;
 
 /// Every page, written out by hand from the command tree.
-const PAGES: [&str; 26] = [
+const PAGES: [&str; 27] = [
     "sinch-contacts",
     "sinch-contacts-demo",
     "sinch-contacts-contacts",
@@ -20,6 +20,7 @@ const PAGES: [&str; 26] = [
     "sinch-contacts-contacts-capability",
     "sinch-contacts-contacts-import",
     "sinch-contacts-contacts-export",
+    "sinch-contacts-contacts-sync",
     "sinch-contacts-emulator",
     "sinch-contacts-callbacks",
     "sinch-contacts-callbacks-parse",
@@ -61,7 +62,10 @@ fn man_out_writes_one_page_per_command_naming_it_and_its_flags() {
     let expected: BTreeSet<String> = PAGES.iter().map(|page| format!("{page}.1")).collect();
     assert_eq!(files, expected);
     // One printed path per page.
-    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 26);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).lines().count(),
+        PAGES.len()
+    );
 
     let page = |name: &str| std::fs::read_to_string(dir.path().join(format!("{name}.1"))).unwrap();
     for name in PAGES {
@@ -88,6 +92,17 @@ fn man_out_writes_one_page_per_command_naming_it_and_its_flags() {
         import.contains("\\fBsinch\\-contacts contacts import\\fR"),
         "{import}"
     );
+    let sync = page("sinch-contacts-contacts-sync");
+    for flag in [
+        "--plan",
+        "--apply",
+        "--delete-missing",
+        "--mirror",
+        "--max-rate",
+        "--journal",
+    ] {
+        assert!(sync.contains(&roff_flag(flag)), "sync: {flag}");
+    }
     let listen = page("sinch-contacts-callbacks-listen");
     for flag in ["--secret", "--secret-file", "--state", "--bind"] {
         assert!(listen.contains(&roff_flag(flag)), "listen: {flag}");

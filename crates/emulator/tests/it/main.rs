@@ -16,6 +16,7 @@ mod merge;
 mod opt_outs;
 mod rate_limit;
 mod refusals;
+mod request_counts;
 mod slow_clients;
 mod support;
 mod webhooks;

@@ -1,12 +1,13 @@
 //! The planning function.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::compare::{IdentityKey, diff, identity_key, identity_keys};
+use super::compare::{IdentityKey, diff, identity_key};
 use super::{Columns, Conflict, Delete, DesiredContact, SyncPlan, Update};
+use crate::validate::{FieldValues, validate_values};
 use crate::{
-    ChannelIdentity, Contact, ContactCreateRequest, ContactField, ContactLanguage, ContactPatch,
-    Patch, ValidationError, validate_create, validate_patch,
+    ChannelIdentity, Contact, ContactCreateRequest, ContactField, ContactLanguage, ValidationError,
+    validate_create,
 };
 
 /// Options of [`plan`].
@@ -66,6 +67,40 @@ pub enum PlanError {
         /// What is wrong, field by field.
         error: ValidationError,
     },
+}
+
+/// The contacts (by index) holding one key or one identity: most hold it alone, so one index
+/// needs no allocation.
+#[derive(Debug, Clone)]
+enum Indices {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Indices {
+    /// Adds `index`, unless it is the last one added (a contact listing an identity twice).
+    fn push(&mut self, index: usize) {
+        match self {
+            Self::One(first) if *first == index => {}
+            Self::One(first) => *self = Self::Many(vec![*first, index]),
+            Self::Many(indices) if indices.last() == Some(&index) => {}
+            Self::Many(indices) => indices.push(index),
+        }
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Self::One(index) => std::slice::from_ref(index),
+            Self::Many(indices) => indices,
+        }
+    }
+}
+
+/// Adds `index` under `key`.
+fn add<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Indices>, key: K, index: usize) {
+    map.entry(key)
+        .and_modify(|indices| indices.push(index))
+        .or_insert(Indices::One(index));
 }
 
 /// How a row pairs with the current contacts.
@@ -148,17 +183,63 @@ pub fn plan(
     current: &[Contact],
     options: &PlanOptions,
 ) -> Result<SyncPlan, PlanError> {
-    let keys = check_rows(desired, columns)?;
+    check_source(desired, columns)?.plan(current, options)
+}
 
-    let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+/// A source whose rows passed [`check_source`]: it plans against the current contacts without
+/// checking its rows again.
+#[derive(Debug, Clone)]
+pub struct CheckedSource<'a> {
+    desired: &'a [DesiredContact],
+    columns: &'a Columns,
+    keys: Vec<&'a str>,
+    rows_by_key: HashMap<&'a str, usize>,
+}
+
+impl<'a> CheckedSource<'a> {
+    /// The rows.
+    pub fn rows(&self) -> &'a [DesiredContact] {
+        self.desired
+    }
+
+    /// The columns.
+    pub fn columns(&self) -> &'a Columns {
+        self.columns
+    }
+
+    /// [`plan`] of these rows against `current`.
+    ///
+    /// # Errors
+    ///
+    /// [`PlanError::Invalid`] for a row to create that does not make a valid create (the one
+    /// check that needs the current contacts).
+    pub fn plan(&self, current: &[Contact], options: &PlanOptions) -> Result<SyncPlan, PlanError> {
+        plan_checked(self, current, options)
+    }
+}
+
+fn plan_checked(
+    source: &CheckedSource<'_>,
+    current: &[Contact],
+    options: &PlanOptions,
+) -> Result<SyncPlan, PlanError> {
+    let CheckedSource {
+        desired,
+        columns,
+        keys,
+        rows_by_key,
+    } = source;
+    let (desired, columns) = (*desired, *columns);
+
+    let mut by_key: HashMap<&str, Indices> = HashMap::with_capacity(current.len());
     for (index, contact) in current.iter().enumerate() {
         if let Some(key) = external_id(contact) {
-            by_key.entry(key).or_default().push(index);
+            add(&mut by_key, key, index);
         }
     }
     let pairings: Vec<Pairing> = keys
         .iter()
-        .map(|key| match by_key.get(key.as_str()).map(Vec::as_slice) {
+        .map(|key| match by_key.get(key).map(Indices::as_slice) {
             None | Some([]) => Pairing::New,
             Some([index]) => Pairing::One(*index),
             Some(_) => Pairing::Shared,
@@ -168,40 +249,48 @@ pub fn plan(
     let mut creates_by_row = BTreeMap::new();
     for (row, pairing) in pairings.iter().enumerate() {
         if matches!(pairing, Pairing::New) {
-            let request = create_request(&desired[row], columns, &keys[row]);
+            let request = create_request(&desired[row], columns, keys[row]);
             validate_create(&request).map_err(|error| PlanError::Invalid {
                 row,
-                external_id: keys[row].clone(),
+                external_id: keys[row].to_owned(),
                 error,
             })?;
             creates_by_row.insert(row, request);
         }
     }
 
-    let source_keys: BTreeSet<&str> = keys.iter().map(String::as_str).collect();
     let deleted: BTreeSet<usize> = if options.delete_missing {
         by_key
             .iter()
-            .filter(|(key, holders)| holders.len() == 1 && !source_keys.contains(*key))
-            .map(|(_, holders)| holders[0])
+            .filter_map(|(key, holders)| match holders {
+                Indices::One(index) if !rows_by_key.contains_key(key) => Some(*index),
+                _ => None,
+            })
             .collect()
     } else {
         BTreeSet::new()
     };
 
-    let held = identity_conflicts(desired, columns, current, &keys, &pairings, &deleted);
+    let held = identity_conflicts(desired, columns, current, keys, &pairings, &deleted);
 
     let mut plan = SyncPlan::default();
-    for (key, holders) in &by_key {
-        if holders.len() > 1 {
-            plan.conflicts.push(Conflict::SharedExternalId {
-                external_id: (*key).to_owned(),
-                contact_ids: holders
-                    .iter()
-                    .map(|&index| contact_id(&current[index]))
-                    .collect(),
-            });
-        }
+    // Shared keys in key order.
+    let mut shared: Vec<(&str, &[usize])> = by_key
+        .iter()
+        .filter_map(|(key, holders)| match holders {
+            Indices::Many(indices) => Some((*key, indices.as_slice())),
+            Indices::One(_) => None,
+        })
+        .collect();
+    shared.sort_unstable();
+    for (key, holders) in shared {
+        plan.conflicts.push(Conflict::SharedExternalId {
+            external_id: key.to_owned(),
+            contact_ids: holders
+                .iter()
+                .map(|&index| contact_id(&current[index]))
+                .collect(),
+        });
     }
     for (row, pairing) in pairings.iter().enumerate() {
         if let Some(conflicts) = held.get(&row) {
@@ -223,7 +312,7 @@ pub fn plan(
                 } else {
                     plan.updates.push(Update {
                         contact_id: contact_id(contact),
-                        external_id: keys[row].clone(),
+                        external_id: keys[row].to_owned(),
                         patch,
                         changes,
                     });
@@ -241,6 +330,41 @@ pub fn plan(
     Ok(plan)
 }
 
+/// Checks the source alone, as [`plan`] does before looking at the current contacts: every row
+/// has an `external_id`, no key and no channel identity is in two rows, and each row's values
+/// (within `columns`) pass the crate's validation of an update. So bad input can be refused
+/// before the current contacts are read.
+///
+/// What it cannot check without them: whether a row to create makes a valid create (a
+/// language, an identity); [`CheckedSource::plan`] does, without checking the rest again.
+///
+/// # Errors
+///
+/// The first bad row, as [`plan`] would report it.
+///
+/// ```
+/// use sinch_contacts_model::{check_source, Columns, ContactField, DesiredContact, PlanError};
+///
+/// let columns = Columns::new([ContactField::DisplayName]);
+/// let rows = [DesiredContact::new("a"), DesiredContact::new("a")];
+/// assert!(matches!(
+///     check_source(&rows, &columns),
+///     Err(PlanError::DuplicateExternalId { row: 1, first_row: 0, .. })
+/// ));
+/// ```
+pub fn check_source<'a>(
+    desired: &'a [DesiredContact],
+    columns: &'a Columns,
+) -> Result<CheckedSource<'a>, PlanError> {
+    let (keys, rows_by_key) = check_rows(desired, columns)?;
+    Ok(CheckedSource {
+        desired,
+        columns,
+        keys,
+        rows_by_key,
+    })
+}
+
 /// The key of a contact: its `external_id`, unless empty.
 fn external_id(contact: &Contact) -> Option<&str> {
     contact.external_id.as_deref().filter(|key| !key.is_empty())
@@ -251,12 +375,18 @@ fn contact_id(contact: &Contact) -> String {
     contact.id.clone().unwrap_or_default()
 }
 
+/// The keys of the rows, in row order, and the row of each key.
+type CheckedRows<'a> = (Vec<&'a str>, HashMap<&'a str, usize>);
+
 /// Every row has a key, no key or identity is in two rows, and each row's values (within the
 /// columns) pass the crate's validation of an update. Returns the keys.
-fn check_rows(desired: &[DesiredContact], columns: &Columns) -> Result<Vec<String>, PlanError> {
-    let mut keys: Vec<String> = Vec::with_capacity(desired.len());
-    let mut rows_by_key: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut rows_by_identity: BTreeMap<IdentityKey, usize> = BTreeMap::new();
+fn check_rows<'a>(
+    desired: &'a [DesiredContact],
+    columns: &Columns,
+) -> Result<CheckedRows<'a>, PlanError> {
+    let mut keys: Vec<&'a str> = Vec::with_capacity(desired.len());
+    let mut rows_by_key: HashMap<&str, usize> = HashMap::with_capacity(desired.len());
+    let mut rows_by_identity: HashMap<IdentityKey<'_>, usize> = HashMap::new();
     for (row, contact) in desired.iter().enumerate() {
         let Some(key) = contact.external_id.as_deref().filter(|key| !key.is_empty()) else {
             return Err(PlanError::MissingExternalId { row });
@@ -269,7 +399,7 @@ fn check_rows(desired: &[DesiredContact], columns: &Columns) -> Result<Vec<Strin
             });
         }
         rows_by_key.insert(key, row);
-        validate_patch(&full_patch(contact, columns)).map_err(|error| PlanError::Invalid {
+        validate_values(&column_values(contact, columns)).map_err(|error| PlanError::Invalid {
             row,
             external_id: key.to_owned(),
             error,
@@ -284,40 +414,38 @@ fn check_rows(desired: &[DesiredContact], columns: &Columns) -> Result<Vec<Strin
                         row,
                         external_id: key.to_owned(),
                         first_row,
-                        first_external_id: keys[first_row].clone(),
+                        first_external_id: keys[first_row].to_owned(),
                         identity: Box::new(identity.clone()),
                     });
                 }
             }
         }
-        keys.push(key.to_owned());
+        keys.push(key);
     }
-    Ok(keys)
+    Ok((keys, rows_by_key))
 }
 
-/// A patch setting every column of the row (for validation only).
-fn full_patch(row: &DesiredContact, columns: &Columns) -> ContactPatch {
-    let mut patch = ContactPatch::new();
-    for field in columns.iter() {
-        match field {
-            ContactField::ChannelIdentities => {
-                patch.channel_identities = Patch::Set(row.channel_identities.clone());
-            }
-            ContactField::ChannelPriority => {
-                patch.channel_priority = Patch::Set(row.channel_priority.clone());
-            }
-            ContactField::DisplayName => {
-                patch.display_name = Patch::from_option(row.display_name.clone());
-            }
-            ContactField::Email => patch.email = Patch::from_option(row.email.clone()),
-            ContactField::ExternalId => {
-                patch.external_id = Patch::from_option(row.external_id.clone());
-            }
-            ContactField::Language => patch.language = Patch::from_option(row.language.clone()),
-            ContactField::Metadata => patch.metadata = Patch::from_option(row.metadata.clone()),
-        }
+/// The values of every column of the row, as a patch setting them would hold them (for
+/// validation only, without copying the row).
+fn column_values<'a>(row: &'a DesiredContact, columns: &Columns) -> FieldValues<'a> {
+    let has = |field| columns.contains(field);
+    let text = |field, value: &'a Option<String>| value.as_deref().filter(|_| has(field));
+    FieldValues {
+        identities: has(ContactField::ChannelIdentities).then_some(&row.channel_identities[..]),
+        priority: if has(ContactField::ChannelPriority) {
+            &row.channel_priority
+        } else {
+            &[]
+        },
+        display_name: text(ContactField::DisplayName, &row.display_name),
+        email: text(ContactField::Email, &row.email),
+        external_id: text(ContactField::ExternalId, &row.external_id),
+        language: row
+            .language
+            .as_ref()
+            .filter(|_| has(ContactField::Language)),
+        metadata: text(ContactField::Metadata, &row.metadata),
     }
-    patch
 }
 
 /// The create request of a row: its columns and its key; a language only if it has that column.
@@ -362,7 +490,7 @@ fn identity_conflicts(
     desired: &[DesiredContact],
     columns: &Columns,
     current: &[Contact],
-    keys: &[String],
+    keys: &[&str],
     pairings: &[Pairing],
     deleted: &BTreeSet<usize>,
 ) -> BTreeMap<usize, Vec<Conflict>> {
@@ -370,24 +498,29 @@ fn identity_conflicts(
     if !columns.contains(ContactField::ChannelIdentities) {
         return conflicts;
     }
-    let mut row_of: BTreeMap<usize, usize> = BTreeMap::new();
+    // The row of each current contact, and whether it is deleted, by the contact's index.
+    let mut row_of: Vec<Option<usize>> = vec![None; current.len()];
     for (row, pairing) in pairings.iter().enumerate() {
         if let Pairing::One(index) = pairing {
-            row_of.insert(*index, row);
+            row_of[*index] = Some(row);
         }
     }
+    let mut is_deleted = vec![false; current.len()];
+    for &index in deleted {
+        is_deleted[index] = true;
+    }
     loop {
-        let mut holders: BTreeMap<IdentityKey, Vec<usize>> = BTreeMap::new();
+        let mut holders: HashMap<IdentityKey<'_>, Indices> = HashMap::with_capacity(current.len());
         for (index, contact) in current.iter().enumerate() {
-            if deleted.contains(&index) {
+            if is_deleted[index] {
                 continue;
             }
-            let after = match row_of.get(&index) {
-                Some(row) if !conflicts.contains_key(row) => &desired[*row].channel_identities,
+            let after = match row_of[index] {
+                Some(row) if !conflicts.contains_key(&row) => &desired[row].channel_identities,
                 _ => &contact.channel_identities,
             };
-            for key in identity_keys(after) {
-                holders.entry(key).or_default().push(index);
+            for identity in after {
+                add(&mut holders, identity_key(identity), index);
             }
         }
         let mut found: BTreeMap<usize, Vec<Conflict>> = BTreeMap::new();
@@ -400,13 +533,13 @@ fn identity_conflicts(
             for identity in &desired[row].channel_identities {
                 let others = holders
                     .get(&identity_key(identity))
-                    .into_iter()
-                    .flatten()
+                    .map_or(&[][..], Indices::as_slice)
+                    .iter()
                     .filter(|&&holder| Some(holder) != own);
                 for &holder in others {
                     found.entry(row).or_default().push(Conflict::IdentityHeld {
                         row,
-                        external_id: keys[row].clone(),
+                        external_id: keys[row].to_owned(),
                         identity: identity.clone(),
                         holder_id: contact_id(&current[holder]),
                         holder_external_id: external_id(&current[holder]).map(str::to_owned),

@@ -320,3 +320,95 @@ fn a_row_to_create_needs_identities_and_a_language() {
     let plan = plan(&rows, &columns, &current, &keep()).unwrap();
     assert_eq!(plan.updates[0].patch.mask().to_query_value(), "email");
 }
+
+#[test]
+fn three_contacts_sharing_a_key_are_all_named_in_its_conflict() {
+    let current = [
+        contact("01A", Some("k"), vec![sms("+1")]),
+        contact("01B", Some("k"), vec![sms("+2")]),
+        contact("01C", Some("k"), vec![sms("+3")]),
+    ];
+    let plan = plan(&[row("k", vec![sms("+4")])], &columns(), &current, &keep()).unwrap();
+    assert_eq!(
+        plan.conflicts,
+        [Conflict::SharedExternalId {
+            external_id: "k".to_owned(),
+            contact_ids: vec!["01A".to_owned(), "01B".to_owned(), "01C".to_owned()]
+        }]
+    );
+}
+
+#[test]
+fn a_holder_listing_an_identity_twice_is_one_conflict() {
+    // Two contacts hold +1, the second listing it twice: one conflict per holder.
+    let current = [
+        contact("01A", None, vec![sms("+1")]),
+        contact("01B", None, vec![sms("+1"), sms("+1")]),
+        contact("01C", None, vec![sms("+2"), sms("+2")]),
+    ];
+    let rows = [row("n", vec![sms("+1")]), row("m", vec![sms("+2")])];
+    let plan = plan(&rows, &columns(), &current, &keep()).unwrap();
+    let holders: Vec<(&str, &str)> = plan
+        .conflicts
+        .iter()
+        .map(|conflict| match conflict {
+            Conflict::IdentityHeld {
+                external_id,
+                holder_id,
+                ..
+            } => (external_id.as_str(), holder_id.as_str()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(holders, [("n", "01A"), ("n", "01B"), ("m", "01C")]);
+}
+
+#[test]
+fn long_identity_lists_compare_as_sets_too() {
+    let numbers: Vec<ChannelIdentity> = (0..40).map(|n| sms(&format!("+{n}"))).collect();
+    let mut reversed = numbers.clone();
+    reversed.reverse();
+    reversed.push(sms("+0"));
+    assert!(super::compare::same_identities(&numbers, &reversed));
+    let mut other = numbers.clone();
+    other[39] = sms("+99");
+    assert!(!super::compare::same_identities(&numbers, &other));
+    assert!(!super::compare::same_identities(&numbers, &numbers[..39]));
+    assert!(!super::compare::same_identities(
+        &numbers[..2],
+        &numbers[..3]
+    ));
+}
+
+#[test]
+fn an_app_id_on_a_channel_that_is_not_app_scoped_is_no_part_of_the_identity() {
+    let mut with_app = sms("+1");
+    with_app.app_id = Some("app-1".to_owned());
+    let current = [contact("01A", Some("a"), vec![sms("+1")])];
+    let plan = plan(&[row("a", vec![with_app])], &columns(), &current, &keep()).unwrap();
+    assert!(plan.is_empty(), "{plan:?}");
+    assert_eq!(plan.unchanged, 1);
+}
+
+#[test]
+fn a_checked_source_plans_as_plan_does_without_checking_again() {
+    let rows = [
+        row("a", vec![sms("+1")]).with_email("a@example.com"),
+        row("n", vec![sms("+2")]),
+    ];
+    let current = [contact("01A", Some("a"), vec![sms("+1")])];
+    let columns = columns();
+    let checked = check_source(&rows, &columns).unwrap();
+    assert_eq!(checked.rows().len(), 2);
+    assert_eq!(checked.columns(), &columns);
+    let planned = checked.plan(&current, &keep()).unwrap();
+    assert_eq!(planned, plan(&rows, &columns, &current, &keep()).unwrap());
+    assert_eq!((planned.creates.len(), planned.updates.len()), (1, 1));
+    // The check that needs the current contacts: a row to create without a language.
+    let no_language = [DesiredContact::new("x").with_identity(sms("+3"))];
+    let checked = check_source(&no_language, &columns).unwrap();
+    assert!(matches!(
+        checked.plan(&[], &keep()),
+        Err(PlanError::Invalid { row: 0, .. })
+    ));
+}

@@ -1,7 +1,9 @@
 //! Laws of sync planning, checked against a naive restatement of the rules written here (not
 //! the module's helpers): applying a plan and planning again writes nothing; a plan touches no
 //! field outside the source's columns; it deletes only with the opt-in, only contacts with a key
-//! the source does not have, and never one without a key.
+//! the source does not have, and never one without a key; applied in its apply order, stage by
+//! stage and in any order within a stage, no identity is ever held by two contacts that was not
+//! before (but inside a swap).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,7 +11,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use sinch_contacts_model::{
     ChannelIdentity, Columns, Conflict, Contact, ContactField, ContactLanguage, ContactPatch,
-    ConversationChannel, DesiredContact, Patch, PlanOptions, SyncPlan, plan,
+    ConversationChannel, DesiredContact, Patch, PlanOptions, Step, SyncPlan, apply_order, plan,
 };
 
 const KEYS: [&str; 5] = ["a", "b", "c", "d", "e"];
@@ -289,6 +291,50 @@ fn field_value(contact: &Contact, field: ContactField) -> String {
     }
 }
 
+/// Applies one change of `plan` to `state`.
+fn apply_step(state: &mut Vec<Contact>, plan: &SyncPlan, step: Step) {
+    match step {
+        Step::Delete(index) => {
+            let id = plan.deletes[index].contact_id.as_str();
+            state.retain(|contact| contact.id.as_deref() != Some(id));
+        }
+        Step::Update(index) => {
+            let update = &plan.updates[index];
+            let contact = state
+                .iter_mut()
+                .find(|contact| contact.id.as_deref() == Some(update.contact_id.as_str()))
+                .expect("an update names a contact still there");
+            patch_contact(contact, &update.patch);
+        }
+        Step::Create(index) => {
+            let create = &plan.creates[index];
+            let mut contact = Contact::default();
+            contact.id = Some(format!("new{index}"));
+            contact.channel_identities = create.channel_identities.clone();
+            contact.external_id = create.external_id.clone();
+            state.push(contact);
+        }
+    }
+}
+
+/// The identities (restated) held by more than one contact of `state`.
+fn doubled(state: &[Contact]) -> BTreeSet<(String, String, Option<String>)> {
+    let mut holders: BTreeMap<(String, String, Option<String>), BTreeSet<&str>> = BTreeMap::new();
+    for contact in state {
+        for identity in &contact.channel_identities {
+            holders
+                .entry(same(identity))
+                .or_default()
+                .insert(contact.id.as_deref().unwrap_or_default());
+        }
+    }
+    holders
+        .into_iter()
+        .filter(|(_, ids)| ids.len() > 1)
+        .map(|(key, _)| key)
+        .collect()
+}
+
 fn key_of(contact: &Contact) -> Option<&str> {
     contact.external_id.as_deref().filter(|key| !key.is_empty())
 }
@@ -421,5 +467,53 @@ proptest! {
             })
             .collect();
         prop_assert_eq!(listed, shared);
+    }
+
+    #[test]
+    fn applied_in_its_order_a_plan_never_puts_an_identity_on_two_contacts_on_the_way(
+        current in current(),
+        rows in rows(),
+        columns in columns(),
+        delete_missing in any::<bool>(),
+    ) {
+        let rows = valid(rows, &columns, &current);
+        let plan = plan(&rows, &columns, &current, &PlanOptions { delete_missing }).unwrap();
+        let order = apply_order(&plan, &current);
+        // Every change once, in a stage of its own kind.
+        let mut seen: Vec<Step> = order.stages.iter().flat_map(|stage| stage.steps.clone()).collect();
+        seen.sort();
+        let mut expected: Vec<Step> = (0..plan.deletes.len()).map(Step::Delete).collect();
+        expected.extend((0..plan.updates.len()).map(Step::Update));
+        expected.extend((0..plan.creates.len()).map(Step::Create));
+        prop_assert_eq!(seen, expected);
+        // What a change waits for is in an earlier stage.
+        let stage_of = |step: Step| order.stages.iter().position(|stage| stage.steps.contains(&step)).unwrap();
+        for stage in &order.stages {
+            for &step in &stage.steps {
+                for &waited in order.depends_on(step) {
+                    prop_assert!(stage_of(waited) < stage_of(step), "{:?} waits for {:?}", step, waited);
+                }
+            }
+        }
+        // Stage by stage, each stage's changes one by one in plan order and in reverse: no
+        // identity is doubled that was not doubled before (checked after every change but
+        // inside a cycle, where only the stage's end is checked).
+        let before = doubled(&current);
+        for reverse in [false, true] {
+            let mut state = current.clone();
+            for stage in &order.stages {
+                let mut steps = stage.steps.clone();
+                if reverse {
+                    steps.reverse();
+                }
+                for step in steps {
+                    apply_step(&mut state, &plan, step);
+                    if !stage.cycle {
+                        prop_assert!(doubled(&state).is_subset(&before), "after {:?}: {:?}", step, doubled(&state));
+                    }
+                }
+                prop_assert!(doubled(&state).is_subset(&before), "after a stage: {:?}", doubled(&state));
+            }
+        }
     }
 }

@@ -46,7 +46,10 @@
 //!   been applied (the safety table of the crate docs, applied to every
 //!   request of the attempt). Creates are repeated through
 //!   [`Bulk::create_safe`], which looks a contact up by external id before
-//!   creating it again after an unclear answer.
+//!   creating it again after an unclear answer; operations whose repetition
+//!   has the effect of one (an update setting fields to values, a delete)
+//!   through [`Bulk::run_repeatable`], which repeats them after any passing
+//!   failure.
 //! - **Systemic failures stop the run**: a 401 (after the client renewed
 //!   its token) or 403, a token endpoint refusing the key, too many connect
 //!   errors in a row ([`BulkOptions::connect_failures_to_stop`]: refused,
@@ -99,6 +102,7 @@
 mod attempt;
 mod backoff;
 mod limiter;
+mod listing;
 mod options;
 mod outcome;
 mod pacer;
@@ -108,6 +112,7 @@ mod scheduler;
 mod verdict;
 
 pub use attempt::Attempt;
+pub use listing::{LIST_PAGE_SIZE, ListingError};
 pub use options::{BulkOptions, MIN_RATE};
 pub use outcome::{JobError, JobErrorKind, JobResult, StopReason, Stopped};
 pub use runner::{Bulk, BulkRun};

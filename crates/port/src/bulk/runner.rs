@@ -57,6 +57,11 @@ impl Bulk {
         &self.options
     }
 
+    /// The client the runs call through (one attempt per call).
+    pub(crate) fn client(&self) -> &ContactsClient {
+        &self.client
+    }
+
     /// Runs `operation` once per job of `jobs` (a stream of `(key, input)`;
     /// `futures_util::stream::iter` makes one of an iterator), returning
     /// the results as they complete.
@@ -84,6 +89,32 @@ impl Bulk {
         let operation: Operation<I, T> =
             Box::new(move |attempt, input| Box::pin(operation(attempt, input)));
         self.start(Box::pin(jobs), operation, Replay::Never)
+    }
+
+    /// [`run`](Self::run) for operations whose repetition has the effect of
+    /// doing them once: an update setting fields to values (the same patch
+    /// applied twice leaves the contact as once), a delete. Never a create
+    /// (use [`create_safe`](Self::create_safe)) nor a merge.
+    ///
+    /// A failed attempt is tried again for the same passing reasons as in
+    /// [`run`](Self::run), and also when it may have acted: a `PATCH`
+    /// answered 5xx, timed out, cut off, or answered 2xx with a body that
+    /// did not decode is sent again, since sending it again cannot change
+    /// more than it did. A job given up after such an attempt says so
+    /// ([`JobError::may_have_acted`](crate::JobError::may_have_acted)):
+    /// whoever resumes later should check the contact.
+    pub fn run_repeatable<K, I, T, S, F, Fut>(&self, jobs: S, operation: F) -> BulkRun<K, T>
+    where
+        K: Send + 'static,
+        I: Clone + Send + 'static,
+        T: Send + 'static,
+        S: Stream<Item = (K, I)> + Send + 'static,
+        F: Fn(Attempt, I) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, Error>> + Send + 'static,
+    {
+        let operation: Operation<I, T> =
+            Box::new(move |attempt, input| Box::pin(operation(attempt, input)));
+        self.start(Box::pin(jobs), operation, Replay::Repeat)
     }
 
     /// Creates the contact of each job, safely repeated: the bulk form of

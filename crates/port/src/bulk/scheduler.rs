@@ -46,6 +46,10 @@ pub(crate) enum Replay {
     /// Yes, in doubt (the operation looks up before acting again), until
     /// `max_doubtful` attempts may have acted.
     LookUpFirst { max_doubtful: u32 },
+    /// Yes: repeating the operation has the effect of doing it once (an
+    /// update setting fields to values), so what an attempt may have done
+    /// does not stop the next.
+    Repeat,
 }
 
 /// What the run keeps of a job between attempts.
@@ -254,23 +258,26 @@ where
         let acted = finished.effects.may_have_acted;
         let judged = match self.replay {
             Replay::Never => finished.effects,
-            // The operation looks up before acting again: what this attempt
-            // did makes the job doubtful, not unsafe to repeat.
-            Replay::LookUpFirst { .. } => Effects::default(),
+            // The operation looks up before acting again, or acting again
+            // changes nothing more: what this attempt did makes the job
+            // doubtful, not unsafe to repeat.
+            Replay::LookUpFirst { .. } | Replay::Repeat => Effects::default(),
         };
         let mut verdict = judge(&error, judged, &self.retry, self.time.clock.wall_now());
-        if let Replay::LookUpFirst { max_doubtful } = self.replay
-            && acted
-        {
+        if self.replay != Replay::Never && acted {
             job.doubtful += 1;
             // A success whose answer did not decode, or a transport failure
-            // of unknown kind, may have created too: look, as for a 5xx.
+            // of unknown kind, may have acted too: repeat, as after a 5xx.
             if verdict == Verdict::GiveUp(JobErrorKind::Permanent) && may_have_created(&error) {
                 verdict = Verdict::Retry { retry_after: None };
             }
-            if job.doubtful >= max_doubtful && matches!(verdict, Verdict::Retry { .. }) {
-                verdict = Verdict::GiveUp(JobErrorKind::Unsafe);
-            }
+        }
+        if let Replay::LookUpFirst { max_doubtful } = self.replay
+            && job.doubtful >= max_doubtful
+            && matches!(verdict, Verdict::Retry { .. })
+            && acted
+        {
+            verdict = Verdict::GiveUp(JobErrorKind::Unsafe);
         }
         if is_connect_error(&error) && self.connect_streak >= self.connect_failures_to_stop {
             verdict = Verdict::Stop(StopReason::Unreachable {

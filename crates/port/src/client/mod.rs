@@ -16,8 +16,8 @@ use sinch_contacts_model::{
 };
 
 pub use builder::ContactsClientBuilder;
-pub(crate) use pagination::Paged;
 pub use pagination::{DEFAULT_MAX_CONSECUTIVE_EMPTY_PAGES, PaginationError};
+pub(crate) use pagination::{PageGuard, Paged};
 pub use safe_create::{SafeCreateOptions, SafeCreateOutcome, SafeCreated};
 pub(crate) use safe_create::{may_have_created, required_external_id};
 
@@ -182,6 +182,12 @@ impl ContactsClient {
         let request = operation.build(&self.endpoint)?;
         let response = self.engine.send(request, &self.settings, log).await?;
         O::parse(response)
+    }
+
+    /// How many empty pages in a row a walk follows (the builder's
+    /// `max_consecutive_empty_pages`).
+    pub(crate) fn max_empty_pages(&self) -> u32 {
+        self.max_empty_pages
     }
 
     /// One page of contacts.

@@ -99,11 +99,63 @@ impl SeenTokens {
     }
 }
 
-struct Walk<O> {
-    next: Option<O>,
+/// The guards of one walk: the tokens used, the empty pages in a row and
+/// the pages fetched. Shared by [`paginate`] and the bulk listing.
+pub(crate) struct PageGuard {
     seen: SeenTokens,
     empty_run: u32,
     pages: u64,
+    max_empty_pages: u32,
+}
+
+impl PageGuard {
+    /// A walk starting from `first_token` (empty: the first page).
+    pub(crate) fn new(first_token: &str, max_empty_pages: u32) -> Self {
+        let mut seen = SeenTokens::new();
+        if !first_token.is_empty() {
+            seen.insert(first_token);
+        }
+        Self {
+            seen,
+            empty_run: 0,
+            pages: 0,
+            max_empty_pages,
+        }
+    }
+
+    /// Counts a page holding `items` items; `Ok(Some(token))` when the walk
+    /// goes on with `next` (not empty), `Ok(None)` when it ends, and an error
+    /// when following `next` would loop or has gone on empty for too long.
+    pub(crate) fn next_page(
+        &mut self,
+        items: usize,
+        next: Option<String>,
+    ) -> Result<Option<String>, PaginationError> {
+        self.pages += 1;
+        let Some(token) = next.filter(|token| !token.is_empty()) else {
+            return Ok(None);
+        };
+        self.empty_run = if items == 0 {
+            self.empty_run.saturating_add(1)
+        } else {
+            0
+        };
+        if !self.seen.insert(&token) {
+            Err(PaginationError::TokenCycle { pages: self.pages })
+        } else if self.empty_run > self.max_empty_pages {
+            Err(PaginationError::TooManyEmptyPages {
+                limit: self.max_empty_pages,
+                pages: self.pages,
+            })
+        } else {
+            Ok(Some(token))
+        }
+    }
+}
+
+struct Walk<O> {
+    next: Option<O>,
+    guard: PageGuard,
 }
 
 /// Every item of every page, starting with `first`. Pages are fetched
@@ -120,15 +172,10 @@ where
     O: Paged,
     O::Output: Send,
 {
-    let mut seen = SeenTokens::new();
-    if let Some(token) = first.page_token().filter(|token| !token.is_empty()) {
-        seen.insert(token);
-    }
+    let guard = PageGuard::new(first.page_token().unwrap_or_default(), max_empty_pages);
     let walk = Walk {
         next: Some(first),
-        seen,
-        empty_run: 0,
-        pages: 0,
+        guard,
     };
     let pages = stream::unfold(walk, move |mut walk| {
         let client = client.clone();
@@ -138,26 +185,14 @@ where
                 Ok(output) => output,
                 Err(error) => return Some((Err(error), walk)),
             };
-            walk.pages += 1;
             let (items, next) = O::into_items(output);
-            let Some(token) = next.filter(|token| !token.is_empty()) else {
-                return Some((Ok((items, None)), walk));
-            };
-            walk.empty_run = if items.is_empty() {
-                walk.empty_run.saturating_add(1)
-            } else {
-                0
-            };
-            let stop = if !walk.seen.insert(&token) {
-                Some(PaginationError::TokenCycle { pages: walk.pages })
-            } else if walk.empty_run > max_empty_pages {
-                Some(PaginationError::TooManyEmptyPages {
-                    limit: max_empty_pages,
-                    pages: walk.pages,
-                })
-            } else {
-                walk.next = Some(operation.with_page_token(token));
-                None
+            let stop = match walk.guard.next_page(items.len(), next) {
+                Ok(None) => None,
+                Ok(Some(token)) => {
+                    walk.next = Some(operation.with_page_token(token));
+                    None
+                }
+                Err(stop) => Some(stop),
             };
             Some((Ok((items, stop)), walk))
         }

@@ -130,6 +130,14 @@ impl PostgresStore {
         self.inner.writer.is_closed()
     }
 
+    /// The mirror's live contacts (neither deleted nor merged away), ordered by id, as their
+    /// last callback left them, streamed from a server-side query (never all in memory). A row
+    /// that does not decode yields a
+    /// [`StoreErrorKind::Corrupt`](sinch_contacts_callbacks::store::StoreErrorKind) error.
+    pub fn live_contacts(&self) -> crate::ContactStream<'_> {
+        reads::live_contacts_stream(&self.inner.pool)
+    }
+
     async fn connection(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
         self.inner
             .pool

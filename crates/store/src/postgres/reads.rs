@@ -153,3 +153,23 @@ pub(crate) fn suppressed_stream<'a>(
     .map(|item| item.map_err(|error| db_error("streaming suppressed identities", error)));
     Box::pin(stream)
 }
+
+/// The live contacts of the mirror, by id, streamed from the pool.
+pub(crate) fn live_contacts_stream(pool: &sqlx::PgPool) -> crate::ContactStream<'_> {
+    use futures_util::StreamExt as _;
+    let stream = sqlx::query_as::<_, (String, Option<String>)>(
+        "SELECT id, contact_json FROM contacts WHERE state = 'live' ORDER BY id",
+    )
+    .fetch(pool)
+    .map(|row| {
+        let (id, json) = row.map_err(|error| db_error("streaming the mirror's contacts", error))?;
+        match json {
+            Some(json) => rows::live_contact(&id, &json),
+            None => Err(rows::corrupt(
+                format!("reading contact {id}"),
+                "live without contact_json",
+            )),
+        }
+    });
+    Box::pin(stream)
+}

@@ -15,6 +15,7 @@ use sinch_contacts_callbacks::store::{
 };
 use sinch_contacts_callbacks::{Callback, ConversationChannel};
 
+use crate::ContactStream;
 use crate::options::{DEFAULT_BUSY_TIMEOUT, StoreOptions};
 use crate::stats::WriterStats;
 use crate::writer::Writer;
@@ -160,6 +161,25 @@ impl SqliteStore {
     /// Whether [`close`](Self::close) was called.
     pub fn is_closed(&self) -> bool {
         self.inner.writer.is_closed()
+    }
+
+    /// The mirror's live contacts (neither deleted nor merged away), ordered by id, as their
+    /// last callback left them, streamed from one read (a snapshot: deliveries committed while
+    /// it runs are not seen) and read ahead a few hundred at a time, never all in memory. A row
+    /// that does not decode ends the stream with a [`StoreErrorKind::Corrupt`] error.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), sinch_contacts_callbacks::store::StoreError> {
+    /// use futures_util::TryStreamExt as _;
+    /// use sinch_contacts_store::SqliteStore;
+    ///
+    /// let store = SqliteStore::open("callbacks.db").await?;
+    /// let contacts: Vec<_> = store.live_contacts().try_collect().await?;
+    /// println!("{} contacts mirrored", contacts.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn live_contacts(&self) -> ContactStream<'static> {
+        self.inner.readers.live_contacts()
     }
 }
 

@@ -6,14 +6,15 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
-use sinch_contacts_callbacks::ConversationChannel;
 use sinch_contacts_callbacks::mirror::DuplicationRecord;
 use sinch_contacts_callbacks::optout::{ConsentRecord, IdentityKey};
 use sinch_contacts_callbacks::store::{
     ContactState, DeliveryId, IdentityStream, StateDump, StoreError, StoreErrorKind,
 };
+use sinch_contacts_callbacks::{Contact, ConversationChannel};
 
 use super::connection::{Role, open, sqlite_error};
+use crate::ContactStream;
 use crate::rows;
 
 /// How many identities a suppressed-identities stream reads ahead.
@@ -113,6 +114,62 @@ impl Readers {
             |mut receiver| async move { receiver.recv().await.map(|item| (item, receiver)) },
         ))
     }
+}
+
+impl Readers {
+    /// The live contacts of the mirror, by id, read ahead on a blocking thread from one
+    /// statement (one WAL snapshot).
+    pub(crate) fn live_contacts(self: &Arc<Self>) -> ContactStream<'static> {
+        let (sender, receiver) = tokio::sync::mpsc::channel(STREAM_AHEAD);
+        let readers = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = match readers.take() {
+                Ok(conn) => conn,
+                Err(error) => {
+                    let _ = sender.blocking_send(Err(error));
+                    return;
+                }
+            };
+            if let Err(error) = stream_live_contacts(&conn, &sender) {
+                let _ = sender.blocking_send(Err(error));
+            }
+            readers.put_back(conn);
+        });
+        Box::pin(futures_util::stream::unfold(
+            receiver,
+            |mut receiver| async move { receiver.recv().await.map(|item| (item, receiver)) },
+        ))
+    }
+}
+
+/// Sends every live contact; stops early when the stream was dropped.
+fn stream_live_contacts(
+    conn: &Connection,
+    sender: &tokio::sync::mpsc::Sender<Result<Contact, StoreError>>,
+) -> Result<(), StoreError> {
+    let read = |error| sqlite_error("streaming the mirror's contacts", error);
+    let mut statement = conn
+        .prepare_cached("SELECT id, contact_json FROM contacts WHERE state = 'live' ORDER BY id")
+        .map_err(read)?;
+    let mut contacts = statement.query([]).map_err(read)?;
+    while let Some(row) = contacts.next().map_err(read)? {
+        let id: String = row.get(0).map_err(read)?;
+        let json: Option<String> = row.get(1).map_err(read)?;
+        let contact = json.as_deref().map_or_else(
+            || {
+                Err(rows::corrupt(
+                    format!("reading contact {id}"),
+                    "live without contact_json",
+                ))
+            },
+            |json| rows::live_contact(&id, json),
+        );
+        let failed = contact.is_err();
+        if sender.blocking_send(contact).is_err() || failed {
+            break;
+        }
+    }
+    Ok(())
 }
 
 type Sender = tokio::sync::mpsc::Sender<Result<String, StoreError>>;

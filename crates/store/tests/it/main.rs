@@ -5,6 +5,7 @@ mod concurrency;
 mod crash;
 mod differential;
 mod endpoint;
+mod live_contacts;
 #[cfg(feature = "postgres")]
 mod postgres_writes;
 mod sqlite_file;

@@ -6,11 +6,11 @@
 //! most about twice the cheaper of the two.
 
 use futures_util::StreamExt;
-use sinch_contacts_port::Bulk;
+use sinch_contacts_port::bulk::LIST_PAGE_SIZE;
+use sinch_contacts_port::{Bulk, ListingError};
 
 use crate::progress;
 use crate::transfer::key::external_id_key;
-use crate::transfer::pages::{self, ListingError, PAGE_SIZE};
 
 /// The external ids a server holds.
 #[derive(Debug, Default)]
@@ -37,13 +37,13 @@ impl ExistingIds {
 /// When a page cannot be fetched or the listing was stopped.
 pub async fn list_existing(bulk: &Bulk, budget: u64) -> Result<Option<ExistingIds>, ListingError> {
     let mut keys = Vec::new();
-    let mut contacts = pages::all_contacts(bulk);
+    let mut contacts = bulk.list_contacts();
     let counter = progress::counter("contacts on the server checked");
     let mut listed = 0u64;
     while let Some(contact) = contacts.next().await {
         listed += 1;
         counter.inc(1);
-        if listed > budget.saturating_mul(u64::from(PAGE_SIZE)) {
+        if listed > budget.saturating_mul(u64::from(LIST_PAGE_SIZE)) {
             counter.finish_and_clear();
             return Ok(None);
         }

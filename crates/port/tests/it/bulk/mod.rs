@@ -1,10 +1,12 @@
 //! The bulk runner, against simulated servers on Tokio's paused clock.
 
+mod apply_plan;
 mod backoff;
 mod ceiling;
 mod figures;
 mod free;
 mod limits;
+mod listing;
 mod rate;
 mod run;
 mod safety;

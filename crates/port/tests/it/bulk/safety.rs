@@ -327,3 +327,86 @@ async fn create_safe_jobs_looks_up_only_the_jobs_marked_so() {
     sent.sort_by_key(|method| method.to_string());
     assert_eq!(sent, [Method::GET, Method::POST], "one look-up, one create");
 }
+
+/// Runs one repeatable job of `operation` over `fake`, with `attempts` attempts.
+async fn one_repeatable<T, F, Fut>(
+    fake: &FakeTransport,
+    attempts: u32,
+    operation: F,
+) -> JobResult<(), T>
+where
+    T: Send + 'static,
+    F: Fn(sinch_contacts_port::Attempt, ()) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, Error>> + Send + 'static,
+{
+    let options = BulkOptions::default()
+        .with_retry(sinch_contacts_port::RetryPolicy::default().with_max_attempts(attempts));
+    let bulk = Bulk::new(&client_over(fake.clone(), 1), options).unwrap();
+    let mut results: Vec<_> = bulk
+        .run_repeatable(stream::iter([((), ())]), operation)
+        .collect()
+        .await;
+    assert_eq!(results.len(), 1);
+    results.remove(0).expect("no stop")
+}
+
+async fn update_ada(
+    attempt: sinch_contacts_port::Attempt,
+    (): (),
+) -> Result<sinch_contacts_model::Contact, Error> {
+    let patch = ContactPatch::new().display_name("Ada");
+    attempt.client().update("01A", &patch).await
+}
+
+/// The same update sent again sets the same fields: after a 503, a timeout, a cut connection or
+/// an answer that did not decode, a repeatable run sends it again.
+#[tokio::test(start_paused = true)]
+async fn a_repeatable_update_is_sent_again_after_an_answer_that_leaves_it_open() {
+    let fake = FakeTransport::new();
+    fake.push_json(503, "{}");
+    fake.push_error(TransportError::timeout("no answer"));
+    fake.push_error(TransportError::io("reset"));
+    fake.push_json(200, "[not a contact");
+    fake.push_json(200, CONTACT);
+    let result = one_repeatable(&fake, 10, update_ada).await;
+    assert_eq!(result.outcome.unwrap().id.as_deref(), Some("01A"));
+    assert_eq!(result.attempts, 5);
+    assert_eq!(methods(&fake), [Method::PATCH; 5]);
+}
+
+/// Given up when its attempts are spent, it says it may have acted (a resumed run checks).
+#[tokio::test(start_paused = true)]
+async fn a_repeatable_update_given_up_after_unclear_answers_may_have_acted() {
+    let fake = FakeTransport::new();
+    fake.set_handler(|_| async move { Ok(json_response(503, "{}")) });
+    let result = one_repeatable(&fake, 3, update_ada).await;
+    let error = result.outcome.unwrap_err();
+    assert_eq!(error.kind(), JobErrorKind::AttemptsExhausted);
+    assert!(error.may_have_acted());
+    assert_eq!(fake.request_count(), 3);
+}
+
+/// A refusal changed nothing: not repeated, and not in doubt.
+#[tokio::test(start_paused = true)]
+async fn a_repeatable_update_refused_with_a_4xx_is_the_jobs_result() {
+    let fake = FakeTransport::new();
+    fake.push_json(404, "{}");
+    let result = one_repeatable(&fake, 10, update_ada).await;
+    let error = result.outcome.unwrap_err();
+    assert_eq!(error.kind(), JobErrorKind::Permanent);
+    assert!(!error.may_have_acted());
+    assert_eq!(fake.request_count(), 1);
+}
+
+/// After a 503 the next attempt was refused with 404: given up, but the first may have acted.
+#[tokio::test(start_paused = true)]
+async fn a_repeatable_job_remembers_that_an_earlier_attempt_may_have_acted() {
+    let fake = FakeTransport::new();
+    fake.push_json(503, "{}");
+    fake.push_json(404, "{}");
+    let result = one_repeatable(&fake, 10, update_ada).await;
+    let error = result.outcome.unwrap_err();
+    assert_eq!(error.kind(), JobErrorKind::Permanent);
+    assert!(error.may_have_acted());
+    assert_eq!(result.attempts, 2);
+}
