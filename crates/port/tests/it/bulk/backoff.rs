@@ -35,6 +35,18 @@ fn options() -> BulkOptions {
     )
 }
 
+/// Runs gets of c0..c{count} against `server`; returns how many were served.
+async fn served(server: &SimServer, options: BulkOptions, count: usize) -> usize {
+    let bulk = Bulk::new(&client(server), options).unwrap();
+    bulk.run(
+        stream::iter((0..count).map(|n| (n, format!("c{n}")))),
+        |attempt, id: String| async move { attempt.client().get(&id).await },
+    )
+    .filter(|result| std::future::ready(result.as_ref().unwrap().outcome.is_ok()))
+    .count()
+    .await
+}
+
 /// The times `id` arrived at the server, in order.
 fn arrivals_of(server: &SimServer, id: &str) -> Vec<Duration> {
     let suffix = format!("/{id}");
@@ -54,16 +66,10 @@ fn arrivals_of(server: &SimServer, id: &str) -> Vec<Duration> {
 async fn a_job_failing_while_the_run_is_served_backs_off_as_a_second_retry() {
     let server = SimServer::new(Profile::loopback(100_000, 100_000));
     server.answer("c7", 503, None, 5);
-    let bulk = Bulk::new(&client(&server), options().with_max_rate(100.0)).unwrap();
-    let served = bulk
-        .run(
-            stream::iter((0..300).map(|n| (n, format!("c{n}")))),
-            |attempt, id: String| async move { attempt.client().get(&id).await },
-        )
-        .filter(|result| std::future::ready(result.as_ref().unwrap().outcome.is_ok()))
-        .count()
-        .await;
-    assert_eq!(served, 300);
+    assert_eq!(
+        served(&server, options().with_max_rate(100.0), 300).await,
+        300
+    );
     let arrivals = arrivals_of(&server, "c7");
     assert_eq!(arrivals.len(), 6);
     for (pair, ceiling) in arrivals.windows(2).zip([100, 200, 200, 200, 200]) {
@@ -86,16 +92,10 @@ async fn jobs_failing_together_back_off_as_far_as_their_count_says() {
     for n in 0..16 {
         server.answer(&format!("c{n}"), 503, None, 4);
     }
-    let bulk = Bulk::new(&client(&server), options().with_max_concurrency(16)).unwrap();
-    let served = bulk
-        .run(
-            stream::iter((0..16).map(|n| (n, format!("c{n}")))),
-            |attempt, id: String| async move { attempt.client().get(&id).await },
-        )
-        .filter(|result| std::future::ready(result.as_ref().unwrap().outcome.is_ok()))
-        .count()
-        .await;
-    assert_eq!(served, 16);
+    assert_eq!(
+        served(&server, options().with_max_concurrency(16), 16).await,
+        16
+    );
     let arrivals = arrivals_of(&server, "c15");
     assert_eq!(arrivals.len(), 5);
     let gaps: Vec<Duration> = arrivals.windows(2).map(|pair| pair[1] - pair[0]).collect();
@@ -114,16 +114,10 @@ async fn jobs_failing_together_back_off_as_far_as_their_count_says() {
 async fn a_job_refused_by_429s_backs_off_as_far_as_its_count_says() {
     let server = SimServer::new(Profile::loopback(100_000, 100_000));
     server.answer("c7", 429, Some(0), 4);
-    let bulk = Bulk::new(&client(&server), options().with_max_rate(100.0)).unwrap();
-    let served = bulk
-        .run(
-            stream::iter((0..300).map(|n| (n, format!("c{n}")))),
-            |attempt, id: String| async move { attempt.client().get(&id).await },
-        )
-        .filter(|result| std::future::ready(result.as_ref().unwrap().outcome.is_ok()))
-        .count()
-        .await;
-    assert_eq!(served, 300);
+    assert_eq!(
+        served(&server, options().with_max_rate(100.0), 300).await,
+        300
+    );
     let arrivals = arrivals_of(&server, "c7");
     assert_eq!(arrivals.len(), 5);
     for (pair, ceiling) in arrivals.windows(2).zip([100, 200, 400, 800]) {
