@@ -33,8 +33,11 @@ async fn a_write_refused_by_another_constraint_is_reported_as_itself() {
 }
 
 /// The lock key of a contact: the first 8 bytes of SHA-256 of `contact \0 id`, as computed by
-/// Python's `hashlib.sha256(b'contact\x00c1')` (`1ae4e86bdad770f9`).
-const CONTACT_C1_LOCK: i64 = 0x1ae4_e86b_dad7_70f9;
+/// Python's `hashlib.sha256(b'contact\x00lock-a')` (`723059ed870ad742`). Advisory locks are the
+/// database's, not a schema's: the contacts of this test are named so that no other test, in
+/// its own schema but the same database, takes their locks (with `c1` and `c2` it could hold
+/// `c2` while waiting for `c1`, held here while this test waited for `c2`).
+const CONTACT_LOCK_A_LOCK: i64 = 0x7230_59ed_870a_d742;
 
 /// Whether some backend waits for an advisory lock.
 async fn someone_waits_for_an_advisory_lock(admin: &mut sqlx::PgConnection) -> bool {
@@ -55,13 +58,13 @@ async fn a_delivery_waits_while_another_transaction_holds_its_contacts_lock() {
     let store = std::sync::Arc::new(postgres_in(&url, &schema, 2).await);
     let mut holder = sqlx::PgConnection::connect(&url).await.unwrap();
     let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
-    // Another receiver's transaction on contact c1, as the lock it would take.
+    // Another receiver's transaction on contact lock-a, as the lock it would take.
     sqlx::query("SELECT pg_advisory_lock($1)")
-        .bind(CONTACT_C1_LOCK)
+        .bind(CONTACT_LOCK_A_LOCK)
         .execute(&mut holder)
         .await
         .unwrap();
-    let update = upsert(Some(1), false, "c1", "Ann");
+    let update = upsert(Some(1), false, "lock-a", "Ann");
     let waiting = tokio::spawn({
         let store = store.clone();
         async move { store.apply(&update.0, &update.1).await }
@@ -69,20 +72,20 @@ async fn a_delivery_waits_while_another_transaction_holds_its_contacts_lock() {
     while !someone_waits_for_an_advisory_lock(&mut admin).await {
         assert!(
             !waiting.is_finished(),
-            "the update did not wait for c1's lock"
+            "the update did not wait for lock-a's lock"
         );
         tokio::task::yield_now().await;
     }
     // A delivery about another contact goes ahead meanwhile on a second handle.
     let other = postgres_in(&url, &schema, 2).await;
-    let c2 = upsert(Some(1), false, "c2", "Bo");
+    let c2 = upsert(Some(1), false, "lock-b", "Bo");
     other.apply(&c2.0, &c2.1).await.unwrap();
     assert!(!waiting.is_finished());
     sqlx::query("SELECT pg_advisory_unlock($1)")
-        .bind(CONTACT_C1_LOCK)
+        .bind(CONTACT_LOCK_A_LOCK)
         .execute(&mut holder)
         .await
         .unwrap();
     waiting.await.unwrap().unwrap();
-    assert!(store.contact_state("c1").await.unwrap().is_some());
+    assert!(store.contact_state("lock-a").await.unwrap().is_some());
 }
