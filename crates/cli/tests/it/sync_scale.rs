@@ -475,3 +475,58 @@ fn a_sync_killed_while_applying_reruns_to_the_same_end_state() {
     assert_nothing_left(&live, &file, &world);
     assert_end_state(&live, &world);
 }
+
+#[test]
+fn ctrl_c_finishes_the_changes_in_flight_and_a_rerun_completes_the_sync() {
+    const SIZE: usize = 2_000;
+    let world = world(SIZE);
+    let emulator = Emulator::builder()
+        .faults("latency=2ms".parse::<FaultSpec>().unwrap())
+        .build();
+    let live = LiveEmulator::with(emulator);
+    live.seed(world.seed.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "crm.csv", &csv(&world.rows));
+    let journal = dir.path().join("crm.csv.sync-state");
+
+    let mut command = bin_std();
+    command
+        .args(live.base())
+        .args(["sync", "--apply", "--delete-missing", "--concurrency", "4"])
+        .arg(&file);
+    let mut first = Running::spawn(command);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while done_records(&journal) < 100 {
+        assert!(
+            first.try_exit_code().is_none(),
+            "the sync ended before Ctrl-C"
+        );
+        assert!(Instant::now() < deadline, "the sync made no progress");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(first.interrupt(Duration::from_secs(30)), Some(1));
+    let stderr = first.stderr();
+    assert!(
+        stderr.contains("interrupted: finishing the changes in flight"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error: interrupted with "), "{stderr}");
+    assert!(
+        stderr.contains("rerun the same command to continue"),
+        "{stderr}"
+    );
+    // Every change started was settled: nothing is left in doubt.
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let started = text
+        .lines()
+        .filter(|line| line.starts_with("{\"started\""))
+        .count();
+    assert_eq!(started, done_records(&journal), "{text}");
+
+    live.emulator.set_faults(FaultSpec::none());
+    let (code, rerun, stderr) = json_sync(&live, &file, &["--apply"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(rerun["applied"]["in_doubt_from_earlier_runs"], 0);
+    assert_nothing_left(&live, &file, &world);
+    assert_end_state(&live, &world);
+}

@@ -406,3 +406,129 @@ async fn an_update_answered_503_is_sent_again() {
         .count();
     assert_eq!(patches, 2);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_create_whose_answer_was_lost_is_found_and_recovered() {
+    let posts = Arc::new(Mutex::new(0));
+    let counter = posts.clone();
+    let (fake, log) = server(Duration::from_millis(1), move |method, path| {
+        if *method == Method::POST {
+            let mut count = counter.lock().unwrap();
+            *count += 1;
+            if *count == 1 {
+                return json_response(503, "{}");
+            }
+        }
+        if *method == Method::GET {
+            return json_response(
+                200,
+                r#"{"contacts":[{"id":"01N","external_id":"new"}],"next_page_token":""}"#,
+            );
+        }
+        usual(method, path)
+    });
+    // One create at a time, so the first POST is `new`'s.
+    let (plan, order) = moves();
+    let options = BulkOptions::default().with_max_concurrency(1);
+    let bulk = Bulk::new(&client_over(fake.clone(), 1), options).unwrap();
+    let outcomes: Vec<ChangeOutcome> = apply_plan(&bulk, plan, order, ApplyOptions::default())
+        .map(|item| item.expect("no stop"))
+        .collect()
+        .await;
+    let new = outcome_of(&outcomes, "new");
+    let Ok(Applied::Recovered(found)) = &new.result else {
+        panic!("{new:#?}");
+    };
+    assert_eq!(found.id.as_deref(), Some("01N"));
+    assert_eq!(new.attempts, 2);
+    assert!(
+        log.lock()
+            .unwrap()
+            .iter()
+            .any(|(_, line)| line.starts_with("GET /contacts?")),
+        "looked up"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_change_given_up_after_unclear_answers_may_have_acted() {
+    let (fake, _) = server(Duration::from_millis(1), |method, path| {
+        if *method == Method::PATCH && path.ends_with("/01A") {
+            json_response(503, "{}")
+        } else {
+            usual(method, path)
+        }
+    });
+    let (outcomes, _) = run(&fake, ApplyOptions::default()).await;
+    let a = outcome_of(&outcomes, "a");
+    let error = a.result.as_ref().unwrap_err();
+    assert!(error.may_have_acted(), "{error}");
+    let ChangeError::Failed(job) = error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(job.kind(), JobErrorKind::AttemptsExhausted);
+    assert!(std::error::Error::source(error).is_some());
+    assert!(
+        error.to_string().starts_with("failed on every attempt"),
+        "{error}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn max_rounds_bounds_the_unclear_creates_of_a_create() {
+    let (fake, log) = server(Duration::from_millis(1), |method, path| {
+        if *method == Method::POST {
+            json_response(503, "{}")
+        } else {
+            usual(method, path)
+        }
+    });
+    let options = ApplyOptions::default().max_rounds(1);
+    assert_eq!(options.max_rounds_value(), 1);
+    let (outcomes, _) = run(&fake, options).await;
+    let new = outcome_of(&outcomes, "new");
+    let Err(ChangeError::Failed(job)) = &new.result else {
+        panic!("{new:#?}");
+    };
+    assert_eq!(job.kind(), JobErrorKind::Unsafe);
+    let posts = log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, line)| line.starts_with("POST"))
+        .count();
+    assert_eq!(
+        posts, 2,
+        "one unclear create each for `new` and `c`, none sent again"
+    );
+}
+
+#[test]
+fn options_and_runs_say_what_they_hold() {
+    assert_eq!(ApplyOptions::default().max_rounds_value(), 3);
+    assert_eq!(ApplyOptions::default().max_rounds(0).max_rounds_value(), 1);
+    let options = ApplyOptions::default()
+        .look_up_first(|_| true)
+        .max_rounds(5)
+        .before_send(|_| true);
+    assert_eq!(
+        format!("{options:?}"),
+        "ApplyOptions { look_up_first: true, max_rounds: 5, before_send: true }"
+    );
+    assert_eq!(
+        format!("{:?}", ApplyOptions::default()),
+        "ApplyOptions { look_up_first: false, max_rounds: 3, before_send: false }"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_run_prints_as_its_type() {
+    let (plan, order) = moves();
+    let bulk = Bulk::new(
+        &client_over(FakeTransport::new(), 1),
+        BulkOptions::default(),
+    )
+    .unwrap();
+    let run = apply_plan(&bulk, plan, order, ApplyOptions::default());
+    assert_eq!(format!("{run:?}"), "SyncApply { .. }");
+}
