@@ -40,6 +40,18 @@ pub trait Sleep: Send + Sync + fmt::Debug {
     fn pace(&self, duration: Duration) -> SleepFuture {
         self.sleep(duration)
     }
+
+    /// How late a [`Sleep::pace`] wait may end. A bulk run lets a request
+    /// that starts at most this long after its pacing slot keep the slot,
+    /// so a timer that wakes late costs no rate; a request that starts later
+    /// than this counts the next slot from its own start. The default, 2 ms,
+    /// suits a timer on a millisecond tick; a sleeper that ends waits
+    /// precisely returns zero, so that a start delayed by the scheduling of
+    /// tasks never makes the next gap shorter than the rate's interval (a
+    /// quota enforced with a bucket of one token refuses such a gap).
+    fn pace_lateness(&self) -> Duration {
+        Duration::from_millis(2)
+    }
 }
 
 /// Draws the random part of a back-off delay ("full jitter").
@@ -111,6 +123,10 @@ impl Sleep for PreciseSleep {
         Box::pin(crate::precise_timer::precise_delay(
             Instant::now() + duration,
         ))
+    }
+
+    fn pace_lateness(&self) -> Duration {
+        Duration::ZERO
     }
 }
 

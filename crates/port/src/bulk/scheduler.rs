@@ -139,6 +139,7 @@ where
         replay: Replay,
     ) -> Self {
         let now = time.clock.now();
+        let keep_late = time.sleep.pace_lateness();
         Self {
             jobs,
             jobs_done: false,
@@ -154,7 +155,8 @@ where
                 options.initial_concurrency(),
                 options.max_concurrency(),
             ),
-            pacer: Pacer::new(options.initial_rate(), options.max_rate(), now),
+            pacer: Pacer::new(options.initial_rate(), options.max_rate(), now)
+                .keeping_late(keep_late),
             pacer_sleep: None,
             in_flight: FuturesUnordered::new(),
             waits: FuturesUnordered::new(),

@@ -14,6 +14,7 @@
 mod recent;
 mod rules;
 mod schedule;
+mod strays;
 mod tally;
 mod verdict;
 
@@ -45,6 +46,14 @@ impl Pacer {
             tally: Tally::new(now),
             recent: Recent::new(now),
         }
+    }
+
+    /// The same pacer, where a start at most `keep_late` after the slot it
+    /// waited for keeps that slot: how late the sleeper's pacing waits end
+    /// ([`Sleep::pace_lateness`](crate::Sleep::pace_lateness)).
+    pub(crate) fn keeping_late(mut self, keep_late: Duration) -> Self {
+        self.schedule = Schedule::keeping_late(keep_late);
+        self
     }
 
     /// The pacing rate in requests per second; `None` when unpaced.

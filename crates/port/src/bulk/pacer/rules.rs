@@ -16,9 +16,10 @@
 //!   × the rate in effect when that request started.
 //! - **quota**: each served answer after a wait adds [`PROBE_STEP`] (about
 //!   +2 % a second); a 429 multiplies the rate by [`CUT`], or only by
-//!   [`NUDGE`] when at most [`STRAY_SHARE`] of the answers since the last
-//!   cut were 429s, at most once per round and per [`CUT_GAP`]; an interval with more than [`OVER_SHARE`] of
-//!   429s brings the rate down to the interval's served rate. When 429s go
+//!   [`NUDGE`] when at most [`STRAY_SHARE`] of the latest answers since the
+//!   last cut (a [`StrayWindow`]) were 429s, at most once per round and
+//!   per [`CUT_GAP`]; an interval with more than [`OVER_SHARE`] of 429s
+//!   brings the rate down to the interval's served rate. When 429s go
 //!   on while the sent rate falls by [`FALL`], the served rate falls with
 //!   it and the share served holds, they are not a quota: free again,
 //!   judged.
@@ -30,6 +31,7 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+use super::strays::StrayWindow;
 use super::tally::Sample;
 use super::verdict::{Judgement, Verdict};
 use crate::bulk::options::MIN_RATE;
@@ -50,8 +52,8 @@ pub(crate) const PROBE_STEP: f64 = 0.02;
 pub(crate) const CUT: f64 = 0.9;
 /// The least time between two cuts.
 pub(crate) const CUT_GAP: Duration = Duration::from_millis(50);
-/// Under a quota: the share of 429s, among the answers to requests started
-/// since the last cut, up to which a 429 is stray and only nudges the rate
+/// Under a quota: the share of 429s, among the latest answers to requests
+/// started since the last cut ([`StrayWindow`]), up to which a 429 is stray and only nudges the rate
 /// down by [`NUDGE`]. Against a bucket of one token, a request that leaves
 /// a fraction of a millisecond early is refused whatever the rate: cutting
 /// a tenth for each such 429 held the rate at three quarters of the quota.
@@ -95,15 +97,18 @@ pub(crate) struct Rules {
     since: Option<Instant>,
     rate: f64,
     ceiling: Option<f64>,
+    /// The last cut (a nudge is not one).
     last_cut: Option<Instant>,
+    /// The last cut or nudge.
+    last_change: Option<Instant>,
     held_back: bool,
     /// Under a quota: the first of the intervals in a row with 429s.
     refusing_since: Option<Sample>,
     /// While searching: the rate from each instant on, oldest first.
     history: VecDeque<(Instant, f64)>,
-    /// Under a quota: the answers to requests started since the last cut,
-    /// served and 429.
-    since_cut: (u32, u32),
+    /// Under a quota: the latest answers to requests started since the
+    /// last cut.
+    strays: StrayWindow,
 }
 
 impl Rules {
@@ -116,10 +121,11 @@ impl Rules {
             rate: 0.0,
             ceiling,
             last_cut: None,
+            last_change: None,
             held_back: false,
             refusing_since: None,
             history: VecDeque::new(),
-            since_cut: (0, 0),
+            strays: StrayWindow::default(),
         };
         if let Some(initial) = initial {
             rules.phase = Phase::Search;
@@ -159,7 +165,7 @@ impl Rules {
         self.rate = self.bounded(rate);
         self.refusing_since = None;
         self.history.clear();
-        self.since_cut = (0, 0);
+        self.strays.clear();
         self.remember(now);
     }
 
@@ -178,6 +184,18 @@ impl Rules {
             .find(|(from, _)| *from <= at)
             .or(self.history.front())
             .map_or(self.rate, |(_, rate)| *rate)
+    }
+
+    /// A cut at `now`: the answers before it no longer count.
+    fn cut(&mut self, now: Instant) {
+        self.last_cut = Some(now);
+        self.last_change = Some(now);
+        self.strays.clear();
+    }
+
+    /// Whether a request started at `started` started after the last cut.
+    fn after_cut(&self, started: Instant) -> bool {
+        self.last_cut.is_none_or(|last| started >= last)
     }
 
     /// A served answer raises the rate by `step` if a request waited since
@@ -231,7 +249,7 @@ impl Rules {
                 // The rate went over when this request started.
                 let over = self.rate_at(started);
                 self.enter(Phase::Quota, now, over * SEARCH_CUT);
-                self.last_cut = Some(now);
+                self.cut(now);
                 false
             }
             Phase::Search if in_phase => {
@@ -241,24 +259,26 @@ impl Rules {
                 false
             }
             Phase::Quota if in_phase && throttled => {
-                let after_cut = self.last_cut.is_none_or(|last| {
+                let after_change = self.last_change.is_none_or(|last| {
                     started >= last && now.saturating_duration_since(last) >= CUT_GAP
                 });
-                if after_cut {
-                    let (served, refused) = self.since_cut;
-                    let share = f64::from(refused + 1) / f64::from(served + refused + 1);
-                    let factor = if share <= STRAY_SHARE { NUDGE } else { CUT };
-                    self.rate = self.bounded(self.rate * factor);
-                    self.last_cut = Some(now);
-                    self.since_cut = (0, 0);
-                } else if self.last_cut.is_none_or(|last| started >= last) {
-                    self.since_cut.1 += 1;
+                if after_change {
+                    if self.strays.is_stray(now, STRAY_SHARE) {
+                        self.rate = self.bounded(self.rate * NUDGE);
+                        self.last_change = Some(now);
+                        self.strays.record(now, true);
+                    } else {
+                        self.rate = self.bounded(self.rate * CUT);
+                        self.cut(now);
+                    }
+                } else if self.after_cut(started) {
+                    self.strays.record(now, true);
                 }
                 false
             }
             Phase::Quota if in_phase => {
-                if self.last_cut.is_none_or(|last| started >= last) {
-                    self.since_cut.0 += 1;
+                if self.after_cut(started) {
+                    self.strays.record(now, false);
                 }
                 self.grow(PROBE_STEP);
                 false
@@ -283,8 +303,7 @@ impl Rules {
                 // Far over is a quota's mark: intervals that could show the
                 // 429s not to be one count from the next.
                 self.refusing_since = None;
-                self.last_cut = Some(now);
-                self.since_cut = (0, 0);
+                self.cut(now);
                 false
             }
             Phase::Quota => {
@@ -444,9 +463,10 @@ mod tests {
     }
 
     /// Quota entered at t1 = 300 ms at 23.75 (the search's end counts as a
-    /// cut). A 429 cuts a tenth, once per round and per 50 ms; when at most
-    /// 3 % of the answers since the last cut (itself included) were 429s,
-    /// only a fiftieth.
+    /// cut). A 429 changes the rate at most once per round and per 50 ms:
+    /// it cuts a tenth when more than 3 % of the answers since the last cut
+    /// (itself included, in the last second, nudges emptying nothing) were
+    /// 429s, and otherwise only nudges a fiftieth.
     #[test]
     fn under_a_quota_a_429_cuts_a_tenth_or_nudges_a_fiftieth_once_per_round_and_50_ms() {
         let t0 = Instant::now();
@@ -454,40 +474,50 @@ mod tests {
         let t1 = t0 + ms(300);
         rules.on_answer(true, t0 + ms(10), t1, 0);
         assert!(close(rules.rate(), 23.75));
-        // 40 ms after the last cut: too soon.
+        // 40 ms after the last cut: too soon (but counted).
         rules.on_answer(true, t1 + ms(10), t1 + ms(40), 0);
         assert!(close(rules.rate(), 23.75));
         // 60 ms after, with one 429 already since the cut: 23.75 × 0.9.
-        rules.on_answer(true, t1 + ms(10), t1 + ms(60), 0);
+        let t2 = t1 + ms(60);
+        rules.on_answer(true, t1 + ms(10), t2, 0);
         assert!(close(rules.rate(), 21.375));
         // Started before that cut: ignored, however late it comes.
         rules.on_answer(true, t1 + ms(50), t1 + ms(200), 0);
         assert!(close(rules.rate(), 21.375));
         // 32 served since the cut, then a 429: 1 in 33 is above 3 %, a cut.
-        let t2 = t1 + ms(60);
         for n in 0..32 {
             rules.on_answer(false, t2, t2 + ms(n), 0);
         }
-        rules.on_answer(true, t2, t2 + ms(100), 0);
+        let t3 = t2 + ms(100);
+        rules.on_answer(true, t2, t3, 0);
         assert!(close(rules.rate(), 19.2375));
         // 33 served since, then a 429: 1 in 34 is below 3 %, a nudge.
-        let t3 = t2 + ms(100);
         for n in 0..33 {
             rules.on_answer(false, t3, t3 + ms(n), 0);
         }
-        rules.on_answer(true, t3, t3 + ms(100), 0);
-        assert!(close(rules.rate(), 18.85275));
-        // Answers to requests started before the nudge do not count for
-        // the next: 40 of them, then 10 after it and a 429: a cut.
         let t4 = t3 + ms(100);
+        rules.on_answer(true, t3, t4, 0);
+        assert!(close(rules.rate(), 18.852_75));
+        // A nudge empties nothing: answers to requests started since the
+        // cut (t3) count, before the nudge (40) or after it (10). 83 served
+        // and the nudging 429, then a 429: 2 in 85 is below 3 %, a nudge.
         for n in 0..40 {
             rules.on_answer(false, t3, t4 + ms(n), 0);
         }
         for n in 0..10 {
             rules.on_answer(false, t4, t4 + ms(40 + n), 0);
         }
-        rules.on_answer(true, t4, t4 + ms(100), 0);
-        assert!(close(rules.rate(), 16.967_475));
+        let t5 = t4 + ms(100);
+        rules.on_answer(true, t4, t5, 0);
+        assert!(close(rules.rate(), 18.475_695));
+        // Four 429s of requests started before that nudge change nothing
+        // but count: 6 in 89, and with one more 7 in 90, over 3 %: a cut.
+        for n in 0..4 {
+            rules.on_answer(true, t4, t5 + ms(n), 0);
+        }
+        assert!(close(rules.rate(), 18.475_695));
+        rules.on_answer(true, t5, t5 + ms(60), 0);
+        assert!(close(rules.rate(), 16.628_125_5));
     }
 
     /// A served answer after a wait adds 0.02 under a quota, once per wait.

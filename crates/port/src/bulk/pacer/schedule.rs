@@ -3,19 +3,40 @@
 use std::time::{Duration, Instant};
 
 /// How late a start may come after the slot it waited for and still keep
-/// the schedule (a timer wakes up to a millisecond late).
+/// the schedule, with a timer that wakes up to a millisecond late; and how
+/// far behind `now` the schedule may lag at rates above 500/s.
 pub(crate) const SLACK: Duration = Duration::from_millis(2);
 
 /// The slots of a paced run: starts at least `1 / rate` apart.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Schedule {
     /// The slot of the last start.
     slot: Option<Instant>,
     /// The slot the last wait was for.
     waited_for: Option<Instant>,
+    /// How late a start may come after the slot it waited for and keep it.
+    keep_late: Duration,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Self::keeping_late(SLACK)
+    }
 }
 
 impl Schedule {
+    /// A schedule where a start at most `keep_late` after the slot it waited
+    /// for keeps that slot: the sleeper's lateness ([`SLACK`] for a timer on
+    /// a millisecond tick, nothing for one that ends waits precisely, whose
+    /// late starts come from the scheduling of tasks instead).
+    pub(crate) fn keeping_late(keep_late: Duration) -> Self {
+        Self {
+            slot: None,
+            waited_for: None,
+            keep_late,
+        }
+    }
+
     /// When the next request may start at `rate` (none: at once).
     fn next(&self, rate: Option<f64>) -> Option<Instant> {
         Some(self.slot? + Duration::from_secs_f64(1.0 / rate?))
@@ -35,8 +56,11 @@ impl Schedule {
     /// that is later, with two allowances for a timer that wakes up late and
     /// only every millisecond:
     ///
-    /// - a start that comes at most [`SLACK`] after the slot it waited for
-    ///   keeps that slot, so the schedule loses nothing to the timer;
+    /// - a start that comes at most `keep_late` after the slot it waited for
+    ///   keeps that slot, so the schedule loses nothing to the timer (but the
+    ///   next gap is shorter by as much: against a bucket of one token, a
+    ///   gap shorter than `1 / R` is refused, so a precise timer keeps no
+    ///   late slot);
     /// - at a rate whose interval is shorter than [`SLACK`], the schedule may
     ///   lag `SLACK - interval` behind `now`: the slots passed meanwhile are
     ///   used at once.
@@ -50,7 +74,7 @@ impl Schedule {
             .checked_sub(SLACK.saturating_sub(interval))
             .unwrap_or(now);
         if let Some(due) = self.waited_for
-            && now.saturating_duration_since(due) <= SLACK
+            && now.saturating_duration_since(due) <= self.keep_late
         {
             earliest = earliest.min(due);
         }
@@ -147,6 +171,23 @@ mod tests {
         // After a pause, no burst either (the interval exceeds the slack).
         schedule.start(t0 + ms(1_000), Some(100.0));
         assert_eq!(schedule.wait(t0 + ms(1_000), Some(100.0)), Some(ms(10)));
+    }
+
+    /// With a precise timer a late start is the scheduler's delay, not the
+    /// timer's: it keeps no slot, so the next gap is a whole interval.
+    #[test]
+    fn keeping_no_late_slot_never_shortens_a_gap() {
+        let t0 = Instant::now();
+        let mut schedule = Schedule::keeping_late(Duration::ZERO);
+        schedule.start(t0, Some(200.0));
+        assert_eq!(schedule.wait(t0, Some(200.0)), Some(ms(5)));
+        // Started 0.3 ms after its slot (t0 + 5 ms): the next slot is 5 ms
+        // after the start, not after the slot.
+        schedule.start(t0 + us(5_300), Some(200.0));
+        assert_eq!(schedule.wait(t0 + us(5_300), Some(200.0)), Some(ms(5)));
+        // On time: the slot is kept as it is.
+        schedule.start(t0 + us(10_300), Some(200.0));
+        assert_eq!(schedule.wait(t0 + us(10_300), Some(200.0)), Some(ms(5)));
     }
 
     /// At 4,000 requests/s (0.25 ms apart) with a timer that wakes every

@@ -120,3 +120,78 @@ async fn pacing_waits_use_pace_and_retry_waits_use_sleep() {
     // Every start after the first waits for its slot; the retry too.
     assert!(sleeper.paced.load(std::sync::atomic::Ordering::Relaxed) >= 39);
 }
+
+/// A sleeper whose pacing waits end 1 ms late, and which says its pacing
+/// waits may end `lateness` late.
+#[derive(Debug)]
+struct LateSleep {
+    lateness: Duration,
+}
+
+impl sinch_contacts_port::Sleep for LateSleep {
+    fn sleep(&self, duration: Duration) -> sinch_contacts_port::SleepFuture {
+        Box::pin(tokio::time::sleep(duration))
+    }
+
+    fn pace(&self, duration: Duration) -> sinch_contacts_port::SleepFuture {
+        Box::pin(tokio::time::sleep(duration + Duration::from_millis(1)))
+    }
+
+    fn pace_lateness(&self) -> Duration {
+        self.lateness
+    }
+}
+
+/// How long 40 gets at 20 per second take with a [`LateSleep`].
+async fn forty_paced_gets(lateness: Duration) -> Duration {
+    let server = SimServer::new(Profile::bucket(100_000, 100_000));
+    let client = sinch_contacts_port::ContactsClient::builder(server, "project-1")
+        .region(sinch_contacts_port::Region::Eu)
+        .auth(sinch_contacts_port::Auth::basic("key-id", "key-secret"))
+        .clock(std::sync::Arc::new(super::sim::TokioClock::new()))
+        .sleep(std::sync::Arc::new(LateSleep { lateness }))
+        .build()
+        .unwrap();
+    let bulk = Bulk::new(&client, BulkOptions::default().with_max_rate(20.0)).unwrap();
+    let start = tokio::time::Instant::now();
+    let done = bulk
+        .run(
+            stream::iter((0..40).map(|n| (n, format!("c{n}")))),
+            |attempt, id: String| async move { attempt.client().get(&id).await },
+        )
+        .count()
+        .await;
+    assert_eq!(done, 40);
+    start.elapsed()
+}
+
+/// A start that comes late keeps its slot only within the sleeper's
+/// `pace_lateness`: a start that waited for the pacer comes 1 ms late, so a
+/// sleeper that allows 2 ms keeps the 50 ms schedule, and one that allows
+/// none (as `PreciseSleep`) counts each next slot from the late start: up to
+/// 39 ms longer in all (39 starts after the first), at least 30 (a start
+/// that finds its slot passed, an answer having woken the run, waits for
+/// nothing).
+#[tokio::test(start_paused = true)]
+async fn a_late_start_keeps_its_slot_only_within_the_sleepers_lateness() {
+    let kept = forty_paced_gets(Duration::from_millis(2)).await;
+    let not_kept = forty_paced_gets(Duration::ZERO).await;
+    let longer = not_kept.saturating_sub(kept);
+    assert!(
+        longer >= Duration::from_millis(30) && longer <= Duration::from_millis(39),
+        "{kept:?} then {not_kept:?}"
+    );
+}
+
+#[test]
+fn the_precise_sleeper_keeps_no_late_slot_and_tokios_keeps_two_milliseconds() {
+    use sinch_contacts_port::Sleep;
+    assert_eq!(
+        sinch_contacts_port::PreciseSleep.pace_lateness(),
+        Duration::ZERO
+    );
+    assert_eq!(
+        sinch_contacts_port::TokioSleep.pace_lateness(),
+        Duration::from_millis(2)
+    );
+}
