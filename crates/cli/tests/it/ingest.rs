@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::support::{Running, bin, bin_std, http_get, url_in};
+use crate::support::{Running, bin, bin_std, http_get, listen_with_state, url_in};
 
 const SECRET: &str = "ingest-secret";
 
@@ -46,21 +46,7 @@ fn emulator(webhook: &str) -> (Running, String) {
 }
 
 fn receiver(state: &str) -> (Running, String) {
-    let mut command = bin_std();
-    command.args([
-        "--json",
-        "callbacks",
-        "listen",
-        "--port",
-        "0",
-        "--secret",
-        SECRET,
-        "--state",
-        state,
-    ]);
-    let receiver = Running::spawn(command);
-    let url = url_in(&receiver.next_line(Duration::from_secs(20)));
-    (receiver, url)
+    listen_with_state(SECRET, state, true)
 }
 
 fn import(base_url: &str, file: &Path) -> std::process::Child {

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
-use crate::support::{Running, bin, bin_std, url_in, write};
+use crate::support::{Running, bin, listen_with_state, write};
 
 const SECRET: &str = "state-secret";
 
@@ -18,24 +18,7 @@ const OPT_OUT: &str = r#"{"app_id":"app","project_id":"proj","accepted_time":"20
 
 /// Starts `callbacks listen --state FILE` on a free port; returns it and its URL.
 fn listen(state: &Path, json: bool) -> (Running, String) {
-    let mut command = bin_std();
-    if json {
-        command.arg("--json");
-    }
-    command
-        .args([
-            "callbacks",
-            "listen",
-            "--port",
-            "0",
-            "--secret",
-            SECRET,
-            "--state",
-        ])
-        .arg(state);
-    let listener = Running::spawn(command);
-    let url = url_in(&listener.next_line(Duration::from_secs(20)));
-    (listener, url)
+    listen_with_state(SECRET, state, json)
 }
 
 /// Signs and posts `file` to `url` with `callbacks send`.

@@ -67,6 +67,33 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// Starts `[--json] callbacks listen --port 0 --secret SECRET --state STATE` (a SQLite file or a
+/// PostgreSQL URL); returns it and the URL it listens on.
+pub fn listen_with_state(
+    secret: &str,
+    state: impl AsRef<std::ffi::OsStr>,
+    json: bool,
+) -> (Running, String) {
+    let mut command = bin_std();
+    if json {
+        command.arg("--json");
+    }
+    command
+        .args([
+            "callbacks",
+            "listen",
+            "--port",
+            "0",
+            "--secret",
+            secret,
+            "--state",
+        ])
+        .arg(state);
+    let listener = Running::spawn(command);
+    let url = url_in(&listener.next_line(Duration::from_secs(20)));
+    (listener, url)
+}
+
 /// A child process whose standard output is read line by line on a thread, with a bounded wait.
 pub struct Running {
     child: Child,

@@ -17,7 +17,7 @@ use sinch_contacts_model::{
 use sinch_contacts_store::SqliteStore;
 
 use crate::live::LiveEmulator;
-use crate::support::{Running, bin, bin_std, external_id_counts, url_in, write};
+use crate::support::{bin, external_id_counts, listen_with_state, write};
 
 const SECRET: &str = "mirror-secret";
 
@@ -60,20 +60,7 @@ fn people(range: std::ops::Range<usize>, name: impl Fn(usize) -> String) -> Stri
 fn a_mirror_fed_by_callbacks_gives_the_same_plan_as_listing() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("mirror.db");
-    let mut command = bin_std();
-    command
-        .args([
-            "callbacks",
-            "listen",
-            "--port",
-            "0",
-            "--secret",
-            SECRET,
-            "--state",
-        ])
-        .arg(&state);
-    let listener = Running::spawn(command);
-    let url = url_in(&listener.next_line(Duration::from_secs(20)));
+    let (_listener, url) = listen_with_state(SECRET, &state, false);
 
     let live = LiveEmulator::start();
     live.emulator.register_webhook(Webhook {

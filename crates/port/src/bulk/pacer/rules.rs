@@ -53,10 +53,11 @@ pub(crate) const CUT: f64 = 0.9;
 /// The least time between two cuts.
 pub(crate) const CUT_GAP: Duration = Duration::from_millis(50);
 /// Under a quota: the share of 429s, among the latest answers to requests
-/// started since the last cut ([`StrayWindow`]), up to which a 429 is stray and only nudges the rate
-/// down by [`NUDGE`]. Against a bucket of one token, a request that leaves
-/// a fraction of a millisecond early is refused whatever the rate: cutting
-/// a tenth for each such 429 held the rate at three quarters of the quota.
+/// started since the last cut ([`StrayWindow`]), up to which a 429 is stray
+/// and only nudges the rate down by [`NUDGE`]. Against a bucket of one
+/// token, a request that leaves a fraction of a millisecond early is
+/// refused whatever the rate: cutting a tenth for each such 429 held the
+/// rate at three quarters of the quota.
 pub(crate) const STRAY_SHARE: f64 = 0.03;
 /// The factor a stray 429 multiplies the rate by.
 pub(crate) const NUDGE: f64 = 0.98;

@@ -4,19 +4,21 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-/// The most answers a [`StrayWindow`] holds.
+/// The most answers a 429 is judged among, itself included: a
+/// [`StrayWindow`] holds one fewer.
 pub(crate) const STRAY_WINDOW: usize = 200;
 /// How old an answer a [`StrayWindow`] still holds.
 pub(crate) const STRAY_SPAN: Duration = Duration::from_secs(1);
 
 /// The answers (served or 429) to requests started since the last cut,
-/// answered in the last [`STRAY_SPAN`], the latest [`STRAY_WINDOW`] of them.
-/// A nudge does not empty it: against a bucket of one token, stray 429s come
-/// about once a second whatever the rate, now and then two in a few dozen
-/// answers, and a share counted only since the last nudge took the second
-/// for a rate that is over (at 190/s, a cut every six seconds or so, each
-/// a tenth off the rate, regained at 2 % a second). The span keeps it to what the rate is now: at
-/// 20 requests/s, 200 answers would reach ten seconds back.
+/// answered in the last [`STRAY_SPAN`], the latest [`STRAY_WINDOW`] − 1 of
+/// them. A nudge does not empty it: against a bucket of one token, stray
+/// 429s come about once a second whatever the rate, now and then two in a
+/// few dozen answers, and a share counted only since the last nudge took
+/// the second for a rate that is over (at 190/s, a cut every six seconds or
+/// so, each a tenth off the rate, regained at 2 % a second). The span keeps
+/// it to what the rate is now: at 20 requests/s, 200 answers would reach
+/// ten seconds back.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct StrayWindow {
     /// When each answer came, and `true` for a 429, oldest first.
@@ -26,10 +28,10 @@ pub(crate) struct StrayWindow {
 
 impl StrayWindow {
     /// Records an answer that came at `at` (`throttled`: a 429), forgetting
-    /// the oldest beyond [`STRAY_WINDOW`] and [`STRAY_SPAN`].
+    /// the oldest beyond [`STRAY_WINDOW`] − 1 and [`STRAY_SPAN`].
     pub(crate) fn record(&mut self, at: Instant, throttled: bool) {
         self.forget_before(at);
-        if self.answers.len() == STRAY_WINDOW {
+        if self.answers.len() == STRAY_WINDOW - 1 {
             self.pop_oldest();
         }
         self.answers.push_back((at, throttled));
@@ -37,12 +39,9 @@ impl StrayWindow {
     }
 
     /// Whether a 429 at `now` is a stray: one that leaves the share of 429s
-    /// in the window at most `max_share`.
+    /// among the answers held and itself at most `max_share`.
     pub(crate) fn is_stray(&mut self, now: Instant, max_share: f64) -> bool {
         self.forget_before(now);
-        if self.answers.len() == STRAY_WINDOW {
-            self.pop_oldest();
-        }
         (self.refused + 1) as f64 / (self.answers.len() + 1) as f64 <= max_share
     }
 
@@ -107,14 +106,14 @@ mod tests {
         let mut window = StrayWindow::default();
         let t = record(&mut window, t0, 194, false);
         let t = record(&mut window, t, 6, true);
-        // 200 held, the last 6 refused: a 429 now makes 7 in 200 (the
-        // oldest, served, goes out).
+        // The latest 199 held, the last 6 refused: a 429 now makes 7 in
+        // 200.
         assert!(!window.is_stray(t, SHARE));
         // 200 served since: the six 429s are out, 1 in 200.
         let t = record(&mut window, t, 200, false);
         assert!(window.is_stray(t, SHARE));
-        // Five 429s at the front of a full window: one goes out with the
-        // next answer, 5 in 200.
+        // Five 429s, then 195 served: the first 429 is not among the latest
+        // 199, so a 429 now makes 5 in 200.
         let mut window = StrayWindow::default();
         let t = record(&mut window, t0, 5, true);
         let t = record(&mut window, t, 195, false);

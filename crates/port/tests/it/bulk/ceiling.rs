@@ -5,7 +5,7 @@ use std::time::Duration;
 use futures_util::{StreamExt, stream};
 use sinch_contacts_port::{Bulk, BulkOptions};
 
-use super::sim::{Profile, SimServer};
+use super::sim::{Profile, SimServer, client_sleeping};
 
 /// Runs 600 gets with `max_rate` 20 against a server that never runs out
 /// of tokens and refuses the jobs listed in `refused` once; returns the
@@ -99,13 +99,7 @@ async fn pacing_waits_use_pace_and_retry_waits_use_sleep() {
     let server = SimServer::new(Profile::bucket(100_000, 100_000));
     server.answer("c7", 429, Some(1), 1);
     let sleeper = std::sync::Arc::new(CountingSleep::default());
-    let client = sinch_contacts_port::ContactsClient::builder(server.clone(), "project-1")
-        .region(sinch_contacts_port::Region::Eu)
-        .auth(sinch_contacts_port::Auth::basic("key-id", "key-secret"))
-        .clock(std::sync::Arc::new(super::sim::TokioClock::new()))
-        .sleep(sleeper.clone())
-        .build()
-        .unwrap();
+    let client = client_sleeping(server.clone(), 1, sleeper.clone());
     let bulk = Bulk::new(&client, BulkOptions::default().with_max_rate(20.0)).unwrap();
     let done = bulk
         .run(
@@ -145,13 +139,7 @@ impl sinch_contacts_port::Sleep for LateSleep {
 /// How long 40 gets at 20 per second take with a [`LateSleep`].
 async fn forty_paced_gets(lateness: Duration) -> Duration {
     let server = SimServer::new(Profile::bucket(100_000, 100_000));
-    let client = sinch_contacts_port::ContactsClient::builder(server, "project-1")
-        .region(sinch_contacts_port::Region::Eu)
-        .auth(sinch_contacts_port::Auth::basic("key-id", "key-secret"))
-        .clock(std::sync::Arc::new(super::sim::TokioClock::new()))
-        .sleep(std::sync::Arc::new(LateSleep { lateness }))
-        .build()
-        .unwrap();
+    let client = client_sleeping(server, 1, std::sync::Arc::new(LateSleep { lateness }));
     let bulk = Bulk::new(&client, BulkOptions::default().with_max_rate(20.0)).unwrap();
     let start = tokio::time::Instant::now();
     let done = bulk

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use sinch_contacts_port::test_util::json_response;
 use sinch_contacts_port::{
-    Auth, Clock, ContactsClient, HttpRequest, HttpResponse, RandomJitter, Region, TokioSleep,
-    Transport, TransportError,
+    Auth, Clock, ContactsClient, HttpRequest, HttpResponse, RandomJitter, Region, Sleep,
+    TokioSleep, Transport, TransportError,
 };
 
 /// A [`Clock`] reading Tokio's clock, so that it follows a paused runtime.
@@ -38,11 +38,20 @@ impl Clock for TokioClock {
 /// A client of `transport` with Basic auth, Tokio's clock and sleeper and
 /// a seeded jitter.
 pub fn client_over(transport: impl Transport + 'static, seed: u64) -> ContactsClient {
+    client_sleeping(transport, seed, Arc::new(TokioSleep))
+}
+
+/// [`client_over`] with `sleep` for its waits.
+pub fn client_sleeping(
+    transport: impl Transport + 'static,
+    seed: u64,
+    sleep: Arc<dyn Sleep>,
+) -> ContactsClient {
     ContactsClient::builder(transport, "project-1")
         .region(Region::Eu)
         .auth(Auth::basic("key-id", "key-secret"))
         .clock(Arc::new(TokioClock::new()))
-        .sleep(Arc::new(TokioSleep))
+        .sleep(sleep)
         .jitter(Arc::new(RandomJitter::with_seed(seed)))
         .build()
         .unwrap()
