@@ -120,6 +120,21 @@ mod tests {
         assert!(window.is_stray(t, SHARE));
     }
 
+    /// The 200th answer pushes the oldest out: a 429 is judged among
+    /// exactly 200, itself included.
+    #[test]
+    fn a_429_is_judged_among_exactly_200_answers() {
+        let t0 = Instant::now();
+        let mut window = StrayWindow::default();
+        let t = record(&mut window, t0, 6, true);
+        let t = record(&mut window, t, 193, false);
+        // 199 held, 6 of them 429s: 7 in 200.
+        assert!(!window.is_stray(t, SHARE));
+        // The 200th answer drops the first 429: 6 in 200 is 3 %.
+        let t = record(&mut window, t, 1, false);
+        assert!(window.is_stray(t, SHARE));
+    }
+
     #[test]
     fn answers_older_than_a_second_are_forgotten() {
         let t0 = Instant::now();
