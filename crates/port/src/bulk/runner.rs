@@ -77,6 +77,11 @@ impl Bulk {
     ///
     /// Jobs are taken from `jobs` only as room frees up, so memory is
     /// bounded by [`BulkOptions::max_held_jobs`], not by the number of jobs.
+    /// A stream that says how many jobs it still holds at most (the upper
+    /// bound of its `size_hint`, as `stream::iter` over a `Vec` does) lets
+    /// a run under a quota pace its last requests with a margin, so that a
+    /// 429 there does not add its `Retry-After` to the run; a stream that
+    /// does not say is paced as usual to its end.
     pub fn run<K, I, T, S, F, Fut>(&self, jobs: S, operation: F) -> BulkRun<K, T>
     where
         K: Send + 'static,

@@ -177,6 +177,18 @@ where
         self.in_flight.len() + self.waiting.len() + self.ready.len()
     }
 
+    /// The jobs left to start: waiting to retry, ready, and still in the
+    /// input, if the input says how many it holds at most (its size hint's
+    /// upper bound); `None` if it does not.
+    fn jobs_left(&self) -> Option<usize> {
+        let upcoming = if self.jobs_done {
+            Some(0)
+        } else {
+            self.jobs.size_hint().1
+        };
+        upcoming.map(|upcoming| upcoming + self.ready.len() + self.waiting.len())
+    }
+
     /// Starts attempts while the limit, the pacer and the input allow;
     /// returns whether anything changed.
     fn launch(&mut self, cx: &mut Context<'_>) -> bool {
@@ -198,6 +210,7 @@ where
                 progressed = true;
             }
             let now = self.time.clock.now();
+            self.pacer.set_left(self.jobs_left());
             if let Some(wait) = self.pacer.wait(now) {
                 // The rate may have grown since the wait began: a wait
                 // ending earlier replaces it.
@@ -222,6 +235,17 @@ where
                 self.start(job, now);
                 progressed = true;
             }
+        }
+        progressed
+    }
+
+    /// Polls the attempts in flight and decides what becomes of each that
+    /// ended; returns whether any did.
+    fn poll_in_flight(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut progressed = false;
+        while let Poll::Ready(Some(finished)) = self.in_flight.poll_next_unpin(cx) {
+            self.finish(finished);
+            progressed = true;
         }
         progressed
     }
@@ -299,6 +323,9 @@ where
                     _ => backoff_step(job.attempts, self.failure_streak),
                 };
                 let delay = retry_delay(&self.retry, step, retry_after, &*self.time.jitter);
+                if answer == Signal::Throttled {
+                    self.pacer.throttled_wait(delay);
+                }
                 job.last_error = Some(error);
                 self.wait(job, self.time.sleep.sleep(delay));
             }
@@ -400,11 +427,7 @@ where
             if this.finished {
                 return Poll::Ready(None);
             }
-            let mut progressed = false;
-            while let Poll::Ready(Some(finished)) = this.in_flight.poll_next_unpin(cx) {
-                this.finish(finished);
-                progressed = true;
-            }
+            let mut progressed = this.poll_in_flight(cx);
             while let Poll::Ready(Some(id)) = this.waits.poll_next_unpin(cx) {
                 if let Some(job) = this.waiting.remove(&id) {
                     this.ready.push_back(job);

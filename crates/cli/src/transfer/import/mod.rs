@@ -149,6 +149,7 @@ pub async fn import(
     };
     let jobs = JobSource::new(
         rows,
+        usize::try_from(index.rows).unwrap_or(usize::MAX),
         plan,
         journal.clone(),
         shared.clone(),

@@ -66,6 +66,8 @@ pub struct JobSource {
     shared: Arc<Shared>,
     bar: indicatif::ProgressBar,
     output: Output,
+    /// The rows not yet read: at most as many jobs are to come.
+    rows_left: usize,
     ended: bool,
 }
 
@@ -73,6 +75,7 @@ impl JobSource {
     /// Jobs from `rows` as `plan` decides, recording each in `journal` before it is handed out.
     pub fn new(
         rows: RowReader,
+        row_count: usize,
         plan: Plan,
         journal: Option<Arc<Journal>>,
         shared: Arc<Shared>,
@@ -86,6 +89,7 @@ impl JobSource {
             shared,
             bar,
             output,
+            rows_left: row_count,
             ended: false,
         }
     }
@@ -157,7 +161,9 @@ impl Iterator for JobSource {
 
     fn next(&mut self) -> Option<Self::Item> {
         while !self.ended && !self.shared.stop.load(Ordering::SeqCst) {
-            let outcome = match self.rows.next() {
+            let item = self.rows.next();
+            self.rows_left = self.rows_left.saturating_sub(usize::from(item.is_some()));
+            let outcome = match item {
                 None => {
                     self.ended = true;
                     return None;
@@ -180,5 +186,62 @@ impl Iterator for JobSource {
             }
         }
         None
+    }
+
+    /// At most one job per row not yet read.
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(if self.ended { 0 } else { self.rows_left }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transfer::format::FileFormat;
+
+    /// Four rows, the second refused (no identity): the hint's upper bound is
+    /// the rows not yet read, whether they become jobs or not.
+    #[test]
+    fn at_most_one_job_is_left_per_row_not_yet_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        std::fs::write(
+            &path,
+            "external_id,language,channel_identities\n\
+             a-1,EN_US,SMS:+46700000001\n\
+             a-2,EN_US,\n\
+             a-3,EN_US,SMS:+46700000003\n\
+             a-4,EN_US,SMS:+46700000004\n",
+        )
+        .unwrap();
+        let plan = Plan {
+            repeats: HashMap::new(),
+            resume: Resume::default(),
+            existing: None,
+        };
+        let shared = Arc::new(Shared {
+            summary: Mutex::new(Summary::default()),
+            error: Mutex::new(None),
+            stop: AtomicBool::new(false),
+        });
+        let mut jobs = JobSource::new(
+            RowReader::open(&path, FileFormat::Csv).unwrap(),
+            4,
+            plan,
+            None,
+            shared.clone(),
+            indicatif::ProgressBar::hidden(),
+            Output { json: true },
+        );
+        assert_eq!(jobs.size_hint(), (0, Some(4)));
+        assert_eq!(jobs.next().unwrap().0.external_id, "a-1");
+        assert_eq!(jobs.size_hint(), (0, Some(3)));
+        // The refused row is read on the way to the next job.
+        assert_eq!(jobs.next().unwrap().0.external_id, "a-3");
+        assert_eq!(jobs.size_hint(), (0, Some(1)));
+        assert_eq!(jobs.next().unwrap().0.external_id, "a-4");
+        assert!(jobs.next().is_none());
+        assert_eq!(jobs.size_hint(), (0, Some(0)));
+        assert_eq!(shared.summary().refused, 1);
     }
 }

@@ -9,8 +9,10 @@
 //!   what the requests started in it met;
 //! - a [`Schedule`] spaces the starts at `1 / rate`;
 //! - [`Recent`] counts the answers served in the last second, where a
-//!   search starts from.
+//!   search starts from;
+//! - [`Closing`] slows the pace of a run's last requests under a quota.
 
+mod closing;
 mod recent;
 mod rules;
 mod schedule;
@@ -22,6 +24,7 @@ use std::time::{Duration, Instant};
 
 pub(crate) use tally::Answer;
 
+use closing::Closing;
 use recent::Recent;
 use rules::Rules;
 use schedule::Schedule;
@@ -34,6 +37,7 @@ pub(crate) struct Pacer {
     schedule: Schedule,
     tally: Tally,
     recent: Recent,
+    closing: Closing,
 }
 
 impl Pacer {
@@ -45,6 +49,7 @@ impl Pacer {
             schedule: Schedule::default(),
             tally: Tally::new(now),
             recent: Recent::new(now),
+            closing: Closing::default(),
         }
     }
 
@@ -62,10 +67,31 @@ impl Pacer {
         self.rules.rate()
     }
 
+    /// `left` jobs are left to start, when known.
+    pub(crate) fn set_left(&mut self, left: Option<usize>) {
+        self.closing.set_left(left);
+    }
+
+    /// A 429 put a job to wait for `wait` before its next attempt.
+    pub(crate) fn throttled_wait(&mut self, wait: Duration) {
+        self.closing.throttled_wait(wait);
+    }
+
+    /// The rate requests start at: under a quota, slower in the run's
+    /// closing span ([`Closing`]).
+    fn pace(&self) -> Option<f64> {
+        let rate = self.rules.rate()?;
+        Some(if self.rules.in_quota() {
+            self.closing.pace(rate)
+        } else {
+            rate
+        })
+    }
+
     /// How long to wait before a request may start at `now`; `None` when it
     /// may start now.
     pub(crate) fn wait(&mut self, now: Instant) -> Option<Duration> {
-        let wait = self.schedule.wait(now, self.rules.rate())?;
+        let wait = self.schedule.wait(now, self.pace())?;
         self.rules.held_back();
         Some(wait)
     }
@@ -76,7 +102,7 @@ impl Pacer {
             self.tally.roll(now);
         }
         self.tally.on_start();
-        self.schedule.start(now, self.rules.rate());
+        self.schedule.start(now, self.pace());
     }
 
     /// A request started at `started` got `answer` at `now`.
@@ -146,6 +172,34 @@ mod tests {
         pacer.start(t0 + ms(401));
         let wait = pacer.wait(t0 + ms(401)).unwrap();
         assert!(wait.abs_diff(Duration::from_secs_f64(1.0 / 31.0)) < Duration::from_micros(1));
+    }
+
+    /// Searching from 20/s, nothing closes; a 429 ends the search at 19/s.
+    /// With a 429 wait of 1 s seen, 19 jobs left do not all start within
+    /// it at 19/s (starts 1 / 19 s apart), 18 do (1 / (0.85 × 19) s).
+    #[test]
+    fn a_runs_last_requests_under_a_quota_start_at_085_of_the_rate() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new(Some(20.0), None, t0);
+        pacer.throttled_wait(ms(1_000));
+        pacer.set_left(Some(0));
+        pacer.start(t0);
+        let wait = pacer.wait(t0).unwrap();
+        assert!(wait.abs_diff(ms(50)) < Duration::from_micros(1));
+        pacer.on_answer(Answer::Throttled, t0, t0 + ms(1));
+        assert_eq!(pacer.rate(), Some(19.0));
+        let t1 = t0 + ms(200);
+        pacer.set_left(Some(19));
+        pacer.start(t1);
+        let wait = pacer.wait(t1).unwrap();
+        assert!(wait.abs_diff(Duration::from_secs_f64(1.0 / 19.0)) < Duration::from_micros(1));
+        pacer.set_left(Some(18));
+        let wait = pacer.wait(t1).unwrap();
+        let closing = Duration::from_secs_f64(1.0 / (0.85 * 19.0));
+        assert!(
+            wait.abs_diff(closing) < Duration::from_micros(1),
+            "{wait:?}"
+        );
     }
 
     #[test]

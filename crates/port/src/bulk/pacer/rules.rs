@@ -15,9 +15,10 @@
 //!   request started in the search ends it: the rate becomes [`SEARCH_CUT`]
 //!   × the rate in effect when that request started.
 //! - **quota**: each served answer after a wait adds [`PROBE_STEP`] (about
-//!   +2 % a second); a 429 multiplies the rate by [`CUT`], or only by
-//!   [`NUDGE`] when at most [`STRAY_SHARE`] of the latest answers since the
-//!   last cut (a [`StrayWindow`]) were 429s, at most once per round and
+//!   +2 % a second) times 1 + the seconds since the last cut or nudge
+//!   beyond [`BOOST_AFTER`] (at most [`PROBE_BOOST`]); a 429 multiplies the rate by [`CUT`], or only
+//!   by [`NUDGE`] when at most [`STRAY_SHARE`] of the latest answers since
+//!   the last cut (a [`StrayWindow`]) were 429s, at most once per round and
 //!   per [`CUT_GAP`]; an interval with more than [`OVER_SHARE`] of 429s
 //!   brings the rate down to the interval's served rate. When 429s go
 //!   on while the sent rate falls by [`FALL`], the served rate falls with
@@ -46,8 +47,17 @@ pub(crate) const SEARCH_CUT: f64 = 0.95;
 /// The rates a search remembers, to know the one a refused request
 /// started at.
 const SEARCH_HISTORY: usize = 64;
-/// What a served answer adds to the rate under a quota (requests/s).
+/// What a served answer adds to the rate under a quota (requests/s), with
+/// no wait since the last change.
 pub(crate) const PROBE_STEP: f64 = 0.02;
+/// How long the rate must go without a cut or nudge before its probe
+/// grows faster.
+pub(crate) const BOOST_AFTER: Duration = Duration::from_secs(2);
+/// The most [`PROBE_STEP`] is multiplied by: 1 + the seconds since the
+/// last cut or nudge beyond [`BOOST_AFTER`], so a rate far below a quota
+/// (after cuts in a spell of jitter) regains it in seconds, not a minute,
+/// while strays a second or so apart keep it at +2 % a second.
+pub(crate) const PROBE_BOOST: f64 = 10.0;
 /// The factor a 429 multiplies the rate by under a quota.
 pub(crate) const CUT: f64 = 0.9;
 /// The least time between two cuts.
@@ -141,6 +151,11 @@ impl Rules {
         self.ceiling.map_or(rate, |ceiling| rate.min(ceiling))
     }
 
+    /// Whether following a quota.
+    pub(crate) fn in_quota(&self) -> bool {
+        self.phase == Phase::Quota
+    }
+
     /// The phase, for tests.
     #[cfg(test)]
     pub(crate) fn phase(&self) -> &Phase {
@@ -192,6 +207,17 @@ impl Rules {
         self.last_cut = Some(now);
         self.last_change = Some(now);
         self.strays.clear();
+    }
+
+    /// What [`PROBE_STEP`] is multiplied by at `now`: 1 + the seconds since
+    /// the last cut or nudge beyond [`BOOST_AFTER`], at most
+    /// [`PROBE_BOOST`].
+    fn probe_boost(&self, now: Instant) -> f64 {
+        let quiet = self.last_change.map_or(Duration::ZERO, |last| {
+            now.saturating_duration_since(last)
+                .saturating_sub(BOOST_AFTER)
+        });
+        (1.0 + quiet.as_secs_f64()).min(PROBE_BOOST)
     }
 
     /// Whether a request started at `started` started after the last cut.
@@ -281,7 +307,7 @@ impl Rules {
                 if self.after_cut(started) {
                     self.strays.record(now, false);
                 }
-                self.grow(PROBE_STEP);
+                self.grow(PROBE_STEP * self.probe_boost(now));
                 false
             }
             _ => false,
@@ -519,6 +545,26 @@ mod tests {
         assert!(close(rules.rate(), 18.475_695));
         rules.on_answer(true, t5, t5 + ms(60), 0);
         assert!(close(rules.rate(), 16.628_125_5));
+    }
+
+    /// Under a quota entered at t0, a served answer after a wait adds 0.02
+    /// up to 2 s after the last cut or nudge; 0.02 × 2.5 at 3.5 s; at most
+    /// 0.02 × 10. A cut starts the count again.
+    #[test]
+    fn a_rate_that_meets_no_429_for_two_seconds_probes_faster() {
+        let t0 = Instant::now();
+        let mut rules = quota(t0, 100.0);
+        served_after_wait(&mut rules, t0, t0 + ms(2_000));
+        assert!(close(rules.rate(), 100.02));
+        served_after_wait(&mut rules, t0, t0 + ms(3_500));
+        assert!(close(rules.rate(), 100.07));
+        served_after_wait(&mut rules, t0, t0 + ms(20_000));
+        assert!(close(rules.rate(), 100.27));
+        // 1 429 in 2 held: a cut, 100.27 × 0.9.
+        rules.on_answer(true, t0 + ms(20_000), t0 + ms(20_100), 0);
+        assert!(close(rules.rate(), 90.243));
+        served_after_wait(&mut rules, t0 + ms(20_100), t0 + ms(20_200));
+        assert!(close(rules.rate(), 90.263));
     }
 
     /// A served answer after a wait adds 0.02 under a quota, once per wait.

@@ -3,6 +3,7 @@
 mod apply_plan;
 mod backoff;
 mod ceiling;
+mod closing;
 mod figures;
 mod free;
 mod limits;
