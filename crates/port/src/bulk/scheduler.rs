@@ -186,7 +186,7 @@ where
         } else {
             self.jobs.size_hint().1
         };
-        upcoming.map(|upcoming| upcoming + self.ready.len() + self.waiting.len())
+        upcoming.map(|upcoming| upcoming.saturating_add(self.ready.len() + self.waiting.len()))
     }
 
     /// Starts attempts while the limit, the pacer and the input allow;
