@@ -239,17 +239,6 @@ where
         progressed
     }
 
-    /// Polls the attempts in flight and decides what becomes of each that
-    /// ended; returns whether any did.
-    fn poll_in_flight(&mut self, cx: &mut Context<'_>) -> bool {
-        let mut progressed = false;
-        while let Poll::Ready(Some(finished)) = self.in_flight.poll_next_unpin(cx) {
-            self.finish(finished);
-            progressed = true;
-        }
-        progressed
-    }
-
     fn start(&mut self, mut job: Job<K, I>, now: Instant) {
         job.attempts += 1;
         let effects = Arc::new(EffectLog::default());
@@ -427,7 +416,11 @@ where
             if this.finished {
                 return Poll::Ready(None);
             }
-            let mut progressed = this.poll_in_flight(cx);
+            let mut progressed = false;
+            while let Poll::Ready(Some(finished)) = this.in_flight.poll_next_unpin(cx) {
+                this.finish(finished);
+                progressed = true;
+            }
             while let Poll::Ready(Some(id)) = this.waits.poll_next_unpin(cx) {
                 if let Some(job) = this.waiting.remove(&id) {
                     this.ready.push_back(job);
