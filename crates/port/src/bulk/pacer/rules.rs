@@ -20,7 +20,11 @@
 //!   by [`NUDGE`] when at most [`STRAY_SHARE`] of the latest answers since
 //!   the last cut (a [`StrayWindow`]) were 429s, at most once per round and
 //!   per [`CUT_GAP`]; an interval with more than [`OVER_SHARE`] of 429s
-//!   brings the rate down to the interval's served rate. When 429s go
+//!   brings the rate down to the interval's served rate. A cut remembers
+//!   the rate it fell from (its peak, at most what was served in the last
+//!   second); [`RECOVER_AFTER`] after the last cut or nudge, each served
+//!   answer after a wait recovers [`RECOVER_SHARE`] of the way back to it,
+//!   and a cut that ends such a recovery puts the peak halfway down. When 429s go
 //!   on while the sent rate falls by [`FALL`], the served rate falls with
 //!   it and the share served holds, they are not a quota: free again,
 //!   judged.
@@ -58,6 +62,14 @@ pub(crate) const BOOST_AFTER: Duration = Duration::from_secs(2);
 /// (after cuts in a spell of jitter) regains it in seconds, not a minute,
 /// while strays a second or so apart keep it at +2 % a second.
 pub(crate) const PROBE_BOOST: f64 = 10.0;
+/// How long the rate must go without a cut or nudge, below its peak (the
+/// rate of the last cut that was not part of a fall), before it recovers
+/// towards it.
+pub(crate) const RECOVER_AFTER: Duration = Duration::from_secs(1);
+/// The share of the way back to the peak each served answer after a wait
+/// recovers, once the rate has gone [`RECOVER_AFTER`] without a cut or
+/// nudge: at 120 answers a second, 9/10 of the way in a second.
+pub(crate) const RECOVER_SHARE: f64 = 0.02;
 /// The factor a 429 multiplies the rate by under a quota.
 pub(crate) const CUT: f64 = 0.9;
 /// The least time between two cuts.
@@ -120,6 +132,14 @@ pub(crate) struct Rules {
     /// Under a quota: the latest answers to requests started since the
     /// last cut.
     strays: StrayWindow,
+    /// Under a quota: the rate the last cut started from, unless a
+    /// recovery towards it was cut short (then halfway between the two).
+    peak: Option<f64>,
+    /// Under a quota: whether the rate recovered towards the peak since
+    /// the last cut.
+    recovered: bool,
+    /// Answers served in the second before the latest answer.
+    recent_served: f64,
 }
 
 impl Rules {
@@ -137,6 +157,9 @@ impl Rules {
             refusing_since: None,
             history: VecDeque::new(),
             strays: StrayWindow::default(),
+            peak: None,
+            recovered: false,
+            recent_served: 0.0,
         };
         if let Some(initial) = initial {
             rules.phase = Phase::Search;
@@ -182,6 +205,8 @@ impl Rules {
         self.refusing_since = None;
         self.history.clear();
         self.strays.clear();
+        self.peak = None;
+        self.recovered = false;
         self.remember(now);
     }
 
@@ -202,8 +227,24 @@ impl Rules {
             .map_or(self.rate, |(_, rate)| *rate)
     }
 
-    /// A cut at `now`: the answers before it no longer count.
-    fn cut(&mut self, now: Instant) {
+    /// A cut at `now` from the rate `from` (`None` for the search's end):
+    /// the answers before it no longer count, and the peak is where the
+    /// rate fell from, at most what was served in the last second (a
+    /// bucket's stored tokens let a rate far over its quota through for a
+    /// while). A cut during a fall (cuts in a row, no recovery between
+    /// them) keeps the higher peak of its start; a cut that ends a recovery
+    /// puts the peak halfway between the two, so a quota that fell is found
+    /// in a few recoveries.
+    fn cut(&mut self, now: Instant, from: Option<f64>) {
+        if let Some(from) = from {
+            let from = from.min(self.recent_served);
+            self.peak = Some(match self.peak {
+                Some(peak) if self.recovered => (peak + from) / 2.0,
+                Some(peak) => peak.max(from),
+                None => from,
+            });
+        }
+        self.recovered = false;
         self.last_cut = Some(now);
         self.last_change = Some(now);
         self.strays.clear();
@@ -218,6 +259,23 @@ impl Rules {
                 .saturating_sub(BOOST_AFTER)
         });
         (1.0 + quiet.as_secs_f64()).min(PROBE_BOOST)
+    }
+
+    /// A served answer under a quota raises the rate by the probe's step,
+    /// or, below the peak and [`RECOVER_AFTER`] since the last cut or
+    /// nudge, by [`RECOVER_SHARE`] of the way back to the peak when more.
+    fn probe(&mut self, now: Instant) {
+        let step = PROBE_STEP * self.probe_boost(now);
+        let quiet = self
+            .last_change
+            .is_none_or(|last| now.saturating_duration_since(last) >= RECOVER_AFTER);
+        let recovery = match self.peak {
+            Some(peak) if quiet && peak > self.rate => (peak - self.rate) * RECOVER_SHARE,
+            _ => 0.0,
+        };
+        if self.grow(step.max(recovery)) && recovery > step {
+            self.recovered = true;
+        }
     }
 
     /// Whether a request started at `started` started after the last cut.
@@ -248,6 +306,7 @@ impl Rules {
         recent_served: u32,
     ) -> bool {
         let in_phase = self.since.is_none_or(|since| started >= since);
+        self.recent_served = f64::from(recent_served);
         match &mut self.phase {
             Phase::Free { judged: false } if throttled => {
                 let mut verdict = Verdict::default();
@@ -276,7 +335,7 @@ impl Rules {
                 // The rate went over when this request started.
                 let over = self.rate_at(started);
                 self.enter(Phase::Quota, now, over * SEARCH_CUT);
-                self.cut(now);
+                self.cut(now, None);
                 false
             }
             Phase::Search if in_phase => {
@@ -295,8 +354,9 @@ impl Rules {
                         self.last_change = Some(now);
                         self.strays.record(now, true);
                     } else {
-                        self.rate = self.bounded(self.rate * CUT);
-                        self.cut(now);
+                        let from = self.rate;
+                        self.rate = self.bounded(from * CUT);
+                        self.cut(now, Some(from));
                     }
                 } else if self.after_cut(started) {
                     self.strays.record(now, true);
@@ -307,7 +367,7 @@ impl Rules {
                 if self.after_cut(started) {
                     self.strays.record(now, false);
                 }
-                self.grow(PROBE_STEP * self.probe_boost(now));
+                self.probe(now);
                 false
             }
             _ => false,
@@ -326,11 +386,12 @@ impl Rules {
                 true
             }
             Phase::Quota if over => {
-                self.rate = self.bounded(self.rate.min(sample.served_rate()));
+                let from = self.rate;
+                self.rate = self.bounded(from.min(sample.served_rate()));
                 // Far over is a quota's mark: intervals that could show the
                 // 429s not to be one count from the next.
                 self.refusing_since = None;
-                self.cut(now);
+                self.cut(now, Some(from));
                 false
             }
             Phase::Quota => {
@@ -565,6 +626,57 @@ mod tests {
         assert!(close(rules.rate(), 90.243));
         served_after_wait(&mut rules, t0 + ms(20_100), t0 + ms(20_200));
         assert!(close(rules.rate(), 90.263));
+    }
+
+    /// Under a quota at 100 from t0, 120 served in the last second: a 429
+    /// at 200 ms cuts to 90 with the peak at 100. Half a second later a
+    /// served answer adds 0.02 (90.02); a second after the cut it recovers
+    /// a fiftieth of the way to the peak instead, (100 - 90.02) × 0.02 =
+    /// 0.1996 (90.2196), then (100 - 90.2196) × 0.02 = 0.195608
+    /// (90.415208). A cut then ends that recovery: × 0.9 = 81.3736872, the
+    /// peak halfway, (100 + 90.415208) / 2 = 95.207604. A cut right after,
+    /// with no recovery between, is a fall: × 0.9 = 73.23631848, the peak
+    /// kept; 1.1 s later a served answer recovers (95.207604 - 73.23631848)
+    /// × 0.02 = 0.4394257104.
+    #[test]
+    fn a_quiet_second_after_a_cut_recovers_a_fiftieth_of_the_way_to_the_peak_per_served_answer() {
+        let t0 = Instant::now();
+        let mut rules = quota(t0, 100.0);
+        let cut = t0 + ms(200);
+        rules.on_answer(true, t0 + ms(100), cut, 120);
+        assert!(close(rules.rate(), 90.0));
+        let served = |rules: &mut Rules, at: u64| {
+            rules.held_back();
+            rules.on_answer(false, cut, t0 + ms(at), 120);
+        };
+        served(&mut rules, 700);
+        assert!(close(rules.rate(), 90.02));
+        served(&mut rules, 1_200);
+        assert!(close(rules.rate(), 90.2196));
+        served(&mut rules, 1_300);
+        assert!(close(rules.rate(), 90.415_208));
+        // 1 429 in 4 since the cut: a cut, not a nudge.
+        rules.on_answer(true, cut, t0 + ms(1_400), 120);
+        assert!(close(rules.rate(), 81.373_687_2));
+        rules.on_answer(true, t0 + ms(1_400), t0 + ms(1_500), 120);
+        assert!(close(rules.rate(), 73.236_318_48));
+        rules.held_back();
+        rules.on_answer(false, t0 + ms(1_500), t0 + ms(2_600), 120);
+        assert!(close(rules.rate(), 73.675_744_190_4));
+    }
+
+    /// The peak is at most what was served in the last second: a cut from
+    /// 100 with 60 served puts it at 60, below the cut rate (90), and a
+    /// quiet second later a served answer only adds 0.02.
+    #[test]
+    fn the_peak_is_at_most_what_was_served_in_the_last_second() {
+        let t0 = Instant::now();
+        let mut rules = quota(t0, 100.0);
+        rules.on_answer(true, t0 + ms(100), t0 + ms(200), 60);
+        assert!(close(rules.rate(), 90.0));
+        rules.held_back();
+        rules.on_answer(false, t0 + ms(200), t0 + ms(1_500), 60);
+        assert!(close(rules.rate(), 90.02));
     }
 
     /// A served answer after a wait adds 0.02 under a quota, once per wait.

@@ -1,11 +1,13 @@
 //! The figures of docs/port.md ("Simulated figures"), printed:
-//! `cargo test -p sinch-contacts-port --test it bulk::figures -- --ignored --nocapture`.
+//! `cargo test -p sinch-contacts-port --test it bulk::figures -- --ignored --nocapture`
+//! ("Simulated figures" and "Spells of jitter").
 
 use sinch_contacts_port::BulkOptions;
 
 use super::rate::{Case, Link};
 use super::run::{buffered, bulk};
 use super::sim::Profile;
+use super::spell::{run, secs, spell};
 
 #[tokio::test(start_paused = true)]
 #[ignore = "prints the figures of docs/port.md"]
@@ -76,6 +78,40 @@ async fn print_the_figures_without_a_quota() {
                     run.failed
                 );
             }
+        }
+    }
+}
+
+/// docs/port.md, "Spells of jitter": 4,000 jobs against 200/s holding one
+/// token on loopback, with a spell from 5 s; served ÷ R per second.
+#[tokio::test(start_paused = true)]
+#[ignore = "prints the figures of docs/port.md"]
+async fn print_the_spell_figures() {
+    println!(
+        "| transit in the spell | spell | whole run ÷ R | refused | served ÷ R, each second from 4 s to 14 s |"
+    );
+    println!("|---|---|---|---|---|");
+    for transit_ms in [3, 8, 12] {
+        for length in [1.0, 3.0] {
+            let seen = run(
+                Profile::loopback(200, 1).with_spell(spell(transit_ms, length)),
+                4_000,
+            )
+            .await;
+            let seconds: Vec<String> = (4..14)
+                .map(|from| {
+                    format!(
+                        "{:.2}",
+                        seen.served_rate(secs(from as f64), secs(from as f64 + 1.0)) / 200.0
+                    )
+                })
+                .collect();
+            println!(
+                "| 0–{transit_ms} ms | {length} s | {:.3} | {} | {} |",
+                seen.served.len() as f64 / seen.end().as_secs_f64() / 200.0,
+                seen.refused.len(),
+                seconds.join(" ")
+            );
         }
     }
 }
