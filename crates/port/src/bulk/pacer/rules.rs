@@ -63,8 +63,8 @@ pub(crate) const BOOST_AFTER: Duration = Duration::from_secs(2);
 /// while strays a second or so apart keep it at +2 % a second.
 pub(crate) const PROBE_BOOST: f64 = 10.0;
 /// How long the rate must go without a cut or nudge, below its peak (the
-/// rate of the last cut that was not part of a fall), before it recovers
-/// towards it.
+/// rate its last fall of cuts started from), before it recovers towards
+/// it.
 pub(crate) const RECOVER_AFTER: Duration = Duration::from_secs(1);
 /// The share of the way back to the peak each served answer after a wait
 /// recovers, once the rate has gone [`RECOVER_AFTER`] without a cut or
@@ -132,8 +132,9 @@ pub(crate) struct Rules {
     /// Under a quota: the latest answers to requests started since the
     /// last cut.
     strays: StrayWindow,
-    /// Under a quota: the rate the last cut started from, unless a
-    /// recovery towards it was cut short (then halfway between the two).
+    /// Under a quota: the rate the last fall of cuts started from, at most
+    /// what was served in the second before it; a recovery towards it that
+    /// a cut ends puts it halfway down to the rate of that cut.
     peak: Option<f64>,
     /// Under a quota: whether the rate recovered towards the peak since
     /// the last cut.
