@@ -1,6 +1,7 @@
-//! The figures of docs/port.md ("Simulated figures"), printed:
+//! The figures of docs/port.md, printed:
 //! `cargo test -p sinch-contacts-port --test it bulk::figures -- --ignored --nocapture`
-//! ("Simulated figures" and "Spells of jitter").
+//! ("Simulated figures", and the spells of "Why the rate recovers towards its
+//! peak").
 
 use sinch_contacts_port::BulkOptions;
 
@@ -82,7 +83,7 @@ async fn print_the_figures_without_a_quota() {
     }
 }
 
-/// docs/port.md, "Spells of jitter": 4,000 jobs against 200/s holding one
+/// docs/port.md, "Why the rate recovers towards its peak": 4,000 jobs against 200/s holding one
 /// token on loopback, with a spell from 5 s; served ÷ R per second.
 #[tokio::test(start_paused = true)]
 #[ignore = "prints the figures of docs/port.md"]

@@ -1,7 +1,7 @@
-//! A spell of jitter in a run under a quota, and a quota that falls: a
-//! bucket of one token refuses requests at any pace while a spell lasts;
-//! once it ends, the run is back near the quota's rate within two seconds.
-//! A quota that really fell is found, with few 429s once found.
+//! A spell of jitter in a run under a quota: a bucket of one token refuses
+//! requests at any pace while a spell lasts; once it ends, the run is back
+//! near the quota's rate within two seconds. The run and what the server saw
+//! of it are shared with `fall.rs` and the printed figures.
 
 use std::time::Duration;
 
