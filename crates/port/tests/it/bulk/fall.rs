@@ -9,8 +9,8 @@ use super::spell::{run, secs};
 /// 100/s at 5 s: 1,000 jobs go before the fall, 3,000 after it (30 s at
 /// 100/s). From 15 s to the end the run serves at least 0.95 × 100/s, and
 /// at most 5 % of its requests there are refused. (A peak that a failed
-/// recovery does not lower keeps recovering towards 200/s: 90–94/s
-/// served, 2–4 % refused.)
+/// recovery does not lower keeps recovering towards 200/s: about 91/s
+/// served, 1–4 % refused in each second.)
 #[tokio::test(start_paused = true)]
 async fn a_run_settles_at_a_quota_that_fell() {
     let seen = run(Profile::loopback(200, 1).with_fall(secs(5.0), 100), 4_000).await;
