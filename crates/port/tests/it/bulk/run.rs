@@ -64,12 +64,16 @@ fn figures(server: &SimServer, done: usize, failed: usize, elapsed: Duration) ->
     }
 }
 
-/// Runs `jobs` gets through [`Bulk::run`] with `options` against a server
-/// of `profile`; the client's jitter is seeded with `seed`.
-pub async fn bulk(profile: Profile, options: BulkOptions, jobs: usize, seed: u64) -> Figures {
-    let server = SimServer::new(profile);
+/// Runs `jobs` gets (`c0`, `c1`, ...) through [`Bulk::run`] with
+/// `options` against `server`; the client's jitter is seeded with `seed`.
+/// Returns the jobs done and the jobs failed.
+pub async fn run_gets(
+    server: &SimServer,
+    options: BulkOptions,
+    jobs: usize,
+    seed: u64,
+) -> (usize, usize) {
     let bulk = Bulk::new(&server.client(seed), options).unwrap();
-    let started = tokio::time::Instant::now();
     let mut run = bulk.run(
         stream::iter((0..jobs).map(|n| (n, format!("c{n}")))),
         |attempt, id: String| async move { attempt.client().get(&id).await },
@@ -82,6 +86,15 @@ pub async fn bulk(profile: Profile, options: BulkOptions, jobs: usize, seed: u64
         }
     }
     assert_eq!(done + failed, jobs);
+    (done, failed)
+}
+
+/// Runs `jobs` gets through [`Bulk::run`] with `options` against a server
+/// of `profile`; the client's jitter is seeded with `seed`.
+pub async fn bulk(profile: Profile, options: BulkOptions, jobs: usize, seed: u64) -> Figures {
+    let server = SimServer::new(profile);
+    let started = tokio::time::Instant::now();
+    let (done, failed) = run_gets(&server, options, jobs, seed).await;
     figures(&server, done, failed, started.elapsed())
 }
 

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use futures_util::{StreamExt, stream};
-use sinch_contacts_port::{Bulk, BulkOptions};
+use sinch_contacts_port::BulkOptions;
 
+use super::run::run_gets;
 use super::sim::{Profile, SimServer, Spell};
 
 /// What a run did, as the server saw it.
@@ -44,19 +44,8 @@ fn within(times: &[Duration], from: Duration, to: Duration) -> usize {
 /// `profile`.
 pub async fn run(profile: Profile, jobs: usize) -> Seen {
     let server = SimServer::new(profile);
-    let bulk = Bulk::new(
-        &server.client(7),
-        BulkOptions::default().with_max_concurrency(16),
-    )
-    .unwrap();
-    let done = bulk
-        .run(
-            stream::iter((0..jobs).map(|n| (n, format!("c{n}")))),
-            |attempt, id: String| async move { attempt.client().get(&id).await },
-        )
-        .filter(|result| std::future::ready(result.as_ref().unwrap().outcome.is_ok()))
-        .count()
-        .await;
+    let options = BulkOptions::default().with_max_concurrency(16);
+    let (done, _) = run_gets(&server, options, jobs, 7).await;
     assert_eq!(done, jobs);
     let arrivals = server.arrivals();
     let times = |throttled: bool| {
